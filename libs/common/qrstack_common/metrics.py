@@ -1,0 +1,112 @@
+"""The typed registry of every Prometheus metric qrstack exports.
+
+Each app owns one `CollectorRegistry` (no global default registry), created through the
+class for its service; the class attributes are the metric names, so a name lives in one place.
+"""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
+
+
+class ServiceMetrics:
+    """Metrics every service exports."""
+
+    def __init__(self, service: str) -> None:
+        self.service = service
+        self.registry = CollectorRegistry(auto_describe=True)
+        self.http_requests = Counter(
+            "qr_http_requests_total",
+            "HTTP requests answered, by route and status class.",
+            ["route", "status"],
+            registry=self.registry,
+        )
+        self.http_latency = Histogram(
+            "qr_http_request_seconds",
+            "HTTP request latency by route.",
+            ["route"],
+            buckets=LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.ready = Gauge(
+            "qr_ready", "1 when the service is ready to serve.", registry=self.registry
+        )
+
+
+class ApiMetrics(ServiceMetrics):
+    def __init__(self) -> None:
+        super().__init__("api")
+        self.outbox_published = Counter(
+            "qr_outbox_published_total",
+            "Outbox rows published to Kafka.",
+            ["topic"],
+            registry=self.registry,
+        )
+        self.outbox_pending = Gauge(
+            "qr_outbox_pending", "Outbox rows not yet published.", registry=self.registry
+        )
+
+
+class RedirectMetrics(ServiceMetrics):
+    def __init__(self) -> None:
+        super().__init__("redirect")
+        self.scans = Counter(
+            "qr_scans_total", "Scans answered, by outcome.", ["outcome"], registry=self.registry
+        )
+        self.table_codes = Gauge(
+            "qr_slug_table_codes", "Codes held in the slug table.", registry=self.registry
+        )
+        self.table_lag = Gauge(
+            "qr_slug_table_lag_records",
+            "Records of the table topics not yet applied.",
+            registry=self.registry,
+        )
+        self.scan_buffer = Gauge(
+            "qr_scan_buffer_events", "Scan events waiting to be produced.", registry=self.registry
+        )
+        self.scans_spooled = Counter(
+            "qr_scans_spooled_total",
+            "Scan events written to the local spool while Kafka was unreachable.",
+            registry=self.registry,
+        )
+        self.scans_produced = Counter(
+            "qr_scans_produced_total", "Scan events produced to Kafka.", registry=self.registry
+        )
+
+
+class RendererMetrics(ServiceMetrics):
+    def __init__(self) -> None:
+        super().__init__("renderer")
+        self.renders = Counter(
+            "qr_renders_total",
+            "Images rendered, by format and cache result.",
+            ["format", "cache"],
+            registry=self.registry,
+        )
+
+
+class AnalyticsMetrics(ServiceMetrics):
+    def __init__(self) -> None:
+        super().__init__("analytics")
+        self.ingested = Counter(
+            "qr_scans_ingested_total", "Scan events inserted.", registry=self.registry
+        )
+        self.batch_size = Histogram(
+            "qr_ingest_batch_size",
+            "Events per inserted batch.",
+            buckets=(1, 10, 100, 1000, 5000, 10000, 50000),
+            registry=self.registry,
+        )
+        self.insert_latency = Histogram(
+            "qr_ingest_insert_seconds",
+            "Latency of one batch insert.",
+            buckets=LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.lag = Gauge(
+            "qr_ingest_lag_records",
+            "Scan events in Kafka not yet inserted.",
+            registry=self.registry,
+        )

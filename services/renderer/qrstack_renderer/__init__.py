@@ -1,0 +1,1 @@
+"""qrstack_renderer."""
