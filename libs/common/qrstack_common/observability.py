@@ -24,9 +24,7 @@ METRICS = web.AppKey("metrics", ServiceMetrics)
 READINESS = web.AppKey("readiness_checks", dict[str, ReadinessCheck])
 
 
-def new_service_app(
-    metrics: ServiceMetrics, *, client_max_size: int = 1 << 20
-) -> web.Application:
+def new_service_app(metrics: ServiceMetrics, *, client_max_size: int = 1 << 20) -> web.Application:
     """The base application of every service: request metrics outermost, then the error
     middleware, plus `/healthz`, `/readyz` and `/metrics`."""
     app = web.Application(

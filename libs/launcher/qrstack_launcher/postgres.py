@@ -1,0 +1,143 @@
+"""A local PostgreSQL cluster from the machine's server binaries.
+
+Runs as the `postgres` system user when the launcher runs as root (PostgreSQL refuses root).
+The data directory is kept between runs when it already holds a cluster.
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import signal
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg
+
+from qrstack_launcher.processes import ManagedProcess, wait_until
+from qrstack_launcher.tools import postgres_bindir
+
+DATABASE = "qrstack"
+
+
+def _service_user() -> str | None:
+    """None when we are not root; else an unprivileged user PostgreSQL accepts."""
+    if os.geteuid() != 0:
+        return None
+    for name in ("postgres", "nobody"):
+        try:
+            pwd.getpwnam(name)
+        except KeyError:
+            continue
+        return name
+    raise RuntimeError(
+        "running as root and no 'postgres' or 'nobody' user exists to run PostgreSQL"
+    )
+
+
+def _chown_tree(path: Path, user: str) -> None:
+    entry = pwd.getpwnam(user)
+    for root, dirs, files in os.walk(path):
+        os.chown(root, entry.pw_uid, entry.pw_gid)
+        for name in dirs + files:
+            os.chown(os.path.join(root, name), entry.pw_uid, entry.pw_gid, follow_symlinks=False)
+
+
+@dataclass
+class LocalPostgres:
+    data_dir: Path
+    port: int
+    log_path: Path
+    durable: bool = True  # False (tests): fsync off, faster and throwaway
+    process: ManagedProcess | None = None
+
+    @property
+    def dsn(self) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{DATABASE}"
+
+    async def start(self, timeout: float = 60.0) -> None:
+        bindir = postgres_bindir()
+        user = _service_user()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.data_dir.chmod(0o700)
+        if user is not None:
+            _chown_tree(self.data_dir, user)
+            self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        if not (self.data_dir / "PG_VERSION").exists():
+            init = ManagedProcess(
+                "initdb",
+                [
+                    str(bindir / "initdb"),
+                    "-D",
+                    str(self.data_dir),
+                    "-U",
+                    "postgres",
+                    "--auth=trust",
+                    "--encoding=UTF8",
+                    "--locale=C",
+                ],
+                log_path=self.log_path,
+                user=user,
+            )
+            await init.start()
+            assert init.process is not None
+            if await init.process.wait() != 0:
+                raise RuntimeError(f"initdb failed:\n{init.log_tail()}")
+        settings = [
+            "-c",
+            "listen_addresses=127.0.0.1",
+            "-c",
+            "max_connections=200",
+            "-c",
+            "shared_buffers=128MB",
+        ]
+        if not self.durable:
+            settings += [
+                "-c",
+                "fsync=off",
+                "-c",
+                "synchronous_commit=off",
+                "-c",
+                "full_page_writes=off",
+            ]
+        self.process = ManagedProcess(
+            "postgres",
+            [
+                str(bindir / "postgres"),
+                "-D",
+                str(self.data_dir),
+                "-p",
+                str(self.port),
+                "-k",
+                str(self.data_dir),
+                *settings,
+            ],
+            log_path=self.log_path,
+            user=user,
+            stop_signal=signal.SIGINT,  # "fast" shutdown: roll back, checkpoint, exit
+        )
+        await self.process.start()
+        await wait_until(self._accepts, what="PostgreSQL", timeout=timeout, owner=self.process)
+        await self._ensure_database()
+
+    async def _accepts(self) -> bool:
+        conn = await asyncpg.connect(
+            host="127.0.0.1", port=self.port, user="postgres", database="postgres", timeout=2
+        )
+        await conn.close()
+        return True
+
+    async def _ensure_database(self) -> None:
+        conn = await asyncpg.connect(
+            host="127.0.0.1", port=self.port, user="postgres", database="postgres"
+        )
+        try:
+            exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", DATABASE)
+            if not exists:
+                await conn.execute(f'CREATE DATABASE "{DATABASE}"')
+        finally:
+            await conn.close()
+
+    async def stop(self) -> None:
+        if self.process is not None:
+            await self.process.stop()
