@@ -1,0 +1,24 @@
+"""Running a service's aiohttp application: uvloop, no access log, graceful shutdown.
+
+aiohttp's `run_app` runs the app's cleanup contexts on SIGINT/SIGTERM, so every background task
+owned by a cleanup context is cancelled and awaited before the process exits.
+"""
+
+from __future__ import annotations
+
+import uvloop
+from aiohttp import web
+
+
+def serve(app: web.Application, host: str, port: int) -> None:
+    loop = uvloop.new_event_loop()
+    web.run_app(
+        app,
+        host=host,
+        port=port,
+        loop=loop,
+        print=None,
+        access_log=None,
+        shutdown_timeout=10.0,
+        handle_signals=True,
+    )

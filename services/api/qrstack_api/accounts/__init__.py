@@ -1,0 +1,1 @@
+"""Workspaces, users, API keys and who a request acts as."""

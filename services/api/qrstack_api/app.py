@@ -1,0 +1,61 @@
+"""The API service application factory."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+import aiohttp
+from aiohttp import web
+from qrstack_common.metrics import ApiMetrics
+from qrstack_common.observability import add_readiness_check, new_service_app
+
+from qrstack_api.accounts.auth import auth_middleware
+from qrstack_api.codes.routes import POOL, SETTINGS
+from qrstack_api.codes.routes import routes as code_routes
+from qrstack_api.db.migrate import apply_migrations
+from qrstack_api.db.pool import create_pool
+from qrstack_api.outbox.relay import OutboxRelay
+from qrstack_api.settings import ApiSettings
+from qrstack_api.upstream import UPSTREAM
+
+RELAY = web.AppKey("outbox_relay", OutboxRelay)
+
+
+def create_app(settings: ApiSettings) -> web.Application:
+    metrics = ApiMetrics()
+    app = new_service_app(metrics)
+    app[SETTINGS] = settings
+    app.middlewares.append(auth_middleware(lambda a: a[POOL]))
+    app.add_routes(code_routes)
+
+    async def database(app: web.Application) -> AsyncIterator[None]:
+        await apply_migrations(settings.database_url)
+        app[POOL] = await create_pool(settings.database_url, settings.db_pool_size)
+        yield
+        await app[POOL].close()
+
+    async def upstream(app: web.Application) -> AsyncIterator[None]:
+        timeout = aiohttp.ClientTimeout(total=settings.upstream_timeout_s)
+        async with aiohttp.ClientSession(timeout=timeout) as session:
+            app[UPSTREAM] = session
+            yield
+
+    async def outbox_relay(app: web.Application) -> AsyncIterator[None]:
+        relay = OutboxRelay(
+            settings.database_url,
+            settings.kafka_bootstrap_servers,
+            metrics,
+            partitions=settings.topic_partitions,
+        )
+        app[RELAY] = relay
+        task = asyncio.create_task(relay.run(), name="outbox-relay")
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    app.cleanup_ctx.extend([database, upstream, outbox_relay])
+    add_readiness_check(app, "database", lambda: None if POOL in app else "connecting")
+    return app

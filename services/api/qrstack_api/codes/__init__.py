@@ -1,0 +1,1 @@
+"""QR codes: the resource, its slug, its snapshot for the redirect service."""

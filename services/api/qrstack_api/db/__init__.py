@@ -1,0 +1,1 @@
+"""PostgreSQL access: the pool and the schema migrations."""

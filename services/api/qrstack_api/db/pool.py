@@ -1,0 +1,28 @@
+"""The asyncpg pool, with JSON columns decoded by the project codec."""
+
+from __future__ import annotations
+
+import asyncpg
+from asyncpg.pool import PoolConnectionProxy
+from qrstack_common import codec
+
+Connection = asyncpg.Connection | PoolConnectionProxy
+"""A connection, whether taken from the pool or opened directly."""
+
+
+async def _init_connection(conn: asyncpg.Connection) -> None:
+    for kind in ("json", "jsonb"):
+        await conn.set_type_codec(
+            kind,
+            encoder=lambda v: codec.dumps(v).decode(),
+            decoder=codec.loads,
+            schema="pg_catalog",
+        )
+
+
+async def create_pool(dsn: str, size: int) -> asyncpg.Pool:
+    pool = await asyncpg.create_pool(
+        dsn, min_size=1, max_size=size, init=_init_connection, command_timeout=30
+    )
+    assert pool is not None
+    return pool

@@ -1,0 +1,41 @@
+"""Calls from the API to the renderer and analytics services (internal HTTP)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from qrstack_common.errors import ApiError
+
+UPSTREAM = web.AppKey("upstream_session", aiohttp.ClientSession)
+
+# Headers of an upstream response that a client of ours should see.
+_PASSED_HEADERS = ("Content-Type", "ETag", "Cache-Control", "Content-Disposition", "Retry-After")
+
+
+async def relay_response(
+    session: aiohttp.ClientSession,
+    method: str,
+    url: str,
+    *,
+    service: str,
+    json: Any = None,
+    params: Any = None,
+    headers: dict[str, str] | None = None,
+) -> web.Response:
+    """Forward a request to an internal service and answer with what it said (its status,
+    body and the client-relevant headers). 503 `unavailable` when it cannot be reached."""
+    try:
+        async with session.request(
+            method, url, json=json, params=params, headers=headers
+        ) as upstream:
+            body = await upstream.read()
+            passed = {h: upstream.headers[h] for h in _PASSED_HEADERS if h in upstream.headers}
+            return web.Response(status=upstream.status, body=body, headers=passed)
+    except (aiohttp.ClientConnectionError, TimeoutError) as exc:
+        raise ApiError(
+            "unavailable",
+            f"The {service} service is unreachable right now; try again shortly.",
+            headers={"Retry-After": "5"},
+        ) from exc
