@@ -1,0 +1,97 @@
+"""IP addresses as integers, and sets of CIDR networks tested against them.
+
+`ipaddress` objects cost microseconds to build; a scan only needs "is this address in one of
+these networks", so addresses are parsed with `inet_pton` into `(version, integer)` and networks
+are kept as `(version, first address, mask)` triples. IPv4-mapped IPv6 addresses
+(`::ffff:192.0.2.1`, what a dual-stack socket reports for an IPv4 peer) count as IPv4.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterable
+from socket import AF_INET, AF_INET6, inet_ntop, inet_pton
+
+_V4_MAPPED_PREFIX = 0xFFFF  # the upper 96 bits of ::ffff:a.b.c.d
+
+
+def parse_ip(text: str) -> tuple[int, int] | None:
+    """`(4 or 6, address as int)` for an IPv4 or IPv6 address in text form, `None` if `text`
+    is not one. An IPv6 zone (`fe80::1%eth0`) is ignored; `::ffff:a.b.c.d` is IPv4."""
+    try:
+        if ":" in text:
+            if "%" in text:
+                text = text.partition("%")[0]
+            value = int.from_bytes(inet_pton(AF_INET6, text), "big")
+            if value >> 32 == _V4_MAPPED_PREFIX:
+                return 4, value & 0xFFFFFFFF
+            return 6, value
+        return 4, int.from_bytes(inet_pton(AF_INET, text), "big")
+    except (OSError, ValueError):
+        return None
+
+
+def format_ip(version: int, value: int) -> str:
+    """The canonical text form of a parsed address (IPv6 compressed, lower case)."""
+    if version == 4:
+        return inet_ntop(AF_INET, value.to_bytes(4, "big"))
+    return inet_ntop(AF_INET6, value.to_bytes(16, "big"))
+
+
+def normalize_ip(text: str) -> str | None:
+    """`text` as a canonical address, `None` if it is not one. Plain IPv4 text is returned as
+    given (the common case costs nothing); IPv4-mapped IPv6 becomes IPv4."""
+    parsed = parse_ip(text)
+    if parsed is None:
+        return None
+    if parsed[0] == 4 and ":" not in text:
+        return text
+    return format_ip(*parsed)
+
+
+class IpNetworks:
+    """An immutable set of CIDR networks, IPv4 and IPv6 mixed.
+
+    Construction raises `ValueError` naming the first entry that is not a network (host bits
+    set are accepted: `10.0.0.7/8` means `10.0.0.0/8`). An empty set contains nothing.
+    """
+
+    __slots__ = ("_networks", "texts")
+
+    def __init__(self, cidrs: Iterable[str]) -> None:
+        networks: list[tuple[int, int, int]] = []
+        texts: list[str] = []
+        for cidr in cidrs:
+            try:
+                network = ipaddress.ip_network(cidr.strip(), strict=False)
+            except ValueError as exc:
+                raise ValueError(f"{cidr!r} is not an IP network: {exc}") from None
+            bits = network.max_prefixlen
+            mask = ((1 << network.prefixlen) - 1) << (bits - network.prefixlen)
+            networks.append((network.version, int(network.network_address), mask))
+            texts.append(str(network))
+        self._networks = tuple(networks)
+        self.texts = tuple(texts)
+
+    def __bool__(self) -> bool:
+        return bool(self._networks)
+
+    def __len__(self) -> int:
+        return len(self._networks)
+
+    def __repr__(self) -> str:
+        return f"IpNetworks({list(self.texts)!r})"
+
+    def contains_parsed(self, version: int, value: int) -> bool:
+        """Whether the parsed address `(version, value)` lies in any of the networks."""
+        for net_version, first, mask in self._networks:
+            if net_version == version and value & mask == first:
+                return True
+        return False
+
+    def contains(self, ip: str | None) -> bool:
+        """Whether `ip` (text) lies in any of the networks; `False` for `None` or non-addresses."""
+        if ip is None:
+            return False
+        parsed = parse_ip(ip)
+        return parsed is not None and self.contains_parsed(*parsed)

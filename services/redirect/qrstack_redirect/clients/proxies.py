@@ -1,0 +1,147 @@
+"""The scanner's real address and CDN geolocation, believed only from trusted proxies.
+
+A request that arrives straight from the internet can carry any `X-Forwarded-For` or
+`CF-IPCountry` it likes, so these headers are read only when the direct peer is inside one of
+the configured trusted-proxy networks (the load balancer, the CDN's ranges). Trusting a proxy
+means trusting every header below that it passes on.
+
+Client address, from a trusted peer: `CF-Connecting-IP` if it is an address, else the
+right-most `X-Forwarded-For` entry that is not itself a trusted proxy (each proxy appends the
+address it saw, so entries to the left of the first untrusted one may be forged).
+
+Geolocation, from a trusted peer: Cloudflare (`CF-IPCountry`, `CF-Region`, `CF-Region-Code`,
+`CF-IPCity`) or CloudFront (`CloudFront-Viewer-Country`, `-Country-Region`,
+`-Country-Region-Name`, `-City`). Only a valid country code makes CDN geolocation count;
+`XX` (unknown) and `T1` (Tor) do not, and the database is asked instead.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Mapping
+
+from multidict import MultiMapping, istr
+
+from qrstack_redirect.clients.addresses import IpNetworks, format_ip, parse_ip
+from qrstack_redirect.clients.geo import GeoFacts
+
+_CF_CONNECTING_IP = istr("CF-Connecting-IP")
+_X_FORWARDED_FOR = istr("X-Forwarded-For")
+_MAX_FORWARDED_HOPS = 32  # a longer chain is junk; look at its right end only
+
+# (country, region code, region name, city) header names per CDN.
+_CDN_GEO_HEADERS = (
+    (istr("CF-IPCountry"), istr("CF-Region-Code"), istr("CF-Region"), istr("CF-IPCity")),
+    (
+        istr("CloudFront-Viewer-Country"),
+        istr("CloudFront-Viewer-Country-Region"),
+        istr("CloudFront-Viewer-Country-Region-Name"),
+        istr("CloudFront-Viewer-City"),
+    ),
+)
+_NOT_A_COUNTRY = frozenset({"XX", "T1"})
+_MAX_PLACE_LENGTH = 128
+
+
+def _forwarded_entry(text: str) -> tuple[int, int] | None:
+    """One `X-Forwarded-For` entry: an address, maybe with a port (`1.2.3.4:80`, `[::1]:80`)."""
+    text = text.strip()
+    if text.startswith("["):
+        text = text[1 : text.find("]")] if "]" in text else ""
+    elif text.count(":") == 1:
+        text = text.partition(":")[0]
+    return parse_ip(text)
+
+
+def _place(value: str | None) -> str | None:
+    if not value:
+        return None
+    value = value.strip()
+    if not value or len(value) > _MAX_PLACE_LENGTH:
+        return None
+    return sys.intern(value)
+
+
+class TrustedProxies:
+    """The networks whose requests' forwarding and CDN headers are believed.
+
+    Construction raises `ValueError` naming a CIDR that does not parse. An empty list trusts
+    no one (every header below is ignored), which is the right default for a service that
+    faces the internet directly.
+    """
+
+    __slots__ = ("networks",)
+
+    def __init__(self, cidrs: Iterable[str] = ()) -> None:
+        self.networks = IpNetworks(cidrs)
+
+    def __bool__(self) -> bool:
+        return bool(self.networks)
+
+    def trusts(self, peer_ip: str) -> bool:
+        return self.networks.contains(peer_ip)
+
+    def resolve(self, peer_ip: str, headers: Mapping[str, str]) -> tuple[str, GeoFacts | None]:
+        """`(client address, CDN geolocation or None)` for a request from direct peer
+        `peer_ip`: `(peer_ip, None)` unless the peer is trusted."""
+        peer = parse_ip(peer_ip)
+        if peer is None or not self.networks.contains_parsed(*peer):
+            return peer_ip, None
+        return self._client_ip(peer_ip, peer, headers), self.cdn_geo(headers)
+
+    def client_ip(self, peer_ip: str, headers: Mapping[str, str]) -> str:
+        """The scanner's address for a request whose direct peer is `peer_ip`.
+
+        `peer_ip` itself unless it is trusted and the headers name the client; the answer is
+        always a canonical address (never header junk)."""
+        return self.resolve(peer_ip, headers)[0]
+
+    def _client_ip(self, peer_ip: str, peer: tuple[int, int], headers: Mapping[str, str]) -> str:
+        connecting = headers.get(_CF_CONNECTING_IP)
+        if connecting:
+            parsed = parse_ip(connecting.strip())
+            if parsed is not None:
+                return format_ip(*parsed)
+        forwarded = self._forwarded_for(headers)
+        if not forwarded:
+            return peer_ip
+        client = peer
+        for entry in reversed(forwarded.split(",")[-_MAX_FORWARDED_HOPS:]):
+            hop = _forwarded_entry(entry)
+            if hop is None:
+                break  # junk: nothing to its left can be believed
+            client = hop
+            if not self.networks.contains_parsed(*hop):
+                break
+        return format_ip(*client) if client is not peer else peer_ip
+
+    @staticmethod
+    def _forwarded_for(headers: Mapping[str, str]) -> str | None:
+        # Several X-Forwarded-For headers are one list, in order (RFC 9110 §5.3).
+        if isinstance(headers, MultiMapping):
+            values = headers.getall(_X_FORWARDED_FOR, ())
+            return ",".join(values) if values else None
+        return headers.get(_X_FORWARDED_FOR)
+
+    @staticmethod
+    def cdn_geo(headers: Mapping[str, str]) -> GeoFacts | None:
+        """Geolocation from CDN headers, `None` when no CDN header names a country.
+        Call only for requests from a trusted peer."""
+        for country_header, code_header, region_header, city_header in _CDN_GEO_HEADERS:
+            country = headers.get(country_header)
+            if not country:
+                continue
+            country = country.strip().upper()
+            if len(country) != 2 or not country.isalpha() or not country.isascii():
+                continue
+            if country in _NOT_A_COUNTRY:
+                continue
+            code = _place(headers.get(code_header))
+            region_code = f"{country}-{code.upper()}" if code and code.isalnum() else None
+            return GeoFacts(
+                sys.intern(country),
+                _place(headers.get(region_header)),
+                sys.intern(region_code) if region_code else None,
+                _place(headers.get(city_header)),
+            )
+        return None

@@ -1,0 +1,77 @@
+"""`ClientFactsReader`: one call per scan turns the peer address and headers into
+`ClientFacts`. No I/O: the UA parser, the GeoIP database (memory-mapped) and the trusted
+proxy list are built once at start-up and handed in."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+
+from multidict import istr
+
+from qrstack_redirect.clients.addresses import normalize_ip
+from qrstack_redirect.clients.agents import UserAgentParser
+from qrstack_redirect.clients.facts import ClientFacts
+from qrstack_redirect.clients.geo import NO_GEO, GeoDatabase
+from qrstack_redirect.clients.languages import primary_language
+from qrstack_redirect.clients.proxies import TrustedProxies
+from qrstack_redirect.clients.referrers import referrer_host
+
+_USER_AGENT = istr("User-Agent")
+_ACCEPT_LANGUAGE = istr("Accept-Language")
+_REFERER = istr("Referer")
+_MAX_ACCEPT_LANGUAGE_LENGTH = 256  # longer headers are cut before parsing and caching
+
+
+class ClientFactsReader:
+    """Reads `ClientFacts` for a request; build one per process and keep it for its life.
+
+    `headers` must look names up case-insensitively, as aiohttp's `request.headers`
+    (`CIMultiDictProxy`) does. `read` never raises: whatever cannot be read is `None`.
+    The caller owns `geo` and closes it at shutdown.
+    """
+
+    def __init__(
+        self,
+        *,
+        agents: UserAgentParser,
+        geo: GeoDatabase,
+        trusted_proxies: TrustedProxies,
+        language_cache_size: int = 1024,
+    ) -> None:
+        self._agents = agents
+        self._geo = geo
+        self._proxies = trusted_proxies
+        self._language = functools.lru_cache(maxsize=language_cache_size)(primary_language)
+
+    def read(self, peer_ip: str | None, headers: Mapping[str, str]) -> ClientFacts:
+        """Facts about the scanner of a request from direct peer `peer_ip` (aiohttp's
+        `request.remote`; `None` on a Unix socket) with `headers`."""
+        agent = self._agents.parse(headers.get(_USER_AGENT, ""))
+        ip = normalize_ip(peer_ip) if peer_ip else None
+        geo = None
+        if ip is not None and self._proxies:
+            ip, geo = self._proxies.resolve(ip, headers)
+        if geo is None:
+            geo = self._geo.lookup(ip) if ip is not None else NO_GEO
+        accept_language = headers.get(_ACCEPT_LANGUAGE)
+        if accept_language:
+            language = self._language(accept_language[:_MAX_ACCEPT_LANGUAGE_LENGTH])
+        else:
+            language = None
+        referer = headers.get(_REFERER)
+        return ClientFacts(
+            ip,
+            geo.country,
+            geo.region,
+            geo.region_code,
+            geo.city,
+            agent.device,
+            agent.os,
+            agent.browser,
+            language,
+            referrer_host(referer) if referer else None,
+            agent.is_bot,
+            agent.bot_reason,
+            agent.user_agent,
+        )

@@ -1,0 +1,35 @@
+"""Routing rules: compiled once per code snapshot, matched against `ClientFacts` per scan.
+
+When a code snapshot is applied::
+
+    compiled = compile_rules(snapshot.rules)
+    for rejected in compiled.rejected:   # log with the code id, count in metrics
+        ...
+
+Per scan (after status, schedule, cap and password checks)::
+
+    decision = compiled.match(facts, now, request.query, scanner_id)
+    if decision is None:
+        target, rule_id, variant = code.target_url, None, None
+    else:
+        target = decision.target_url or code.target_url   # None = control arm "a"
+        rule_id, variant = decision.rule_id, decision.variant
+"""
+
+from qrstack_redirect.rules.compiler import NO_RULES, CompiledRule, CompiledRules, compile_rules
+from qrstack_redirect.rules.decision import RejectedRule, RuleDecision, Variant
+from qrstack_redirect.rules.schedule import InvalidCondition, TimeWindow
+from qrstack_redirect.rules.split import ab_bucket
+
+__all__ = [
+    "NO_RULES",
+    "CompiledRule",
+    "CompiledRules",
+    "InvalidCondition",
+    "RejectedRule",
+    "RuleDecision",
+    "TimeWindow",
+    "Variant",
+    "ab_bucket",
+    "compile_rules",
+]

@@ -1,0 +1,123 @@
+"""A code's routing rules, compiled once per code snapshot and matched on every scan.
+
+Evaluation (first match wins):
+1. Rules run in `priority` order, lowest first; equal priorities in rule id order, so every
+   replica decides alike.
+2. A rule matches when every condition it sets holds (AND); a list condition holds when any
+   element does (OR). A rule with no conditions always matches.
+3. A rule with a `weight` (A/B) then splits its scanners: a sticky bucket 0–99 of
+   (scanner id, rule id) below the weight puts the scanner in arm "b" → the rule decides,
+   variant "b". Otherwise the scanner is in the control arm "a": evaluation continues with
+   the lower-priority rules, and if none of them matches the answer is the code's default
+   target, reported as that A/B rule with variant "a" (`target_url` `None`). When several A/B
+   rules leave the scanner in control, the first one is reported.
+4. No rule matches and no A/B control arm was passed: `None`, the code's default target.
+
+A rule that cannot be evaluated (unknown timezone, bad CIDR or time, empty list, A/B rule
+without weight) is left out and listed in `CompiledRules.rejected`; it never breaks a scan.
+The API validates rules on write; this is the defence against a snapshot that slipped past.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from uuid import UUID
+
+from qrstack_common.events import RuleSnapshot
+
+from qrstack_redirect.clients import ClientFacts
+from qrstack_redirect.rules.conditions import Check, compile_conditions
+from qrstack_redirect.rules.decision import RejectedRule, RuleDecision
+from qrstack_redirect.rules.schedule import InvalidCondition
+from qrstack_redirect.rules.split import split_bucket
+
+
+class CompiledRule:
+    """One rule, ready to evaluate: its checks, its weight, its decisions per arm."""
+
+    __slots__ = ("checks", "control", "decision", "id", "priority", "split_key", "weight")
+
+    def __init__(self, rule: RuleSnapshot) -> None:
+        """Raises `InvalidCondition` if the rule cannot be evaluated."""
+        if rule.type == "ab" and rule.weight is None:
+            raise InvalidCondition("an A/B rule needs a weight")
+        self.id: UUID = rule.id
+        self.priority = rule.priority
+        self.checks: tuple[Check, ...] = compile_conditions(rule.conditions)
+        self.weight: int | None = rule.weight
+        self.split_key = rule.id.bytes
+        if rule.weight is None:
+            self.decision = RuleDecision(rule.id, rule.target_url)
+            self.control: RuleDecision | None = None
+        else:
+            self.decision = RuleDecision(rule.id, rule.target_url, "b")
+            self.control = RuleDecision(rule.id, None, "a")
+
+
+class CompiledRules:
+    """A code's rules in evaluation order, plus those left out. Immutable, shareable."""
+
+    __slots__ = ("rejected", "rules", "uses_scanner_id")
+
+    def __init__(
+        self, rules: Sequence[CompiledRule], rejected: Sequence[RejectedRule] = ()
+    ) -> None:
+        self.rules = tuple(sorted(rules, key=lambda rule: (rule.priority, rule.id)))
+        self.rejected = tuple(rejected)
+        # The handler needs a sticky scanner id (and may set a cookie) only for A/B rules.
+        self.uses_scanner_id = any(rule.weight is not None for rule in self.rules)
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def __bool__(self) -> bool:
+        return bool(self.rules)
+
+    def __repr__(self) -> str:
+        return f"CompiledRules(rules={len(self.rules)}, rejected={list(self.rejected)!r})"
+
+    def match(
+        self,
+        facts: ClientFacts,
+        now: datetime,
+        query: Mapping[str, str],
+        scanner_id: str,
+    ) -> RuleDecision | None:
+        """The decision for one scan (see the module docstring), `None` for the default target.
+
+        `now` is the scan time (aware), `query` the request's query parameters, `scanner_id`
+        the stable scanner id A/B buckets derive from. Never raises, allocates nothing but an
+        A/B bucket's hash."""
+        control: RuleDecision | None = None
+        for rule in self.rules:
+            for check in rule.checks:
+                if not check(facts, now, query):
+                    break
+            else:
+                weight = rule.weight
+                if weight is None or split_bucket(scanner_id, rule.split_key) < weight:
+                    return rule.decision
+                if control is None:
+                    control = rule.control
+        return control
+
+
+NO_RULES = CompiledRules(())
+"""The compiled form of a code without rules (shared: most codes have none)."""
+
+
+def compile_rules(rules: Sequence[RuleSnapshot]) -> CompiledRules:
+    """Compile a code's rules. Rules that cannot be evaluated are left out and listed in
+    `.rejected` with the reason (log them with the code id and count them); never raises
+    for a rule's content."""
+    if not rules:
+        return NO_RULES
+    compiled: list[CompiledRule] = []
+    rejected: list[RejectedRule] = []
+    for rule in rules:
+        try:
+            compiled.append(CompiledRule(rule))
+        except InvalidCondition as exc:
+            rejected.append(RejectedRule(rule.id, str(exc)))
+    return CompiledRules(compiled, rejected)
