@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import logging
 import shutil
 import signal
 import uuid
@@ -181,6 +182,16 @@ class LocalKafka:
         await wait_until(self._answers, what="Kafka", timeout=timeout, owner=self.process)
 
     async def _answers(self) -> bool:
+        # aiokafka logs every refused connection at ERROR; while the broker boots that is noise.
+        quiet = logging.getLogger("aiokafka")
+        level = quiet.level
+        quiet.setLevel(logging.CRITICAL)
+        try:
+            return await self._list_topics()
+        finally:
+            quiet.setLevel(level)
+
+    async def _list_topics(self) -> bool:
         admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap, request_timeout_ms=3000)
         await admin.start()
         try:

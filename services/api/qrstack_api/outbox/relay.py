@@ -56,6 +56,9 @@ class OutboxRelay:
                     "outbox relay interrupted; retrying",
                     extra={"error": repr(exc), "retry_in_s": backoff},
                 )
+            except Exception:
+                # A bug must not stop publishing for good: log it loudly and start over.
+                log.exception("outbox relay failed; retrying", extra={"retry_in_s": backoff})
             await asyncio.sleep(backoff)  # reconnect back-off, not flow control
             backoff = min(backoff * 2, _MAX_BACKOFF_S)
 

@@ -1,0 +1,47 @@
+# qrstack — `make run` starts the whole platform; `make test` runs every check.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: run test lint typecheck pytest install fuzz bench gallery compose-config clean clean-data
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## The embedded platform: PostgreSQL, Kafka, chDB and the four services; Ctrl-C stops it.
+run: $(STAMP)
+	$(BIN)/python -m qrstack_launcher run
+
+## Everything CI checks: lint, format, types, and the whole test suite on real components.
+test: lint typecheck pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy libs services
+
+pytest: $(STAMP)
+	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+gallery: $(STAMP)
+	$(BIN)/python bench/gallery.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
+
+## Forget everything `make run` stored (codes, scans, Kafka log).
+clean-data:
+	rm -rf .run

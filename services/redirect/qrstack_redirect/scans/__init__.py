@@ -1,0 +1,1 @@
+"""Scan events: buffered, produced in batches, spooled to disk while Kafka is away."""

@@ -1,0 +1,156 @@
+"""The scan emitter: the request handler hands it events and never waits for Kafka.
+
+`emit` appends to a bounded in-memory buffer. A background task (`run`, owned by the app's
+cleanup context) sends batches to `qr.scans.v1`. When Kafka cannot take a batch, the batch is
+written to the spool, and while the spool holds anything every new batch goes there too, so
+that replay keeps events in scan order; once Kafka answers again the spool is replayed segment
+by segment. A full buffer spills straight to the spool. `close` sends or spools everything.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import deque
+
+from aiokafka.errors import KafkaError
+from qrstack_common.events import SCANS_TOPIC, ScanEvent
+from qrstack_common.kafka import EventProducer
+from qrstack_common.metrics import RedirectMetrics
+
+from qrstack_redirect.scans.spool import ScanSpool
+
+log = logging.getLogger(__name__)
+
+Encoded = tuple[bytes, bytes]  # (key, value)
+
+_RETRY_S = 2.0
+
+
+class ScanEmitter:
+    def __init__(
+        self,
+        bootstrap: str,
+        spool: ScanSpool,
+        metrics: RedirectMetrics,
+        *,
+        max_buffer: int,
+        batch_size: int,
+        linger_s: float,
+    ) -> None:
+        self._bootstrap = bootstrap
+        self._spool = spool
+        self._metrics = metrics
+        self._max_buffer = max_buffer
+        self._batch_size = batch_size
+        self._linger_s = linger_s
+        self._buffer: deque[Encoded] = deque()
+        self._wake = asyncio.Event()
+        self._producer: EventProducer | None = None
+        self.produced = 0
+
+    def emit(self, event: ScanEvent) -> None:
+        """Queue one event. Never blocks on the network; O(1) unless the buffer is full."""
+        self._buffer.append((event.kafka_key(), event.to_bytes()))
+        if len(self._buffer) >= self._max_buffer:
+            self._spill(self._take(len(self._buffer)))
+        if len(self._buffer) >= self._batch_size:
+            self._wake.set()
+
+    @property
+    def pending(self) -> int:
+        return len(self._buffer)
+
+    def _take(self, n: int) -> list[Encoded]:
+        return [self._buffer.popleft() for _ in range(min(n, len(self._buffer)))]
+
+    def _spill(self, batch: list[Encoded]) -> None:
+        # The key is derivable from the event, so the spool keeps values only.
+        self._spool.append([value for _, value in batch])
+        self._metrics.scans_spooled.inc(len(batch))
+
+    async def run(self) -> None:
+        """Send batches forever; returns only when cancelled (then call `close`)."""
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self._linger_s)
+            self._wake.clear()
+            self._metrics.scan_buffer.set(len(self._buffer))
+            await self._drain(final=False)
+
+    async def _drain(self, *, final: bool) -> None:
+        while self._buffer or self._spool:
+            producer = await self._connected_producer()
+            if producer is None:
+                self._spill(self._take(len(self._buffer)))
+                if not final:
+                    await asyncio.sleep(_RETRY_S)  # wait for the broker to come back
+                return
+            if self._spool:
+                self._spill(self._take(len(self._buffer)))  # keep scan order behind the spool
+                if not await self._replay_one_segment(producer):
+                    return
+                continue
+            batch = self._take(self._batch_size)
+            try:
+                await producer.send_all(SCANS_TOPIC, batch)
+            except KafkaError as exc:
+                log.warning("scan batch not produced; spooling", extra={"error": repr(exc)})
+                self._spill(batch)
+                await self._drop_producer()
+                return
+            self.produced += len(batch)
+            self._metrics.scans_produced.inc(len(batch))
+            if not final and len(self._buffer) < self._batch_size:
+                return
+
+    async def _replay_one_segment(self, producer: EventProducer) -> bool:
+        segment = self._spool.oldest_segment()
+        if segment is None:
+            return True
+        path, values = segment
+        records: list[tuple[bytes, bytes | None]] = []
+        for value in values:
+            try:
+                records.append((ScanEvent.model_validate_json(value).kafka_key(), value))
+            except ValueError:
+                log.error("unreadable spooled scan skipped", extra={"segment": path.name})
+        try:
+            for start in range(0, len(records), self._batch_size):
+                await producer.send_all(SCANS_TOPIC, records[start : start + self._batch_size])
+        except KafkaError as exc:
+            log.warning("spool replay interrupted", extra={"error": repr(exc)})
+            await self._drop_producer()
+            return False
+        self._spool.remove(path)
+        self.produced += len(records)
+        self._metrics.scans_produced.inc(len(records))
+        log.info("replayed spooled scans", extra={"segment": path.name, "events": len(records)})
+        return True
+
+    async def _connected_producer(self) -> EventProducer | None:
+        if self._producer is not None:
+            return self._producer
+        producer = EventProducer(self._bootstrap, client_id="qrstack-redirect-scans", linger_ms=5)
+        try:
+            await producer.start()
+        except (KafkaError, OSError) as exc:
+            log.warning("Kafka unreachable for scan events", extra={"error": repr(exc)})
+            with contextlib.suppress(Exception):
+                await producer.stop()
+            return None
+        self._producer = producer
+        return producer
+
+    async def _drop_producer(self) -> None:
+        producer, self._producer = self._producer, None
+        if producer is not None:
+            with contextlib.suppress(Exception):
+                await producer.stop()
+
+    async def close(self) -> None:
+        """Send everything buffered (or spool it if Kafka is away), then stop the producer."""
+        await self._drain(final=True)
+        self._spill(self._take(len(self._buffer)))
+        await self._drop_producer()

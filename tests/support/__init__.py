@@ -1,0 +1,1 @@
+"""Helpers shared by the infrastructure tests (not fixtures: plain functions)."""
