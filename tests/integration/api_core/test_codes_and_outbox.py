@@ -33,10 +33,14 @@ async def test_a_created_code_is_stored_and_its_snapshot_reaches_kafka(
     ws = await new_workspace(infra.database_url)
     response = await api.post(
         "/v1/codes",
-        json={"targetUrl": "https://example.com/autumn-menu", "slug": f"menu-{uuid.uuid4().hex[:6]}",
-              "tags": ["q4", "print"], "forwardQuery": True},
+        json={
+            "targetUrl": "https://example.com/autumn-menu",
+            "slug": f"menu-{uuid.uuid4().hex[:6]}",
+            "tags": ["q4", "print"],
+            "forwardQuery": True,
+        },
         headers=bearer(ws.api_key),
-    )  # fmt: skip
+    )
     assert response.status == 201, await response.text()
     code = await response.json()
     assert code["shortUrl"] == f"https://qr.example.test/{code['slug']}"
@@ -121,8 +125,8 @@ async def test_writes_succeed_while_kafka_is_down_and_are_published_once_it_is_b
     dsn = infra.database_url.rsplit("/", 1)[0] + f"/{database}"
     dead_kafka = f"127.0.0.1:{free_port()}"
 
-    down = TestClient(TestServer(create_app(api_settings(infra, database_url=dsn,
-                                                          kafka_bootstrap_servers=dead_kafka))))  # fmt: skip
+    settings = api_settings(infra, database_url=dsn, kafka_bootstrap_servers=dead_kafka)
+    down = TestClient(TestServer(create_app(settings)))
     await down.start_server()
     try:
         ws = await new_workspace(dsn)
