@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+
 from qrstack_launcher.stack import Infrastructure
 
 FIXTURES = Path(__file__).parent / "fixtures"

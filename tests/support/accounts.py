@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 import asyncpg
+
 from qrstack_api.accounts.bootstrap import Bootstrapped, bootstrap_workspace
 
 

@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 from qrstack_common import codec
-
 from qrstack_launcher.demo import create_demo_account
 from qrstack_launcher.ports import port_is_free
 from qrstack_launcher.stack import DEFAULT_PORTS, SERVICES, Infrastructure, Platform

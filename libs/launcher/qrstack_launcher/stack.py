@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiohttp
-from qrstack_common.kafka import ensure_topics, platform_topics
 
+from qrstack_common.kafka import ensure_topics, platform_topics
 from qrstack_launcher.kafka import LocalKafka
 from qrstack_launcher.ports import free_port, preferred_or_free
 from qrstack_launcher.postgres import LocalPostgres

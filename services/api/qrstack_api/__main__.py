@@ -14,14 +14,14 @@ import asyncio
 import sys
 
 import asyncpg
-from qrstack_common import codec
-from qrstack_common.logs import configure_logging
-from qrstack_common.serve import serve
 
 from qrstack_api.accounts.bootstrap import bootstrap_workspace
 from qrstack_api.app import create_app
 from qrstack_api.db.migrate import apply_migrations
 from qrstack_api.settings import ApiSettings
+from qrstack_common import codec
+from qrstack_common.logs import configure_logging
+from qrstack_common.serve import serve
 
 
 async def _bootstrap(settings: ApiSettings, args: argparse.Namespace) -> None:

@@ -8,8 +8,6 @@ from collections.abc import AsyncIterator
 
 import aiohttp
 from aiohttp import web
-from qrstack_common.metrics import ApiMetrics
-from qrstack_common.observability import add_readiness_check, new_service_app
 
 from qrstack_api.accounts.auth import auth_middleware
 from qrstack_api.codes.routes import POOL, SETTINGS
@@ -19,6 +17,8 @@ from qrstack_api.db.pool import create_pool
 from qrstack_api.outbox.relay import OutboxRelay
 from qrstack_api.settings import ApiSettings
 from qrstack_api.upstream import UPSTREAM
+from qrstack_common.metrics import ApiMetrics
+from qrstack_common.observability import add_readiness_check, new_service_app
 
 RELAY = web.AppKey("outbox_relay", OutboxRelay)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pydantic import AliasChoices, Field
+
 from qrstack_common.settings import ServiceSettings
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
+
 from qrstack_common.errors import ApiError
 
 UPSTREAM = web.AppKey("upstream_session", aiohttp.ClientSession)

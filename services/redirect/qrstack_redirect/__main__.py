@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from qrstack_common.logs import configure_logging
 from qrstack_common.serve import serve
-
 from qrstack_redirect.app import create_app
 from qrstack_redirect.settings import RedirectSettings
 

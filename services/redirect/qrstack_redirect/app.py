@@ -12,10 +12,10 @@ from datetime import UTC, datetime
 
 from aiohttp import web
 from jinja2 import Environment
+
 from qrstack_common.events import CodeSnapshot, ScanEvent
 from qrstack_common.metrics import RedirectMetrics
 from qrstack_common.observability import add_readiness_check, new_service_app
-
 from qrstack_redirect.clients import (
     ClientFacts,
     ClientFactsReader,

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+
 from qrstack_api.app import create_app
 from qrstack_launcher.stack import Infrastructure
 from support.api import api_settings

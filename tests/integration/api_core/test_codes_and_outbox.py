@@ -10,6 +10,7 @@ from typing import Any
 import asyncpg
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+
 from qrstack_api.app import create_app
 from qrstack_common.events import CODES_TOPIC, CodeSnapshot
 from qrstack_launcher.ports import free_port

@@ -10,6 +10,7 @@ from uuid import UUID
 
 import pytest
 from pydantic import ValidationError
+
 from qrstack_common import codec
 from qrstack_common.events import CodeSnapshot, DomainSnapshot, ScanEvent
 

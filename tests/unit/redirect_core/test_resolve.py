@@ -6,6 +6,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+
 from qrstack_common.events import CodeSnapshot, DomainSnapshot
 from qrstack_redirect.resolve import resolve_scan, with_forwarded_query
 

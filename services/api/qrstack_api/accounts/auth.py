@@ -13,11 +13,11 @@ from typing import Any
 
 import asyncpg
 from aiohttp import web
-from qrstack_common.errors import ApiError
-from qrstack_common.http import Handler
 
 from qrstack_api.accounts.principal import PRINCIPAL, Principal
 from qrstack_api.accounts.secrets import api_key_hash, looks_like_api_key
+from qrstack_common.errors import ApiError
+from qrstack_common.http import Handler
 
 PUBLIC_PREFIXES = ("/healthz", "/readyz", "/metrics")
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from aiohttp import web
+
 from qrstack_common.errors import ApiError
 
 ALL_SCOPES = ("codes:read", "codes:write", "analytics:read")

@@ -7,14 +7,14 @@ from uuid import UUID
 
 import asyncpg
 from aiohttp import web
-from qrstack_common.errors import ApiError
-from qrstack_common.http import json_response, read_model
 
 from qrstack_api.accounts.principal import principal_of
 from qrstack_api.codes.model import CodeCreate, code_json
 from qrstack_api.codes.store import create_code, get_code
 from qrstack_api.settings import ApiSettings
 from qrstack_api.upstream import UPSTREAM, relay_response
+from qrstack_common.errors import ApiError
+from qrstack_common.http import json_response, read_model
 
 POOL = web.AppKey("pool", asyncpg.Pool)
 SETTINGS = web.AppKey("settings", ApiSettings)

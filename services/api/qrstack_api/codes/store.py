@@ -8,13 +8,13 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
-from qrstack_common.errors import ApiError
-from qrstack_common.events import CODES_TOPIC
 
 from qrstack_api.codes.model import CodeCreate
 from qrstack_api.codes.slugs import generate_slug
 from qrstack_api.codes.snapshot import code_snapshot
 from qrstack_api.outbox.writer import enqueue
+from qrstack_common.errors import ApiError
+from qrstack_common.events import CODES_TOPIC
 
 _GENERATED_SLUG_ATTEMPTS = 8
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
+
 from qrstack_common import codec
 
 Connection = asyncpg.Connection | PoolConnectionProxy

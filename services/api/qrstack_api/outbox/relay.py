@@ -16,10 +16,10 @@ import logging
 
 import asyncpg
 from aiokafka.errors import KafkaError
-from qrstack_common.kafka import EventProducer, ensure_topics, platform_topics
-from qrstack_common.metrics import ApiMetrics
 
 from qrstack_api.outbox.writer import NOTIFY_CHANNEL
+from qrstack_common.kafka import EventProducer, ensure_topics, platform_topics
+from qrstack_common.metrics import ApiMetrics
 
 log = logging.getLogger(__name__)
 

@@ -15,10 +15,10 @@ import logging
 from collections import deque
 
 from aiokafka.errors import KafkaError
+
 from qrstack_common.events import SCANS_TOPIC, ScanEvent
 from qrstack_common.kafka import EventProducer
 from qrstack_common.metrics import RedirectMetrics
-
 from qrstack_redirect.scans.spool import ScanSpool
 
 log = logging.getLogger(__name__)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from qrstack_common.events import CODES_TOPIC, DOMAINS_TOPIC
 from qrstack_common.kafka import TableReader
-
 from qrstack_redirect.table.slug_table import SlugTable
 
 

@@ -12,6 +12,7 @@ import logging
 import sys
 
 from pydantic import ValidationError
+
 from qrstack_common.events import CODES_TOPIC, DOMAINS_TOPIC, CodeSnapshot, DomainSnapshot
 
 log = logging.getLogger(__name__)
