@@ -85,6 +85,29 @@ class RendererMetrics(ServiceMetrics):
             ["format", "cache"],
             registry=self.registry,
         )
+        self.render_seconds = Histogram(
+            "qr_render_seconds",
+            "Time to render one image on a cache miss, by format.",
+            ["format"],
+            buckets=LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.refused = Counter(
+            "qr_renders_refused_total",
+            "Render requests refused as invalid or unscannable.",
+            registry=self.registry,
+        )
+        self.cache_bytes = Gauge(
+            "qr_render_cache_bytes",
+            "Bytes held by the rendered-image cache.",
+            registry=self.registry,
+        )
+        self.logo_fetches = Counter(
+            "qr_logo_fetches_total",
+            "Logo URL fetches, by outcome (ok, refused, failed).",
+            ["outcome"],
+            registry=self.registry,
+        )
 
 
 class AnalyticsMetrics(ServiceMetrics):

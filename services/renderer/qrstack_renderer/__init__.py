@@ -1,1 +1,9 @@
-"""qrstack_renderer."""
+"""qrstack_renderer: designer QR codes in PNG, SVG, PDF, JPEG and WebP that always scan.
+
+In-process use: `render(RenderSpec(...)) -> RenderedImage`. As a service: `create_app`.
+"""
+
+from qrstack_renderer.render import RenderedImage, render
+from qrstack_renderer.spec import RenderSpec, Style
+
+__all__ = ["RenderSpec", "RenderedImage", "Style", "render"]

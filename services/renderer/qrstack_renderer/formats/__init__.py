@@ -1,0 +1,1 @@
+"""Output formats: raster (PNG, JPEG, WebP), SVG and PDF."""

@@ -1,0 +1,139 @@
+"""The scannability guard: refuse, with a reason that says what to change, any style that
+would draw a code readers cannot scan.
+
+Checked before anything is drawn:
+- contrast: every dark colour (foreground, foreground gradient stops, eye colours) against
+  every light one (background, background gradient stops; white under a transparent
+  background) must be darker, with a luminance contrast ratio of at least 4:1. Inverted
+  (light-on-dark) codes are refused: ZXing and ZBar based readers do not find them.
+- module size: at least 1 px per module for square modules, 4 px when modules or eyes have
+  shapes (smaller shapes blur into noise).
+- centre element (logo, text, icon): the cleared area must stay within what the error
+  correction level can rebuild (M 7 %, Q 15 %, H 20 % of the symbol).
+The quiet zone (4 modules minimum) is enforced by the spec itself.
+"""
+
+from __future__ import annotations
+
+from qrstack_common.errors import Issue, validation_failed
+from qrstack_renderer.matrix import ErrorCorrection
+from qrstack_renderer.spec import RenderSpec, Style
+from qrstack_renderer.styles.paints import contrast_ratio, relative_luminance
+
+MIN_CONTRAST = 4.0
+MIN_SHAPED_MODULE_PX = 4
+MAX_CENTRE_AREA: dict[ErrorCorrection, float] = {"L": 0.0, "M": 0.07, "Q": 0.15, "H": 0.20}
+
+Path = tuple[str | int, ...]
+
+
+def _darks(style: Style) -> list[tuple[Path, str]]:
+    out: list[tuple[Path, str]] = []
+    if style.gradient is not None and style.gradient.target == "foreground":
+        out.append((("style", "gradient", "from"), style.gradient.from_))
+        out.append((("style", "gradient", "to"), style.gradient.to))
+    else:
+        out.append((("style", "foreground"), style.foreground))
+    if style.eye_outer:
+        out.append((("style", "eyeOuter"), style.eye_outer))
+    if style.eye_inner:
+        out.append((("style", "eyeInner"), style.eye_inner))
+    return out
+
+
+def _lights(style: Style) -> list[tuple[Path, str]]:
+    if style.gradient is not None and style.gradient.target == "background":
+        return [
+            (("style", "gradient", "from"), style.gradient.from_),
+            (("style", "gradient", "to"), style.gradient.to),
+        ]
+    if style.background == "transparent":
+        return [(("style", "background"), "#ffffff")]
+    return [(("style", "background"), style.background)]
+
+
+def contrast_issues(style: Style) -> list[Issue]:
+    """One issue per dark colour that is not clearly darker than every light colour."""
+    issues: list[Issue] = []
+    lights = _lights(style)
+    for path, dark in _darks(style):
+        for light_path, light in lights:
+            where = ".".join(str(p) for p in light_path[1:])
+            if relative_luminance(dark) >= relative_luminance(light):
+                issues.append(
+                    Issue(
+                        path,
+                        f"{dark} is not darker than {where} {light}: readers need dark modules "
+                        "on a light background; use a dark colour here and a light one there",
+                    )
+                )
+                break
+            ratio = contrast_ratio(dark, light)
+            if ratio < MIN_CONTRAST:
+                issues.append(
+                    Issue(
+                        path,
+                        f"contrast {ratio:.1f}:1 against {where} {light} is too low to scan; "
+                        f"it must be at least {MIN_CONTRAST:.0f}:1 — darken this colour or "
+                        f"lighten {where}",
+                    )
+                )
+                break
+    return issues
+
+
+def shaped(style: Style) -> bool:
+    """Whether modules or eyes have shapes that need room to be drawn."""
+    return style.pattern != "square" or style.corners != "square"
+
+
+def module_size_issues(spec: RenderSpec, scale: int, canvas_w: int) -> list[Issue]:
+    if not shaped(spec.style) or scale >= MIN_SHAPED_MODULE_PX:
+        return []
+    field = "size" if spec.size is not None else "scale"
+    need = (
+        f"size ≥ {canvas_w * MIN_SHAPED_MODULE_PX}"
+        if spec.size is not None
+        else f"scale ≥ {MIN_SHAPED_MODULE_PX}"
+    )
+    return [
+        Issue(
+            (field,),
+            f"{scale} px per module is too small for pattern {spec.style.pattern!r} and "
+            f"corners {spec.style.corners!r}; use {need} or square modules and corners",
+        )
+    ]
+
+
+def centre_area_issues(
+    style: Style, area: float, level: ErrorCorrection, data_chars: int
+) -> list[Issue]:
+    """The centre element may hide at most MAX_CENTRE_AREA[level] of the symbol."""
+    limit = MAX_CENTRE_AREA[level]
+    if area <= limit:
+        return []
+    field = (
+        "logoSize"
+        if style.logo is not None
+        else ("centerText" if style.center_text is not None else "centerIcon")
+    )
+    if level != "H":
+        hint = (
+            f"the data ({data_chars} characters) is too long for error correction H, so only "
+            f"{level} is available; shorten the data or make the {field} smaller"
+        )
+    else:
+        hint = f"make the {field} smaller"
+    return [
+        Issue(
+            ("style", field),
+            f"the centre element hides {area:.0%} of the symbol; at error correction {level} "
+            f"at most {limit:.0%} can be covered and still scan; {hint}",
+        )
+    ]
+
+
+def refuse_if_any(issues: list[Issue]) -> None:
+    """Raise 400 `validation_failed` listing every issue, if there is one."""
+    if issues:
+        raise validation_failed(issues)

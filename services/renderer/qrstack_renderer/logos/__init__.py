@@ -1,0 +1,1 @@
+"""Logos: decoding data URIs and fetching URLs safely."""

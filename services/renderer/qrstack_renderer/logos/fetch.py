@@ -1,0 +1,179 @@
+"""Fetch a logo by URL without letting the URL reach inside our network (SSRF guard).
+
+Rules: http(s) only; every address the host resolves to, and every redirect hop, must be a
+public (globally routable) address — loopback, private, link-local (cloud metadata),
+shared, multicast and reserved ranges are refused; at most `max_redirects` hops; the answer
+must be 200 with a PNG, JPEG or SVG content type and at most `max_bytes` long; the whole
+fetch has `timeout` seconds. The address check runs inside the connector's resolver, so the
+address connected to is the address checked (no DNS rebinding window).
+
+Every refusal is a 400 `validation_failed` on `style.logo` saying why.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import ipaddress
+import socket
+from types import TracebackType
+
+import aiohttp
+from aiohttp.abc import AbstractResolver, ResolveResult
+from aiohttp.resolver import DefaultResolver
+from yarl import URL
+
+from qrstack_common.errors import ApiError, Issue, validation_failed
+from qrstack_common.metrics import RendererMetrics
+from qrstack_renderer.logos.images import LOGO_MEDIA_TYPES
+
+LOGO_PATH = ("style", "logo")
+
+
+class PrivateAddressError(OSError):
+    """The host resolves to an address the guard does not let the service connect to."""
+
+
+def is_public_address(text: str) -> bool:
+    """Whether an IP address is globally routable (IPv4-mapped IPv6 judged as IPv4)."""
+    address = ipaddress.ip_address(text.split("%", 1)[0])
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address.is_global and not address.is_multicast
+
+
+class GuardedResolver(AbstractResolver):
+    """Resolves like the default resolver, then refuses the host if any address is not
+    public (unless `allow_private`)."""
+
+    def __init__(self, allow_private: bool) -> None:
+        self._inner = DefaultResolver()
+        self._allow_private = allow_private
+
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        results = await self._inner.resolve(host, port, family)
+        if not self._allow_private:
+            for result in results:
+                if not is_public_address(result["host"]):
+                    raise PrivateAddressError(f"{host} resolves to a non-public address")
+        return results
+
+    async def close(self) -> None:
+        await self._inner.close()
+
+
+def _refuse(reason: str) -> ApiError:
+    return validation_failed([Issue(LOGO_PATH, reason)])
+
+
+class LogoFetcher:
+    """Fetches logo URLs into data URIs; use as an async context manager."""
+
+    def __init__(
+        self,
+        *,
+        max_bytes: int,
+        timeout: float,
+        max_redirects: int,
+        allow_private_hosts: bool,
+        metrics: RendererMetrics | None = None,
+    ) -> None:
+        self.max_bytes = max_bytes
+        self.timeout = timeout
+        self.max_redirects = max_redirects
+        self.allow_private_hosts = allow_private_hosts
+        self._metrics = metrics
+        self._session: aiohttp.ClientSession | None = None
+
+    async def __aenter__(self) -> LogoFetcher:
+        connector = aiohttp.TCPConnector(
+            resolver=GuardedResolver(self.allow_private_hosts), limit=32, use_dns_cache=False
+        )
+        self._session = aiohttp.ClientSession(
+            connector=connector,
+            timeout=aiohttp.ClientTimeout(total=self.timeout),
+            headers={"User-Agent": "qrstack-renderer (logo fetch)", "Accept": "image/*"},
+        )
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+    def _count(self, outcome: str) -> None:
+        if self._metrics is not None:
+            self._metrics.logo_fetches.labels(outcome).inc()
+
+    async def fetch(self, url: str) -> str:
+        """The logo at `url` as a `data:` URI. Refusals and failures raise 400."""
+        try:
+            result = await asyncio.wait_for(self._follow(URL(url)), self.timeout)
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            refused = isinstance(getattr(exc, "os_error", None), PrivateAddressError)
+            self._count("refused" if refused else "failed")
+            if refused:
+                raise _refuse(
+                    "the logo URL points into a private network or at this machine; "
+                    "use a public http(s) URL or send the logo as a data: URI"
+                ) from exc
+            raise _refuse(f"could not fetch the logo URL: {type(exc).__name__} {exc}") from exc
+        except ApiError:
+            self._count("refused")
+            raise
+        self._count("ok")
+        return result
+
+    def _check_url(self, url: URL) -> None:
+        if url.scheme not in ("http", "https") or not url.host:
+            raise _refuse("the logo URL must be an http:// or https:// URL with a host")
+        if self.allow_private_hosts:
+            return
+        try:
+            literal = is_public_address(url.host)
+        except ValueError:
+            return  # a name: the resolver checks what it resolves to
+        if not literal:
+            raise _refuse(
+                "the logo URL points into a private network or at this machine; "
+                "use a public http(s) URL or send the logo as a data: URI"
+            )
+
+    async def _follow(self, url: URL) -> str:
+        assert self._session is not None, "use LogoFetcher as an async context manager"
+        for _ in range(self.max_redirects + 1):
+            self._check_url(url)
+            async with self._session.get(url, allow_redirects=False) as response:
+                if response.status in (301, 302, 303, 307, 308):
+                    location = response.headers.get("Location")
+                    if not location:
+                        raise _refuse(f"the logo URL redirected ({response.status}) nowhere")
+                    url = url.join(URL(location))
+                    continue
+                return await self._read(response)
+        raise _refuse(f"the logo URL redirected more than {self.max_redirects} times")
+
+    async def _read(self, response: aiohttp.ClientResponse) -> str:
+        if response.status != 200:
+            raise _refuse(f"the logo URL answered HTTP {response.status}, not 200")
+        media_type = response.content_type.lower()
+        if media_type == "image/jpg":
+            media_type = "image/jpeg"
+        if media_type not in LOGO_MEDIA_TYPES:
+            raise _refuse(
+                f"the logo URL serves {media_type or 'no content type'}; "
+                "a logo must be image/png, image/jpeg or image/svg+xml"
+            )
+        limit = self.max_bytes
+        if response.content_length is not None and response.content_length > limit:
+            raise _refuse(f"the logo is {response.content_length} bytes; at most {limit} allowed")
+        body = await response.content.read(limit + 1)
+        if len(body) > limit:
+            raise _refuse(f"the logo is larger than {limit} bytes")
+        return f"data:{media_type};base64,{base64.b64encode(body).decode()}"

@@ -1,0 +1,71 @@
+"""`render(spec) -> RenderedImage`: the whole renderer as one pure function.
+
+Encode the payload, check the style would scan, lay it out, paint it in the requested
+format. The same spec always gives the same bytes, so `spec.digest()` is a valid ETag and
+cache key. Fails with `ApiError` 400 `validation_failed` (fields and reasons) for a payload
+that does not fit or a style that would not scan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from qrstack_renderer.compose import compose, placement
+from qrstack_renderer.formats.bitmap import encode_raster, plain_image
+from qrstack_renderer.formats.pdf import write_pdf
+from qrstack_renderer.formats.raster import paint_raster
+from qrstack_renderer.formats.svg import write_svg
+from qrstack_renderer.guard import contrast_issues, module_size_issues, refuse_if_any
+from qrstack_renderer.matrix import encode
+from qrstack_renderer.spec import ImageFormat, RenderSpec, Style
+
+MEDIA_TYPES: dict[ImageFormat, str] = {
+    "png": "image/png",
+    "svg": "image/svg+xml",
+    "pdf": "application/pdf",
+    "jpeg": "image/jpeg",
+    "webp": "image/webp",
+}
+
+
+@dataclass(frozen=True)
+class RenderedImage:
+    body: bytes
+    media_type: str
+    etag: str
+    """Quoted strong ETag: the spec's content address."""
+
+
+def is_plain(style: Style) -> bool:
+    """Square modules and eyes in solid colours, nothing else: the fast raster path."""
+    return (
+        style.pattern == "square"
+        and style.corners == "square"
+        and style.gradient is None
+        and style.eye_outer in (None, style.foreground)
+        and style.eye_inner in (None, style.foreground)
+        and not style.has_centre
+        and style.effective_frame == "none"
+    )
+
+
+def render(spec: RenderSpec) -> RenderedImage:
+    """Render `spec` in its format. See the module docstring for failures."""
+    style = spec.style
+    refuse_if_any(contrast_issues(style))
+    matrix = encode(spec.data, spec.error_correction)
+    side = matrix.size + 2 * spec.margin
+    if spec.format not in ("svg", "pdf") and is_plain(style):
+        place = placement(spec, side, side)
+        image = plain_image(matrix, spec.margin, place, style.foreground, style.background)
+        body = encode_raster(image, spec.format, spec.dpi)
+    else:
+        drawing = compose(spec, matrix)
+        refuse_if_any(module_size_issues(spec, drawing.placement.scale, drawing.width))
+        if spec.format == "svg":
+            body = write_svg(drawing)
+        elif spec.format == "pdf":
+            body = write_pdf(drawing)
+        else:
+            body = encode_raster(paint_raster(drawing), spec.format, spec.dpi)
+    return RenderedImage(body, MEDIA_TYPES[spec.format], f'"{spec.digest()}"')

@@ -1,0 +1,1 @@
+"""The parts of a style: patterns, eyes, paints, centre elements, frames."""
