@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+COMPOSE_VENV := .cache/compose-venv
 PYTEST_ARGS ?=
 
 .PHONY: run test lint typecheck pytest install fuzz bench gallery compose-config clean clean-data
@@ -20,8 +21,9 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/python -m qrstack_launcher run
 
-## Everything CI checks: lint, format, types, and the whole test suite on real components.
-test: lint typecheck pytest
+## Everything CI checks: lint, format, types, the compose file, and the whole test suite on
+## real components.
+test: lint typecheck compose-config pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -32,6 +34,13 @@ typecheck: $(STAMP)
 
 pytest: $(STAMP)
 	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+## Validate docker-compose.yml without a Docker engine (docker-compose 1.29 from PyPI).
+compose-config:
+	@test -x $(COMPOSE_VENV)/bin/docker-compose || { $(PYTHON) -m venv $(COMPOSE_VENV) && \
+	  $(COMPOSE_VENV)/bin/pip install -q "PyYAML==5.3.1" "docker-compose==1.29.2"; }
+	$(COMPOSE_VENV)/bin/docker-compose -f docker-compose.yml config -q
+	@echo "docker-compose.yml is valid"
 
 bench: $(STAMP)
 	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

@@ -1,0 +1,19 @@
+# One image for the four services; the command picks the service:
+#   python -m qrstack_api | qrstack_redirect | qrstack_renderer | qrstack_analytics
+FROM python:3.11-slim-bookworm AS build
+WORKDIR /src
+COPY pyproject.toml README.md ./
+COPY libs libs
+COPY services services
+RUN pip wheel --no-cache-dir --wheel-dir /wheels .
+
+FROM python:3.11-slim-bookworm
+RUN useradd --system --uid 10001 --home-dir /app qrstack && mkdir -p /app /data \
+    && chown qrstack /app /data
+COPY --from=build /wheels /wheels
+RUN pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels
+USER qrstack
+WORKDIR /app
+ENV PYTHONUNBUFFERED=1 LOG_FORMAT=json SCAN_SPOOL_DIR=/data/spool CHDB_PATH=/data/chdb
+EXPOSE 8000 8001 8002 8003
+CMD ["python", "-m", "qrstack_api"]
