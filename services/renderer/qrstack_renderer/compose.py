@@ -20,7 +20,9 @@ from qrstack_renderer.drawing import (
 )
 from qrstack_renderer.matrix import FINDER_SIZE, QrMatrix
 from qrstack_renderer.spec import RenderSpec
+from qrstack_renderer.styles.centre import CentrePlan
 from qrstack_renderer.styles.eyes import eye_shapes
+from qrstack_renderer.styles.frames import frame_layers, plan_frame
 from qrstack_renderer.styles.paints import gradient_paint
 from qrstack_renderer.styles.patterns import cell_shapes, depends_on_neighbours, neighbour_codes
 
@@ -54,13 +56,15 @@ def finder_mask(matrix: QrMatrix) -> np.ndarray:
     return mask
 
 
-def compose(spec: RenderSpec, matrix: QrMatrix) -> Drawing:
-    """The drawing of `matrix` styled by `spec.style`."""
+def compose(spec: RenderSpec, matrix: QrMatrix, centre: CentrePlan | None) -> Drawing:
+    """The drawing of `matrix` styled by `spec.style`, with its centre element (logo, text
+    or icon) already sized. Fails with 400 on `size` when it is too small."""
     style = spec.style
     n = matrix.size
-    side = n + 2 * spec.margin
-    sym_x = sym_y = spec.margin
-    place = placement(spec, side, side)
+    frame = plan_frame(style, n + 2 * spec.margin)
+    sym_x = frame.symbol_x + spec.margin
+    sym_y = frame.symbol_y + spec.margin
+    place = placement(spec, frame.width, frame.height)
 
     dark_paint: Paint = Solid(style.foreground)
     background: Paint | None = (
@@ -70,16 +74,18 @@ def compose(spec: RenderSpec, matrix: QrMatrix) -> Drawing:
         if style.gradient.target == "foreground":
             dark_paint = gradient_paint(style.gradient, (sym_x, sym_y, n, n))
         else:
-            background = gradient_paint(style.gradient, (0, 0, side, side))
+            background = gradient_paint(style.gradient, (0, 0, frame.width, frame.height))
 
     data = matrix.dark & ~finder_mask(matrix)
+    if centre is not None:
+        data &= ~centre.cleared_cells(n)
     shapes = cell_shapes(style.pattern)
     if depends_on_neighbours(style.pattern):
         cells = np.where(data, neighbour_codes(data), -1).astype(np.int16)
     else:
         cells = np.where(data, 0, -1).astype(np.int16)
 
-    layers: list[Layer] = []
+    layers: list[Layer] = [*frame_layers(frame, style)]
     layers.append(ModuleLayer((sym_x, sym_y), cells, shapes, dark_paint))
     outer = Solid(style.eye_outer) if style.eye_outer else dark_paint
     inner = Solid(style.eye_inner) if style.eye_inner else dark_paint
@@ -87,4 +93,6 @@ def compose(spec: RenderSpec, matrix: QrMatrix) -> Drawing:
         ring, pupil = eye_shapes(style.corners, eye, sym_x + fx, sym_y + fy)
         layers.append(ShapeLayer(ring, outer))
         layers.append(ShapeLayer(pupil, inner))
-    return Drawing(side, side, background, tuple(layers), place, spec.dpi)
+    if centre is not None:
+        layers.extend(centre.layers(sym_x, sym_y, n, dark_paint))
+    return Drawing(frame.width, frame.height, background, tuple(layers), place, spec.dpi)

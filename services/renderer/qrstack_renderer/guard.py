@@ -9,16 +9,20 @@ Checked before anything is drawn:
 - module size: at least 1 px per module for square modules, 4 px when modules or eyes have
   shapes (smaller shapes blur into noise).
 - centre element (logo, text, icon): the cleared area must stay within what the error
-  correction level can rebuild (M 7 %, Q 15 %, H 20 % of the symbol).
+  correction level can rebuild (M 7 %, Q 15 %, H 20 % of the symbol; nothing at L) and off
+  the finder, separator and timing patterns.
+- text (centre text, call to action): every character must be one the font can draw.
 The quiet zone (4 modules minimum) is enforced by the spec itself.
 """
 
 from __future__ import annotations
 
 from qrstack_common.errors import Issue, validation_failed
-from qrstack_renderer.matrix import ErrorCorrection
+from qrstack_renderer.matrix import ErrorCorrection, QrMatrix
 from qrstack_renderer.spec import RenderSpec, Style
+from qrstack_renderer.styles.centre import CentrePlan
 from qrstack_renderer.styles.paints import contrast_ratio, relative_luminance
+from qrstack_renderer.styles.text import unsupported_characters
 
 MIN_CONTRAST = 4.0
 MIN_SHAPED_MODULE_PX = 4
@@ -105,22 +109,36 @@ def module_size_issues(spec: RenderSpec, scale: int, canvas_w: int) -> list[Issu
     ]
 
 
-def centre_area_issues(
-    style: Style, area: float, level: ErrorCorrection, data_chars: int
+def _centre_field(style: Style) -> str:
+    if style.logo is not None:
+        return "logoSize"
+    return "centerText" if style.center_text is not None else "centerIcon"
+
+
+def centre_issues(
+    style: Style, centre: CentrePlan, matrix: QrMatrix, data_chars: int
 ) -> list[Issue]:
-    """The centre element may hide at most MAX_CENTRE_AREA[level] of the symbol."""
+    """The centre element may hide at most MAX_CENTRE_AREA[level] of the symbol and must
+    leave the finder, separator and timing patterns alone."""
+    n = matrix.size
+    level = matrix.error_correction
+    field = _centre_field(style)
+    if centre.clears_function_patterns(n):
+        return [
+            Issue(
+                ("style", field),
+                f"the centre element is too large for this {n}×{n} symbol: it would cover the "
+                f"finder or timing patterns; make the {field} smaller",
+            )
+        ]
+    area = centre.area(n)
     limit = MAX_CENTRE_AREA[level]
     if area <= limit:
         return []
-    field = (
-        "logoSize"
-        if style.logo is not None
-        else ("centerText" if style.center_text is not None else "centerIcon")
-    )
     if level != "H":
         hint = (
-            f"the data ({data_chars} characters) is too long for error correction H, so only "
-            f"{level} is available; shorten the data or make the {field} smaller"
+            f"the data ({data_chars} characters) is too long for a higher error correction "
+            f"than {level}; shorten the data or make the {field} smaller"
         )
     else:
         hint = f"make the {field} smaller"
@@ -131,6 +149,23 @@ def centre_area_issues(
             f"at most {limit:.0%} can be covered and still scan; {hint}",
         )
     ]
+
+
+def text_issues(style: Style) -> list[Issue]:
+    """Characters the embedded font cannot draw, per text field."""
+    issues: list[Issue] = []
+    for field, text in (("centerText", style.center_text), ("ctaText", style.cta_text)):
+        missing = unsupported_characters(text or "")
+        if missing:
+            shown = " ".join(repr(c) for c in missing)
+            issues.append(
+                Issue(
+                    ("style", field),
+                    f"the font cannot draw {shown}; use printable ASCII letters, digits "
+                    "and punctuation",
+                )
+            )
+    return issues
 
 
 def refuse_if_any(issues: list[Issue]) -> None:

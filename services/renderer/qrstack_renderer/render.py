@@ -10,14 +10,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from qrstack_common.errors import Issue, validation_failed
 from qrstack_renderer.compose import compose, placement
 from qrstack_renderer.formats.bitmap import encode_raster, plain_image
 from qrstack_renderer.formats.pdf import write_pdf
 from qrstack_renderer.formats.raster import paint_raster
 from qrstack_renderer.formats.svg import write_svg
-from qrstack_renderer.guard import contrast_issues, module_size_issues, refuse_if_any
-from qrstack_renderer.matrix import encode
+from qrstack_renderer.guard import (
+    centre_issues,
+    contrast_issues,
+    module_size_issues,
+    refuse_if_any,
+    text_issues,
+)
+from qrstack_renderer.logos.images import decode_logo
+from qrstack_renderer.matrix import encode, encode_raised
 from qrstack_renderer.spec import ImageFormat, RenderSpec, Style
+from qrstack_renderer.styles.centre import plan_centre
 
 MEDIA_TYPES: dict[ImageFormat, str] = {
     "png": "image/png",
@@ -50,17 +59,38 @@ def is_plain(style: Style) -> bool:
 
 
 def render(spec: RenderSpec) -> RenderedImage:
-    """Render `spec` in its format. See the module docstring for failures."""
+    """Render `spec` in its format. See the module docstring for failures.
+
+    Under a centre element (logo, text, icon) the error correction is raised to the
+    highest level the payload fits, never below the requested one.
+    """
     style = spec.style
-    refuse_if_any(contrast_issues(style))
-    matrix = encode(spec.data, spec.error_correction)
+    refuse_if_any(contrast_issues(style) + text_issues(style))
+    logo = None
+    if style.logo is not None:
+        if not style.logo.startswith("data:"):
+            raise validation_failed(
+                [
+                    Issue(
+                        ("style", "logo"), "fetch logo URLs first (LogoFetcher) or send a data: URI"
+                    )
+                ]
+            )
+        logo = decode_logo(style.logo, style.remove_logo_background)
+    if style.has_centre:
+        matrix = encode_raised(spec.data, spec.error_correction)
+    else:
+        matrix = encode(spec.data, spec.error_correction)
+    centre = plan_centre(style, matrix.size, logo)
+    if centre is not None:
+        refuse_if_any(centre_issues(style, centre, matrix, len(spec.data)))
     side = matrix.size + 2 * spec.margin
     if spec.format not in ("svg", "pdf") and is_plain(style):
         place = placement(spec, side, side)
         image = plain_image(matrix, spec.margin, place, style.foreground, style.background)
         body = encode_raster(image, spec.format, spec.dpi)
     else:
-        drawing = compose(spec, matrix)
+        drawing = compose(spec, matrix, centre)
         refuse_if_any(module_size_issues(spec, drawing.placement.scale, drawing.width))
         if spec.format == "svg":
             body = write_svg(drawing)

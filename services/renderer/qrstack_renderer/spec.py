@@ -156,6 +156,9 @@ class Style(BaseModel):
             raise ValueError(
                 f"{' and '.join(present)} both take the centre of the code; send only one"
             )
+        for name, text in (("centerText", self.center_text), ("ctaText", self.cta_text)):
+            if text is not None and not text.strip():
+                raise ValueError(f"{name} is blank; leave it out or write something")
         if self.logo is not None and not self.logo.startswith(("data:", "http://", "https://")):
             raise ValueError("logo must be a data: URI or an http(s) URL")
         return self
