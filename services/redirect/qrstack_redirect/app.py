@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import secrets
 import uuid
 from collections.abc import AsyncIterator
@@ -27,7 +28,7 @@ from qrstack_redirect.clients import (
     visitor_key,
 )
 from qrstack_redirect.pages import page_environment, render_page
-from qrstack_redirect.resolve import Resolution, resolve_scan
+from qrstack_redirect.resolve import Resolution, ScanContext, resolve_scan
 from qrstack_redirect.scans.emitter import ScanEmitter
 from qrstack_redirect.scans.spool import ScanSpool
 from qrstack_redirect.settings import RedirectSettings
@@ -35,6 +36,9 @@ from qrstack_redirect.table.feed import table_reader
 from qrstack_redirect.table.slug_table import SlugTable
 
 _NO_STORE = "private, no-store"
+SCANNER_COOKIE = "qrsid"
+SCANNER_COOKIE_MAX_AGE = 365 * 86_400
+_SCANNER_ID = re.compile(r"[0-9a-f]{32}")
 
 
 @dataclass
@@ -115,14 +119,32 @@ async def scan(request: web.Request) -> web.Response:
     desk = request.app[DESK]
     slug = request.match_info["slug"]
     host = desk.table.table_host(request.host)
-    code = desk.table.lookup(host, slug)
+    entry = desk.table.lookup(host, slug)
     now = datetime.now(UTC)
-    resolution = resolve_scan(code, desk.table.domain(host), now, request.query_string)
+    facts = desk.facts.read(request.remote, request.headers)
+    cookie = request.cookies.get(SCANNER_COOKIE, "")
+    known_scanner = _SCANNER_ID.fullmatch(cookie) is not None
+    hashed = visitor_hash(facts.ip, facts.user_agent, now.date(), desk.salt)
+    ctx = ScanContext(
+        now=now,
+        query_string=request.query_string,
+        query=request.query,
+        facts=facts,
+        scanner_id=cookie if known_scanner else hashed,
+    )
+    resolution = resolve_scan(entry, desk.table.domain(host), ctx)
     desk.metrics.scans.labels(resolution.outcome).inc()
+    code = entry.code if entry is not None else None
     if request.method == "GET" and (code is None or code.scan_tracking):
-        facts = desk.facts.read(request.remote, request.headers)
-        _record(desk, request.host, slug, code, resolution, facts, now)
-    return _answer(desk, resolution, slug)
+        _record(desk, request.host, slug, code, resolution, facts, now, hashed)
+    response = _answer(desk, resolution, slug)
+    if entry is not None and entry.rules.uses_scanner_id and not known_scanner:
+        # A/B arms stay sticky for this scanner beyond the day the visitor hash covers.
+        response.set_cookie(
+            SCANNER_COOKIE, ctx.scanner_id, max_age=SCANNER_COOKIE_MAX_AGE,
+            path="/", httponly=True, samesite="Lax", secure=request.secure,
+        )  # fmt: skip
+    return response
 
 
 def _record(
@@ -133,6 +155,7 @@ def _record(
     resolution: Resolution,
     facts: ClientFacts,
     now: datetime,
+    hashed_visitor: str,
 ) -> None:
     if desk.emitter is None:
         return
@@ -143,7 +166,7 @@ def _record(
         code_id=code.id if code else None,
         domain=request_host.lower(),
         slug=slug,
-        rule_id=uuid.UUID(resolution.rule_id) if resolution.rule_id else None,
+        rule_id=resolution.rule_id,
         variant=resolution.variant,
         target=resolution.location,
         outcome=resolution.outcome,
@@ -157,7 +180,7 @@ def _record(
         language=facts.language,
         is_bot=facts.is_bot,
         bot_reason=facts.bot_reason,
-        visitor_hash=visitor_hash(facts.ip, facts.user_agent, now.date(), desk.salt),
+        visitor_hash=hashed_visitor,
         ip_prefix=ip_prefix(facts.ip) if desk.store_ip_prefix else None,
     )
     desk.emitter.emit(event)

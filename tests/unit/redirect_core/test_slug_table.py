@@ -31,7 +31,7 @@ def test_a_slug_change_frees_the_old_slug() -> None:
     table.apply(CODES_TOPIC, str(code).encode(), snapshot(code, "new", 2))
     assert table.lookup(PLATFORM_HOST, "old") is None
     found = table.lookup(PLATFORM_HOST, "new")
-    assert found is not None and found.target_url == "https://example.com/new/2"
+    assert found is not None and found.code.target_url == "https://example.com/new/2"
     assert len(table) == 1
 
 
@@ -40,7 +40,7 @@ def test_an_older_snapshot_delivered_again_does_not_roll_back() -> None:
     table.apply(CODES_TOPIC, str(code).encode(), snapshot(code, "s", 2))
     table.apply(CODES_TOPIC, str(code).encode(), snapshot(code, "s", 1))
     found = table.lookup(PLATFORM_HOST, "s")
-    assert found is not None and found.version == 2
+    assert found is not None and found.code.version == 2
 
 
 def test_a_tombstone_removes_the_code() -> None:
@@ -69,5 +69,5 @@ def test_custom_domains_separate_equal_slugs() -> None:
     assert table.table_host("127.0.0.1:8001") == PLATFORM_HOST
     on_acme = table.lookup("qr.acme.com", "menu")
     on_platform = table.lookup(PLATFORM_HOST, "menu")
-    assert on_acme is not None and on_acme.id == b
-    assert on_platform is not None and on_platform.id == a
+    assert on_acme is not None and on_acme.code.id == b
+    assert on_platform is not None and on_platform.code.id == a

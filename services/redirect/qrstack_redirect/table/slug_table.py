@@ -14,17 +14,33 @@ import sys
 from pydantic import ValidationError
 
 from qrstack_common.events import CODES_TOPIC, DOMAINS_TOPIC, CodeSnapshot, DomainSnapshot
+from qrstack_redirect.rules import NO_RULES, CompiledRules, compile_rules
 
 log = logging.getLogger(__name__)
 
 PLATFORM_HOST = ""
 
 
+class CodeEntry:
+    """A code as the table holds it: its snapshot and its routing rules, compiled once."""
+
+    __slots__ = ("code", "rules")
+
+    def __init__(self, code: CodeSnapshot) -> None:
+        self.code = code
+        self.rules: CompiledRules = compile_rules(code.rules) if code.rules else NO_RULES
+        for rejected in self.rules.rejected:
+            log.error(
+                "routing rule left out",
+                extra={"code": str(code.id), "rule": str(rejected.rule_id), "why": rejected.reason},
+            )
+
+
 class SlugTable:
     __slots__ = ("_by_id", "_codes", "_domains", "rejected")
 
     def __init__(self) -> None:
-        self._codes: dict[tuple[str, str], CodeSnapshot] = {}
+        self._codes: dict[tuple[str, str], CodeEntry] = {}
         self._by_id: dict[str, tuple[str, str]] = {}
         self._domains: dict[str, DomainSnapshot] = {}
         self.rejected = 0  # records that did not validate (logged, skipped)
@@ -56,11 +72,11 @@ class SlugTable:
         old_key = self._by_id.get(code_id)
         if old_key is not None:
             held = self._codes.get(old_key)
-            if held is not None and held.version > snapshot.version:
+            if held is not None and held.code.version > snapshot.version:
                 return
             if old_key != new_key:
                 self._codes.pop(old_key, None)
-        self._codes[new_key] = snapshot
+        self._codes[new_key] = CodeEntry(snapshot)
         self._by_id[code_id] = new_key
 
     def apply_domain(self, key: bytes, value: bytes | None) -> None:
@@ -89,5 +105,5 @@ class SlugTable:
     def domain(self, host: str) -> DomainSnapshot | None:
         return self._domains.get(host)
 
-    def lookup(self, host: str, slug: str) -> CodeSnapshot | None:
+    def lookup(self, host: str, slug: str) -> CodeEntry | None:
         return self._codes.get((host, slug))
