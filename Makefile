@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 COMPOSE_VENV := .cache/compose-venv
 PYTEST_ARGS ?=
 
-.PHONY: run test lint typecheck pytest install fuzz bench gallery compose-config clean clean-data
+.PHONY: run test lint typecheck pytest install bench gallery compose-config k8s-config clean clean-data
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,12 @@ compose-config:
 	  $(COMPOSE_VENV)/bin/pip install -q "PyYAML==5.3.1" "docker-compose==1.29.2"; }
 	$(COMPOSE_VENV)/bin/docker-compose -f docker-compose.yml config -q
 	@echo "docker-compose.yml is valid"
+
+## Render the kustomize base and overlays (kustomize built once from the Go module proxy).
+k8s-config:
+	@for o in base overlays/dev overlays/production; do \
+	  go run sigs.k8s.io/kustomize/kustomize/v5@v5.4.3 build deploy/k8s/$$o > /dev/null && \
+	  echo "deploy/k8s/$$o renders"; done
 
 bench: $(STAMP)
 	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
