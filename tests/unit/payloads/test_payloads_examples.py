@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from qrstack_common.payloads import encode_payload, validate_payload
 
 CRLF = "\r\n"

@@ -86,7 +86,7 @@ class CryptoPayload(Payload):
         issues = []
         pattern, shape = _ADDRESSES[self.chain]
         if not pattern.fullmatch(self.address):
-            issues.append(Issue(("address",), f"is not a {self.chain} address ({shape})"))
+            issues.append(Issue(("address",), f"is not a valid {self.chain} address ({shape})"))
         if self.amount is not None:
             places = -self.amount.normalize().as_tuple().exponent  # type: ignore[operator]
             if places > DECIMALS[self.chain]:

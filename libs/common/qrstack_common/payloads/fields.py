@@ -22,11 +22,12 @@ URL_MAX_LENGTH = 2048  # the seeds give no URL limit; this is what browsers and 
 
 
 def _control_characters(value: str, allowed: str) -> list[str]:
-    """Code points of category Cc (C0, DEL, C1) and unpaired surrogates not in `allowed`."""
+    """Code points that are controls (C0, DEL, C1), line or paragraph separators (U+2028,
+    U+2029) or unpaired surrogates, except those in `allowed`."""
     return [
         f"U+{ord(ch):04X}"
         for ch in value
-        if ch not in allowed and unicodedata.category(ch) in ("Cc", "Cs")
+        if ch not in allowed and unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp")
     ]
 
 
@@ -37,10 +38,13 @@ def _single_line(value: str) -> str:
     return value
 
 
+_NEWLINES = str.maketrans({"\r": "\n", "\u2028": "\n", "\u2029": "\n"})
+
+
 def _prose(value: str) -> str:
     # One newline convention in storage: every reader shows LF, and the encoders that need
     # CRLF (mailto bodies) or an escape (vCard, iCalendar) convert from LF.
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    value = value.replace("\r\n", "\n").translate(_NEWLINES)
     bad = _control_characters(value, "\t\n")
     if bad:
         raise ValueError(

@@ -190,6 +190,14 @@ def _client_spelling(
     return next((k for k in keys if k in data), field.serialization_alias or name)
 
 
+def _as_sent(data: Mapping[str, object], path: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """Report a problem with one value sent where a list is kept (RecodeQR's `phone` for
+    `phones`) on that value's key, not on the list item it became."""
+    if len(path) > 1 and path[1] == 0 and not isinstance(data.get(str(path[0])), list):
+        return path[:1]
+    return path
+
+
 def validate_payload(
     type_name: str,
     data: Mapping[str, object],
@@ -211,7 +219,9 @@ def validate_payload(
         payload: Payload = kind.model.model_validate(data)
     except ValidationError as exc:
         issues = issues_from_pydantic(exc.errors())
-        raise validation_failed([Issue(prefix + i.path, i.reason) for i in issues]) from exc
+        raise validation_failed(
+            [Issue(prefix + _as_sent(data, i.path), i.reason) for i in issues]
+        ) from exc
     problems = payload.cross_field_issues()
     if problems:
         raise validation_failed(
