@@ -38,11 +38,6 @@ def test_country_database_gives_country_only(country_mmdb: Path) -> None:
         assert db.lookup("2001:db8:1::1") == NO_GEO
 
 
-def test_lookups_are_cached_per_address(city_db: GeoDatabase) -> None:
-    first = city_db.lookup("203.0.113.77")
-    assert city_db.lookup("203.0.113.77") is first
-
-
 def test_missing_database_means_no_geo_and_one_warning(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -62,6 +62,19 @@ def test_ipv4_peer_on_a_dual_stack_socket_is_plain_ipv4(reader: ClientFactsReade
     assert facts.city == "San Francisco"
 
 
+def test_located_addresses_are_cached(city_db: GeoDatabase, agents: UserAgentParser) -> None:
+    reader = ClientFactsReader(
+        agents=agents, geo=city_db, trusted_proxies=TrustedProxies(), address_cache_size=2
+    )
+    no_headers = CIMultiDictProxy(CIMultiDict[str]())
+    first = reader.read("203.0.113.77", no_headers)
+    assert reader.read("203.0.113.77", no_headers).city == first.city == "San Francisco"
+    for n in range(5):
+        reader.read(f"198.51.100.{n}", no_headers)
+    info = reader.cache_info()
+    assert (info.hits, info.misses, info.currsize) == (1, 6, 2)
+
+
 def test_request_without_headers_or_peer(reader: ClientFactsReader) -> None:
     facts = reader.read(None, CIMultiDictProxy(CIMultiDict()))
     assert facts.ip is None

@@ -19,10 +19,10 @@ import functools
 from typing import NamedTuple
 
 import ua_parser
-from qrstack_common.events import Device
 from ua_parser import Domain, Resolver
 from ua_parser.loaders import load_builtins, load_lazy_builtins
 
+from qrstack_common.events import Device
 from qrstack_redirect.clients.bots import bot_reason
 
 MAX_USER_AGENT_LENGTH = 1024

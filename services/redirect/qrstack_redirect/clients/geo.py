@@ -10,11 +10,10 @@ without geolocation and says so once, in a warning when the database is opened.
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from types import TracebackType
 from typing import Any, NamedTuple
 
@@ -69,25 +68,23 @@ def geo_from_record(record: object) -> GeoFacts:
 
 
 class GeoDatabase:
-    """An open `.mmdb` file (memory-mapped, C reader) with a bounded LRU of lookups by address.
+    """An open `.mmdb` file, memory-mapped and read by maxminddb's C reader.
 
     `lookup(ip)` returns `GeoFacts` (`NO_GEO` for private, unknown or malformed addresses and
-    when there is no database); it never raises. Close it when the service stops.
+    when there is no database); it never raises. It does not cache: `ClientFactsReader` keeps
+    the LRU of located addresses. Close the database when the service stops.
     """
 
-    lookup: Callable[[str], GeoFacts]
-
-    def __init__(self, reader: maxminddb.Reader | None, *, cache_size: int = 16_384) -> None:
+    def __init__(self, reader: maxminddb.Reader | None) -> None:
         self._reader = reader
-        self.lookup = functools.lru_cache(maxsize=cache_size)(self._lookup_uncached)
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str] | None, *, cache_size: int = 16_384) -> GeoDatabase:
+    def open(cls, path: str | os.PathLike[str] | None) -> GeoDatabase:
         """Open the database at `path`; with no path, or one that cannot be read as a MaxMind
         database, the result has no geolocation (a warning names the path and the reason)."""
         if path is None or not str(path):
             log.info("no GeoIP database configured: scans carry no country, region or city")
-            return cls(None, cache_size=cache_size)
+            return cls(None)
         try:
             reader = maxminddb.open_database(os.fspath(path))
         except (OSError, ValueError, maxminddb.InvalidDatabaseError) as exc:
@@ -95,13 +92,13 @@ class GeoDatabase:
                 "GeoIP database unusable, scans carry no country, region or city",
                 extra={"path": str(path), "reason": str(exc)},
             )
-            return cls(None, cache_size=cache_size)
-        return cls(reader, cache_size=cache_size)
+            return cls(None)
+        return cls(reader)
 
     @classmethod
     def empty(cls) -> GeoDatabase:
         """A database that knows no address (geolocation switched off)."""
-        return cls(None, cache_size=1)
+        return cls(None)
 
     @property
     def available(self) -> bool:
@@ -111,7 +108,6 @@ class GeoDatabase:
         if self._reader is not None:
             self._reader.close()
             self._reader = None
-        self.lookup = functools.lru_cache(maxsize=1)(self._lookup_uncached)
 
     def __enter__(self) -> GeoDatabase:
         return self
@@ -124,7 +120,7 @@ class GeoDatabase:
     ) -> None:
         self.close()
 
-    def _lookup_uncached(self, ip: str) -> GeoFacts:
+    def lookup(self, ip: str) -> GeoFacts:
         reader = self._reader
         if reader is None:
             return NO_GEO

@@ -17,10 +17,11 @@ Geolocation, from a trusted peer: Cloudflare (`CF-IPCountry`, `CF-Region`, `CF-R
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Iterable, Mapping
 
-from multidict import MultiMapping, istr
+from multidict import istr
 
 from qrstack_redirect.clients.addresses import IpNetworks, format_ip, parse_ip
 from qrstack_redirect.clients.geo import GeoFacts
@@ -67,27 +68,31 @@ class TrustedProxies:
 
     Construction raises `ValueError` naming a CIDR that does not parse. An empty list trusts
     no one (every header below is ignored), which is the right default for a service that
-    faces the internet directly.
+    faces the internet directly. Verdicts on peers and forwarding chains are remembered in
+    bounded LRUs (`cache_size` entries each): the same clients come back through the same
+    proxies.
     """
 
-    __slots__ = ("networks",)
+    __slots__ = ("_client", "_trusted", "networks")
 
-    def __init__(self, cidrs: Iterable[str] = ()) -> None:
+    def __init__(self, cidrs: Iterable[str] = (), *, cache_size: int = 16_384) -> None:
         self.networks = IpNetworks(cidrs)
+        self._trusted = functools.lru_cache(maxsize=cache_size)(self.networks.contains)
+        self._client = functools.lru_cache(maxsize=cache_size)(self._client_uncached)
 
     def __bool__(self) -> bool:
         return bool(self.networks)
 
     def trusts(self, peer_ip: str) -> bool:
-        return self.networks.contains(peer_ip)
+        return self._trusted(peer_ip)
 
     def resolve(self, peer_ip: str, headers: Mapping[str, str]) -> tuple[str, GeoFacts | None]:
         """`(client address, CDN geolocation or None)` for a request from direct peer
         `peer_ip`: `(peer_ip, None)` unless the peer is trusted."""
-        peer = parse_ip(peer_ip)
-        if peer is None or not self.networks.contains_parsed(*peer):
+        if not self._trusted(peer_ip):
             return peer_ip, None
-        return self._client_ip(peer_ip, peer, headers), self.cdn_geo(headers)
+        client = self._client(peer_ip, headers.get(_CF_CONNECTING_IP), self._forwarded_for(headers))
+        return client, self.cdn_geo(headers)
 
     def client_ip(self, peer_ip: str, headers: Mapping[str, str]) -> str:
         """The scanner's address for a request whose direct peer is `peer_ip`.
@@ -96,16 +101,14 @@ class TrustedProxies:
         always a canonical address (never header junk)."""
         return self.resolve(peer_ip, headers)[0]
 
-    def _client_ip(self, peer_ip: str, peer: tuple[int, int], headers: Mapping[str, str]) -> str:
-        connecting = headers.get(_CF_CONNECTING_IP)
+    def _client_uncached(self, peer_ip: str, connecting: str | None, forwarded: str | None) -> str:
         if connecting:
             parsed = parse_ip(connecting.strip())
             if parsed is not None:
                 return format_ip(*parsed)
-        forwarded = self._forwarded_for(headers)
         if not forwarded:
             return peer_ip
-        client = peer
+        client: tuple[int, int] | None = None
         for entry in reversed(forwarded.split(",")[-_MAX_FORWARDED_HOPS:]):
             hop = _forwarded_entry(entry)
             if hop is None:
@@ -113,15 +116,18 @@ class TrustedProxies:
             client = hop
             if not self.networks.contains_parsed(*hop):
                 break
-        return format_ip(*client) if client is not peer else peer_ip
+        return format_ip(*client) if client is not None else peer_ip
 
     @staticmethod
     def _forwarded_for(headers: Mapping[str, str]) -> str | None:
         # Several X-Forwarded-For headers are one list, in order (RFC 9110 §5.3).
-        if isinstance(headers, MultiMapping):
-            values = headers.getall(_X_FORWARDED_FOR, ())
-            return ",".join(values) if values else None
-        return headers.get(_X_FORWARDED_FOR)
+        getall = getattr(headers, "getall", None)
+        if getall is None:
+            return headers.get(_X_FORWARDED_FOR)
+        values: list[str] = getall(_X_FORWARDED_FOR, ())
+        if len(values) == 1:
+            return values[0]
+        return ",".join(values) if values else None
 
     @staticmethod
     def cdn_geo(headers: Mapping[str, str]) -> GeoFacts | None:

@@ -25,7 +25,6 @@ from datetime import datetime
 from uuid import UUID
 
 from qrstack_common.events import RuleSnapshot
-
 from qrstack_redirect.clients import ClientFacts
 from qrstack_redirect.rules.conditions import Check, compile_conditions
 from qrstack_redirect.rules.decision import RejectedRule, RuleDecision

@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 
 from qrstack_common.events import RuleConditions
-
 from qrstack_redirect.clients import ClientFacts, IpNetworks
 from qrstack_redirect.rules.schedule import InvalidCondition, TimeWindow, load_zone
 
