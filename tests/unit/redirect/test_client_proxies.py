@@ -10,6 +10,7 @@ from qrstack_redirect.clients import (
     ClientFactsReader,
     GeoDatabase,
     GeoFacts,
+    IpNetworks,
     TrustedProxies,
     UserAgentParser,
 )
@@ -127,3 +128,18 @@ def test_cdn_without_a_real_country_defers_to_the_database(
     unknown = headers(("CF-Connecting-IP", "198.51.100.7"), ("CF-IPCountry", country))
     facts = reader.read(CDN_EDGE, unknown)
     assert (facts.country, facts.city) == ("DE", "Munich")
+
+
+def test_network_membership_across_prefix_lengths_and_families() -> None:
+    networks = IpNetworks(
+        ["173.245.48.0/20", "103.21.244.0/22", "10.0.0.7/8", "2400:cb00::/32", "192.0.2.1"]
+    )
+    assert networks.texts[2] == "10.0.0.0/8"  # host bits dropped
+    inside = ["173.245.63.255", "103.21.247.1", "10.255.0.1", "2400:cb00:2048::1", "192.0.2.1"]
+    outside = ["173.245.64.0", "103.21.248.0", "11.0.0.1", "2400:cb01::1", "192.0.2.2"]
+    assert all(networks.contains(ip) for ip in inside)
+    assert not any(networks.contains(ip) for ip in outside)
+    assert networks.contains("::ffff:10.1.2.3")  # IPv4 peer on a dual-stack socket
+    assert not networks.contains("junk")
+    assert not networks.contains(None)
+    assert not IpNetworks([]).contains("10.0.0.1")
