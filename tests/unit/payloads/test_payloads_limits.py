@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from qrstack_common.errors import ApiError
-from qrstack_common.payloads import validate_payload
+from qrstack_common.payloads import validate_payload, web_url
 
 JS = "javascript:alert(1)"
 
@@ -520,3 +520,40 @@ def test_a_payload_that_is_not_an_object_is_refused() -> None:
     with pytest.raises(ApiError) as caught:
         validate_payload("text", ["hello"], at=("data",))  # type: ignore[arg-type]
     assert [(i.path, i.reason) for i in caught.value.issues] == [(("data",), "must be an object")]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.com",
+        "http://example.com:8080/path?q=1#frag",
+        "HTTPS://EXAMPLE.COM/A",
+        "https://bücher.example/straße",
+        "https://[2001:db8::1]:8443/",
+        "https://127.0.0.1/",
+        "https://my_host.example.com/",
+        "https://example.com/%E2%9C%93?x=a%20b",
+    ],
+)
+def test_web_urls_that_are_accepted(url: str) -> None:
+    assert web_url(url) == url
+    assert validate_payload("url", {"targetUrl": url}).as_json() == {"targetUrl": url}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JAVASCRIPT:alert(1)",
+        " data:text/html,x",
+        "vbscript:x",
+        "file:///etc/passwd",
+        "//example.com/x",
+        "/relative",
+        "mailto:a@example.com",
+        "intent://scan/#Intent;end",
+    ],
+)
+def test_web_url_refuses_every_other_scheme(url: str) -> None:
+    with pytest.raises(ValueError, match="http:// or https://"):
+        web_url(url)

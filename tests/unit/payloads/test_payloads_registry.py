@@ -144,6 +144,15 @@ def test_aliases_resolve_to_one_type(spelling: str, canonical: str) -> None:
     assert find_type(spelling) is PAYLOAD_TYPES[canonical]
 
 
+def test_no_spelling_names_two_types() -> None:
+    spellings = [
+        n.lower().replace("_", "-")
+        for kind in PAYLOAD_TYPES.values()
+        for n in (kind.name, *kind.aliases)
+    ]
+    assert len(spellings) == len(set(spellings))
+
+
 def test_unknown_type_is_a_400_listing_the_valid_types() -> None:
     with pytest.raises(ApiError) as caught:
         validate_payload("fax", {})

@@ -7,8 +7,12 @@ The one module that knows each payload format. Callers:
 - the compatibility layers map RecodeQR's `destination` + `data` and TurtleQR's types onto
   the same registry (aliases cover their names);
 - the redirect service renders hosted pages from validated page content.
+
+`WebUrl` (a pydantic field type) and `web_url` (the check behind it) are the one rule for
+destination URLs anywhere (fallback URLs, routing-rule targets): absolute http(s) only.
 """
 
+from qrstack_common.payloads.fields import WebUrl, web_url
 from qrstack_common.payloads.model import Payload, PayloadPart
 from qrstack_common.payloads.registry import (
     PAYLOAD_TYPES,
@@ -28,10 +32,12 @@ __all__ = [
     "Payload",
     "PayloadPart",
     "PayloadType",
+    "WebUrl",
     "encode_payload",
     "find_type",
     "payload_type_of",
     "redirect_target",
     "resolve_type",
     "validate_payload",
+    "web_url",
 ]

@@ -85,7 +85,7 @@ Exact = Annotated[str, AfterValidator(_single_line)]
 # Web URLs
 
 
-_HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+_HOST_LABEL = re.compile(r"^(?!-)[a-z0-9_-]{1,63}(?<!-)$")
 
 
 def _host_is_valid(host: str) -> bool:

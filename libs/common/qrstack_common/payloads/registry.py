@@ -80,13 +80,14 @@ def _direct(
 
 
 def _page(name: str, model: type[P], key: str, *aliases: str) -> PayloadType[P]:
-    return PayloadType(name, (key, *aliases), model, hosted_page=True, payload_keys=(key,))
+    spellings = tuple(dict.fromkeys(a for a in (key, *aliases) if a != name))
+    return PayloadType(name, spellings, model, hosted_page=True, payload_keys=(key,))
 
 
 _TYPES: tuple[PayloadType[Any], ...] = (
     PayloadType(
         "url",
-        ("link", "website", "web", "redirect"),
+        ("link", "website", "web"),
         web.UrlPayload,
         web.encode_url,
         web.redirect_url,
