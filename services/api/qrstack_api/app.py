@@ -10,10 +10,11 @@ import aiohttp
 from aiohttp import web
 
 from qrstack_api.accounts.auth import auth_middleware
-from qrstack_api.codes.routes import POOL, SETTINGS
 from qrstack_api.codes.routes import routes as code_routes
+from qrstack_api.context import POOL, SETTINGS
 from qrstack_api.db.migrate import apply_migrations
 from qrstack_api.db.pool import create_pool
+from qrstack_api.docs import routes as docs_routes
 from qrstack_api.outbox.relay import OutboxRelay
 from qrstack_api.settings import ApiSettings
 from qrstack_api.upstream import UPSTREAM
@@ -28,7 +29,8 @@ def create_app(settings: ApiSettings) -> web.Application:
     app = new_service_app(metrics)
     app[SETTINGS] = settings
     app.middlewares.append(auth_middleware(lambda a: a[POOL]))
-    app.add_routes(code_routes)
+    for routes in (code_routes, docs_routes):
+        app.add_routes(routes)
 
     async def database(app: web.Application) -> AsyncIterator[None]:
         await apply_migrations(settings.database_url)

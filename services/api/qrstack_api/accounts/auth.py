@@ -19,7 +19,7 @@ from qrstack_api.accounts.secrets import api_key_hash, looks_like_api_key
 from qrstack_common.errors import ApiError
 from qrstack_common.http import Handler
 
-PUBLIC_PREFIXES = ("/healthz", "/readyz", "/metrics")
+PUBLIC_PREFIXES = ("/healthz", "/readyz", "/metrics", "/v1/openapi.json", "/v1/docs")
 
 _UNAUTHORIZED = ApiError(
     "unauthorized",

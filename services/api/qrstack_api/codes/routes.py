@@ -5,19 +5,16 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-import asyncpg
 from aiohttp import web
 
 from qrstack_api.accounts.principal import principal_of
 from qrstack_api.codes.model import CodeCreate, code_json
 from qrstack_api.codes.store import create_code, get_code
+from qrstack_api.context import POOL, SETTINGS
 from qrstack_api.settings import ApiSettings
 from qrstack_api.upstream import UPSTREAM, relay_response
 from qrstack_common.errors import ApiError
 from qrstack_common.http import json_response, read_model
-
-POOL = web.AppKey("pool", asyncpg.Pool)
-SETTINGS = web.AppKey("settings", ApiSettings)
 
 IMAGE_FORMATS = ("png", "svg", "pdf", "jpeg", "webp")
 _UUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"

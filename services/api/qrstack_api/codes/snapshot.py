@@ -1,13 +1,62 @@
-"""The redirect snapshot of a code row (the `qr.codes.v1` message)."""
+"""Publishing what the redirect service needs: a code's snapshot (with its routing rules) or a
+custom domain's, queued in the outbox inside the caller's transaction.
+
+Every change that alters what a scan does calls `publish_code` (or `publish_domain`) in the
+same transaction as the change; each call bumps the code's version, so the redirect service
+can tell newer snapshots from replayed older ones.
+"""
 
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
-from qrstack_common.events import CodeSnapshot
+from qrstack_api.db.pool import Connection
+from qrstack_api.outbox.writer import enqueue
+from qrstack_common.events import (
+    CODES_TOPIC,
+    DOMAINS_TOPIC,
+    CodeSnapshot,
+    DomainSnapshot,
+    RuleConditions,
+    RuleSnapshot,
+)
+
+# The API's condition keys (TurtleQR's shape) → the snapshot's.
+CONDITION_KEYS = {
+    "countryIn": "country_in",
+    "regionIn": "region_in",
+    "cityIn": "city_in",
+    "deviceIn": "device_in",
+    "osIn": "os_in",
+    "browserIn": "browser_in",
+    "languageIn": "language_in",
+    "daysOfWeek": "days_of_week",
+    "startTime": "start_time",
+    "endTime": "end_time",
+    "timezone": "timezone",
+    "queryParam": "query_param",
+    "queryValues": "query_values",
+    "ipIn": "ip_in",
+}
 
 
-def code_snapshot(row: Any) -> CodeSnapshot:
+def rule_snapshot(row: Any) -> RuleSnapshot:
+    condition: dict[str, Any] = row["condition"] or {}
+    return RuleSnapshot(
+        id=row["id"],
+        type=row["type"],
+        priority=row["priority"],
+        target_url=row["target_url"],
+        conditions=RuleConditions(
+            **{CONDITION_KEYS[k]: v for k, v in condition.items() if k in CONDITION_KEYS}
+        ),
+        weight=row["weight"],
+    )
+
+
+def code_snapshot(row: Any, rules: list[Any]) -> CodeSnapshot:
+    payload: dict[str, object] = row["payload"] or {}
     return CodeSnapshot(
         id=row["id"],
         workspace_id=row["workspace_id"],
@@ -26,6 +75,44 @@ def code_snapshot(row: Any) -> CodeSnapshot:
         redirect_status=row["redirect_status"],
         forward_query=row["forward_query"],
         scan_tracking=row["scan_tracking"],
+        rules=tuple(rule_snapshot(r) for r in rules),
+        page=payload if row["dynamic"] and row["type"] != "url" else None,
         version=row["version"],
         updated_at=row["updated_at"],
     )
+
+
+async def publish_code(conn: Connection, code_id: UUID) -> Any:
+    """Bump the code's version and queue its snapshot; returns the code's row (new version).
+    Call inside the transaction that changed the code or its rules."""
+    row = await conn.fetchrow(
+        "UPDATE codes SET version = version + 1 WHERE id = $1 RETURNING *", code_id
+    )
+    if row is None:
+        raise LookupError(f"code {code_id} does not exist")
+    rules = await conn.fetch(
+        "SELECT * FROM routing_rules WHERE code_id = $1 ORDER BY priority, id", code_id
+    )
+    await enqueue(conn, CODES_TOPIC, str(code_id), code_snapshot(row, rules).to_bytes())
+    return row
+
+
+async def publish_code_purge(conn: Connection, code_id: UUID) -> None:
+    """Queue a tombstone: the redirect service forgets the code entirely."""
+    await enqueue(conn, CODES_TOPIC, str(code_id), None)
+
+
+async def publish_domain(conn: Connection, domain_id: UUID) -> None:
+    """Queue the domain's snapshot (a deleted domain is published with status deleted)."""
+    row = await conn.fetchrow("SELECT * FROM domains WHERE id = $1", domain_id)
+    if row is None:
+        raise LookupError(f"domain {domain_id} does not exist")
+    snapshot = DomainSnapshot(
+        host=row["host"],
+        workspace_id=row["workspace_id"],
+        status=row["status"],
+        base_url=row["base_url"],
+        not_found_url=row["not_found_url"],
+        updated_at=row["updated_at"],
+    )
+    await enqueue(conn, DOMAINS_TOPIC, row["host"], snapshot.to_bytes())

@@ -11,10 +11,8 @@ import asyncpg
 
 from qrstack_api.codes.model import CodeCreate
 from qrstack_api.codes.slugs import generate_slug
-from qrstack_api.codes.snapshot import code_snapshot
-from qrstack_api.outbox.writer import enqueue
+from qrstack_api.codes.snapshot import publish_code
 from qrstack_common.errors import ApiError
-from qrstack_common.events import CODES_TOPIC
 
 _GENERATED_SLUG_ATTEMPTS = 8
 
@@ -29,9 +27,9 @@ async def create_code(pool: asyncpg.Pool, workspace_id: UUID, body: CodeCreate) 
                     """
                     INSERT INTO codes (id, workspace_id, slug, type, dynamic, name, target_url,
                                        fallback_url, redirect_status, forward_query,
-                                       scan_tracking, tags, payload)
-                    VALUES ($1, $2, $3, $4, true, $5, $6, $7, $8, $9, $10, $11, $12)
-                    RETURNING *
+                                       scan_tracking, tags, payload, version)
+                    VALUES ($1, $2, $3, $4, true, $5, $6, $7, $8, $9, $10, $11, $12, 0)
+                    RETURNING id
                     """,
                     uuid.uuid4(),
                     workspace_id,
@@ -47,8 +45,7 @@ async def create_code(pool: asyncpg.Pool, workspace_id: UUID, body: CodeCreate) 
                     {"url": body.target_url},
                 )
                 assert row is not None
-                await enqueue(conn, CODES_TOPIC, str(row["id"]), code_snapshot(row).to_bytes())
-                return row
+                return await publish_code(conn, row["id"])
         except asyncpg.UniqueViolationError:
             if body.slug is not None:
                 raise ApiError(
