@@ -100,8 +100,10 @@ def _host_is_valid(host: str) -> bool:
 
 
 def web_url(value: str) -> str:
-    """An absolute http(s) URL a browser can be sent to. Anything else (javascript:, data:,
-    file:, relative paths) is refused because a scan would run or open it."""
+    """The URL without surrounding whitespace, if it is an absolute http(s) URL with a valid
+    host a browser can be sent to. Raises ValueError with the reason otherwise: javascript:,
+    data:, file: and relative URLs are refused because a scan would run or open them, and
+    user:password@ hosts because they disguise the real one."""
     value = value.strip()
     if not value:
         raise ValueError("must not be empty")
