@@ -9,12 +9,12 @@ from collections.abc import AsyncIterator
 import aiohttp
 from aiohttp import web
 
+from qrstack_api import docs
 from qrstack_api.accounts.auth import auth_middleware
-from qrstack_api.codes.routes import routes as code_routes
+from qrstack_api.codes import routes as codes
 from qrstack_api.context import POOL, SETTINGS
 from qrstack_api.db.migrate import apply_migrations
 from qrstack_api.db.pool import create_pool
-from qrstack_api.docs import routes as docs_routes
 from qrstack_api.outbox.relay import OutboxRelay
 from qrstack_api.settings import ApiSettings
 from qrstack_api.upstream import UPSTREAM
@@ -29,8 +29,9 @@ def create_app(settings: ApiSettings) -> web.Application:
     app = new_service_app(metrics)
     app[SETTINGS] = settings
     app.middlewares.append(auth_middleware(lambda a: a[POOL]))
-    for routes in (code_routes, docs_routes):
-        app.add_routes(routes)
+    # One line per feature module (each has a `routes` RouteTableDef).
+    for module in (codes, docs):
+        app.add_routes(module.routes)
 
     async def database(app: web.Application) -> AsyncIterator[None]:
         await apply_migrations(settings.database_url)
