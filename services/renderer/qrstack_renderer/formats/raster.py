@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import NDArray
-from PIL import Image, ImageChops, ImageDraw
+from PIL import Image, ImageDraw
 
 from qrstack_renderer.drawing import (
     Drawing,
@@ -121,37 +121,48 @@ def _gradient_position(g: GradientPaint, p: Placement, x0: int, y0: int, x1: int
 
 
 def shape_coverage(
-    outlines: Sequence[Outline], scale: float, offset_x: float, offset_y: float
+    outlines: Sequence[Outline],
+    scale: float,
+    offset_x: float,
+    offset_y: float,
+    supersample: int = 4,
 ) -> tuple[int, int, Float]:
     """Rasterise outlines given in modules at `scale` px per module, shifted by the offset in
-    pixels. Returns the integer pixel origin of the covered box and its coverage (0..1)."""
+    pixels, sampling `supersample`² points per pixel (halved for very large shapes).
+    Returns the integer pixel origin of the covered box and its coverage (0..1)."""
     bx0, by0, bx1, by1 = bounds(outlines)
     x0 = int(np.floor(bx0 * scale + offset_x))
     y0 = int(np.floor(by0 * scale + offset_y))
     w = max(1, int(np.ceil(bx1 * scale + offset_x)) - x0)
     h = max(1, int(np.ceil(by1 * scale + offset_y)) - y0)
-    ss = 4 if w * h * 16 <= _MAX_SUPERSAMPLED_PIXELS else 2
+    ss = supersample
+    while ss > 2 and w * h * ss * ss > _MAX_SUPERSAMPLED_PIXELS:
+        ss //= 2
     k = scale * ss
     steps = max(4, min(24, int(scale * ss / 2)))
-    mask: Image.Image | None = None
+    # Pillow fills the pixels from floor(left) to floor(right) inclusive, one too many:
+    # drawing half a pixel further and eroding the right/bottom pixel fills exactly the
+    # pixels whose centres are inside, so coverage matches what vector renderers draw.
+    mask = np.zeros((h * ss, w * ss), bool)
     for outline in outlines:
-        layer = Image.new("1", (w * ss, h * ss), 0)
+        layer = Image.new("1", (w * ss + 1, h * ss + 1), 0)
         points = [
-            ((x * k + (offset_x - x0) * ss), (y * k + (offset_y - y0) * ss))
+            (x * k + (offset_x - x0) * ss + 0.5, y * k + (offset_y - y0) * ss + 0.5)
             for x, y in outline.polygon(steps)
         ]
         ImageDraw.Draw(layer).polygon(points, fill=1)
-        mask = layer if mask is None else ImageChops.logical_xor(mask, layer)
-    assert mask is not None
-    reduced = mask.convert("L").reduce(ss)
-    return x0, y0, np.asarray(reduced, np.float32) / 255.0
+        filled = np.asarray(layer)
+        mask ^= filled[:-1, :-1] & filled[:-1, 1:] & filled[1:, :-1]
+    coverage = mask.reshape(h, ss, w, ss).mean(axis=(1, 3), dtype=np.float32)
+    return x0, y0, coverage
 
 
 def _module_coverage(layer: ModuleLayer, scale: int) -> Float:
     """The coverage of the whole module grid, assembled from one tile per shape."""
     tiles = np.zeros((len(layer.shapes) + 1, scale, scale), np.float32)
     for i, shape in enumerate(layer.shapes):
-        x0, y0, cov = shape_coverage(shape, scale, 0.0, 0.0)
+        # Tiles are tiny and drawn once per shape, so they can afford finer sampling.
+        x0, y0, cov = shape_coverage(shape, scale, 0.0, 0.0, supersample=8)
         h, w = cov.shape
         # Shapes never leave their cell; clip the rasteriser's edge pixel back into it.
         ys, xs = slice(max(0, y0), min(scale, y0 + h)), slice(max(0, x0), min(scale, x0 + w))

@@ -131,7 +131,9 @@ def remove_background(image: Image.Image) -> Image.Image:
     colours, counts = np.unique(opaque[:, :3], axis=0, return_counts=True)
     key = colours[np.argmax(counts)].astype(np.int32)
     distance = np.sqrt(((rgba[..., :3].astype(np.int32) - key) ** 2).sum(axis=2))
-    similar = Image.fromarray(np.where(distance <= BACKGROUND_TOLERANCE, 255, 0).astype(np.uint8))
+    similar = Image.fromarray(
+        np.where(distance <= BACKGROUND_TOLERANCE, 255, 0).astype(np.uint8)
+    ).copy()  # a writable copy: floodfill cannot write into an array-backed image
     h, w = rgba.shape[:2]
     for x, y in ((0, 0), (w - 1, 0), (0, h - 1), (w - 1, h - 1)):
         if similar.getpixel((x, y)) == 255:
