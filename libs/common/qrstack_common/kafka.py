@@ -122,9 +122,17 @@ class EventProducer:
     async def stop(self) -> None:
         await self._producer.stop()
 
-    async def send(self, topic: str, key: bytes, value: bytes | None) -> asyncio.Future[object]:
+    async def send(
+        self,
+        topic: str,
+        key: bytes,
+        value: bytes | None,
+        headers: Sequence[tuple[str, bytes]] | None = None,
+    ) -> asyncio.Future[object]:
         """Queue one record; the returned future resolves when the broker acknowledged it."""
-        fut: asyncio.Future[object] = await self._producer.send(topic, value=value, key=key)
+        fut: asyncio.Future[object] = await self._producer.send(
+            topic, value=value, key=key, headers=list(headers) if headers else None
+        )
         return fut
 
     async def send_and_wait(self, topic: str, key: bytes, value: bytes | None) -> None:
