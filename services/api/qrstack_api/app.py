@@ -11,8 +11,9 @@ from aiohttp import web
 
 from qrstack_api import docs
 from qrstack_api.accounts.auth import auth_middleware
+from qrstack_api.accounts.secrets import password_hasher
 from qrstack_api.codes import routes as codes
-from qrstack_api.context import POOL, SETTINGS
+from qrstack_api.context import HASHER, POOL, SETTINGS
 from qrstack_api.db.migrate import apply_migrations
 from qrstack_api.db.pool import create_pool
 from qrstack_api.outbox.relay import OutboxRelay
@@ -28,6 +29,7 @@ def create_app(settings: ApiSettings) -> web.Application:
     metrics = ApiMetrics()
     app = new_service_app(metrics)
     app[SETTINGS] = settings
+    app[HASHER] = password_hasher()
     app.middlewares.append(auth_middleware(lambda a: a[POOL]))
     # One line per feature module (each has a `routes` RouteTableDef).
     for module in (codes, docs):

@@ -18,6 +18,7 @@ from qrstack_launcher.stack import Infrastructure
 from support.accounts import new_workspace
 from support.api import api_settings
 from support.kafka import find_records
+from support.waiting import eventually
 
 pytestmark = pytest.mark.infra
 
@@ -94,7 +95,7 @@ async def test_bad_input_is_400_naming_every_field(api: Client, infra: Infrastru
     assert body["error"] == "validation_failed"
     paths = {tuple(issue["path"]) for issue in body["issues"]}
     assert paths == {("targetUrl",), ("slug",), ("tags",)}
-    assert "http(s)" in next(i["reason"] for i in body["issues"] if i["path"] == ["targetUrl"])
+    assert "https://" in next(i["reason"] for i in body["issues"] if i["path"] == ["targetUrl"])
 
 
 async def test_no_key_or_a_wrong_key_is_401(api: Client) -> None:
@@ -152,7 +153,11 @@ async def test_writes_succeed_while_kafka_is_down_and_are_published_once_it_is_b
             infra.kafka_bootstrap, CODES_TOPIC, lambda r: r.key.decode() in ids, count=3
         )
         assert sorted(r.key.decode() for r in records) == sorted(ids)
-        assert await _count(dsn, "SELECT count(*) FROM outbox") == 0
+
+        async def outbox_empty() -> bool:
+            return await _count(dsn, "SELECT count(*) FROM outbox") == 0
+
+        await eventually(outbox_empty)
     finally:
         await up.close()
 

@@ -1,44 +1,71 @@
-"""The code resource as clients send and see it (camelCase JSON)."""
+"""The code resource as clients send and see it (camelCase JSON, TurtleQR's field names).
+
+A request body is the code's own fields (`CodeFields`) plus, for every type but `url`, its
+payload nested under the type's key (`"wifi": {...}`, `"card": {...}`); `codes.input` splits
+and validates the two. `CodeView` is the answer.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated, Any, Literal
-from urllib.parse import urlsplit
+from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    AliasChoices,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+)
 
 from qrstack_api.codes.slugs import slug_problem
+from qrstack_common.payloads import WebUrl
+from qrstack_renderer.spec import Style
 
-
-def _http_url(value: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        raise ValueError("must be an absolute http(s):// URL")
-    if len(value) > 2048:
-        raise ValueError("must be at most 2048 characters")
-    return value
-
-
-HttpUrl = Annotated[str, AfterValidator(_http_url)]
 TAG_PATTERN = r"^[A-Za-z0-9_:.-]{1,48}$"
+Tag = Annotated[str, Field(pattern=TAG_PATTERN)]
+DerivedStatus = Literal["active", "scheduled", "expired", "limit_reached", "suspended", "deleted"]
 
 
-class CodeCreate(BaseModel):
-    """POST /v1/codes body."""
+class CodeFields(BaseModel):
+    """A code's own fields. On create and PUT, unset means the default; on PATCH, unset means
+    unchanged and `null` clears a nullable field."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    type: Literal["url"] = "url"
-    target_url: HttpUrl = Field(alias="targetUrl")
-    slug: str | None = None
+    type: str | None = Field(None, description="Payload type (default url); aliases accepted.")
+    dynamic: bool | None = Field(
+        None, description="Encode a short URL that can be retargeted (default where possible)."
+    )
     name: str | None = Field(None, max_length=200)
-    fallback_url: HttpUrl | None = Field(None, alias="fallbackUrl")
-    redirect_status: Literal[301, 302, 307, 308] = Field(302, alias="redirectStatus")
-    forward_query: bool = Field(False, alias="forwardQuery")
-    scan_tracking_enabled: bool = Field(True, alias="scanTrackingEnabled")
-    tags: list[Annotated[str, Field(pattern=TAG_PATTERN)]] = Field(
-        default_factory=list, max_length=10
+    target_url: WebUrl | None = Field(None, alias="targetUrl")
+    slug: str | None = Field(
+        None, description="Custom slug [A-Za-z0-9_-]{1,100}; generated if unset."
+    )
+    domain: str | None = Field(
+        None, max_length=253, description="A custom domain of the workspace."
+    )
+    fallback_url: WebUrl | None = Field(None, alias="fallbackUrl")
+    active_from: AwareDatetime | None = Field(None, alias="activeFrom")
+    expires_at: AwareDatetime | None = Field(
+        None,
+        alias="expiresAt",
+        validation_alias=AliasChoices("expiresAt", "activeUntil"),
+        description="Also accepted as activeUntil.",
+    )
+    max_scans: int | None = Field(None, alias="maxScans", ge=1, le=2_000_000_000)
+    tags: list[Tag] | None = Field(None, max_length=10)
+    folder_id: UUID | None = Field(None, alias="folderId")
+    password: str | None = Field(None, min_length=1, max_length=128)
+    password_hint: str | None = Field(None, alias="passwordHint", max_length=100)
+    style: Style | None = None
+    scan_tracking_enabled: bool | None = Field(None, alias="scanTrackingEnabled")
+    redirect_status: Literal[301, 302, 307, 308] | None = Field(None, alias="redirectStatus")
+    forward_query: bool | None = Field(None, alias="forwardQuery")
+    status: Literal["active", "suspended"] | None = Field(
+        None, description="Suspend a code (its scans go to the fallback) or reactivate it."
     )
 
     @field_validator("slug")
@@ -48,30 +75,99 @@ class CodeCreate(BaseModel):
             raise ValueError(problem)
         return value
 
+    @field_validator("domain")
+    @classmethod
+    def _domain(cls, value: str | None) -> str | None:
+        return value.strip().lower().rstrip(".") if value is not None else None
 
-def code_json(row: Any, *, short_url: str, total_scans: int | None = None) -> dict[str, Any]:
-    """The public JSON of a code row."""
-    created: datetime = row["created_at"]
-    return {
-        "id": str(row["id"]),
-        "workspaceId": str(row["workspace_id"]),
-        "type": row["type"],
-        "name": row["name"],
-        "dynamic": row["dynamic"],
-        "slug": row["slug"],
-        "domain": row["domain"],
-        "shortUrl": short_url,
-        "targetUrl": row["target_url"],
-        "fallbackUrl": row["fallback_url"],
-        "activeFrom": row["active_from"],
-        "expiresAt": row["expires_at"],
-        "maxScans": row["max_scans"],
-        "redirectStatus": row["redirect_status"],
-        "forwardQuery": row["forward_query"],
-        "scanTrackingEnabled": row["scan_tracking"],
-        "tags": list(row["tags"]),
-        "status": row["status"],
-        "totalScans": total_scans if total_scans is not None else 0,
-        "createdAt": created,
-        "updatedAt": row["updated_at"],
+    @field_validator("tags")
+    @classmethod
+    def _unique_tags(cls, value: list[str] | None) -> list[str] | None:
+        return list(dict.fromkeys(value)) if value is not None else None
+
+
+NULLABLE_FIELDS = frozenset(
+    {
+        "name", "target_url", "domain", "fallback_url", "active_from", "expires_at",
+        "max_scans", "folder_id", "password", "password_hint", "style",
     }
+)  # fmt: skip
+
+
+class CodeView(BaseModel):
+    """A QR code."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    id: UUID
+    workspace_id: UUID = Field(alias="workspaceId")
+    type: str
+    dynamic: bool
+    name: str | None
+    slug: str | None
+    domain: str | None
+    short_url: str | None = Field(alias="shortUrl", description="null for static codes")
+    target_url: str | None = Field(alias="targetUrl")
+    fallback_url: str | None = Field(alias="fallbackUrl")
+    active_from: datetime | None = Field(alias="activeFrom")
+    expires_at: datetime | None = Field(alias="expiresAt")
+    max_scans: int | None = Field(alias="maxScans")
+    tags: list[str]
+    folder_id: UUID | None = Field(alias="folderId")
+    password_protected: bool = Field(alias="passwordProtected")
+    password_hint: str | None = Field(alias="passwordHint")
+    style: dict[str, Any] | None
+    scan_tracking_enabled: bool = Field(alias="scanTrackingEnabled")
+    redirect_status: int = Field(alias="redirectStatus")
+    forward_query: bool = Field(alias="forwardQuery")
+    status: DerivedStatus
+    total_scans: int | None = Field(
+        alias="totalScans", description="null while the analytics service is unreachable"
+    )
+    payload: dict[str, Any] = Field(
+        description="The type's fields (also nested under the type's key, e.g. `wifi`)."
+    )
+    content: str | None = Field(description="What a static code's image encodes.")
+    created_at: datetime = Field(alias="createdAt")
+    updated_at: datetime = Field(alias="updatedAt")
+    deleted_at: datetime | None = Field(alias="deletedAt")
+
+
+class CodeList(BaseModel):
+    """A page of codes, newest first."""
+
+    data: list[CodeView]
+    next_cursor: str | None = Field(alias="nextCursor")
+
+
+class CodeListQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    limit: int = Field(100, ge=1, le=100)
+    cursor: str | None = None
+    folder_id: str | None = Field(None, alias="folderId", description="A folder id, or none.")
+    tag: str | None = None
+    status: DerivedStatus | None = None
+    q: str | None = Field(None, max_length=200, description="Search slug, name and target URL.")
+    type: str | None = None
+
+
+class BulkCreate(BaseModel):
+    """Up to 1000 codes, each with the body of POST /v1/codes."""
+
+    items: list[dict[str, Any]] = Field(min_length=1, max_length=1000)
+
+
+class BulkItemResult(BaseModel):
+    index: int
+    status: int
+    code: CodeView | None = None
+    error: dict[str, Any] | None = None
+
+
+class BulkResult(BaseModel):
+    """Per-item results, in request order."""
+
+    created: int
+    failed: int
+    results: list[BulkItemResult]

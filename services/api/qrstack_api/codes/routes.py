@@ -1,4 +1,4 @@
-"""HTTP routes of /v1/codes."""
+"""HTTP routes of /v1/codes: the code resource, its image and its analytics."""
 
 from __future__ import annotations
 
@@ -8,96 +8,330 @@ from uuid import UUID
 from aiohttp import web
 
 from qrstack_api.accounts.principal import principal_of
-from qrstack_api.codes.model import CodeCreate, code_json
-from qrstack_api.codes.store import create_code, get_code
-from qrstack_api.context import POOL, SETTINGS
-from qrstack_api.settings import ApiSettings
+from qrstack_api.codes.input import parse_code_body
+from qrstack_api.codes.model import (
+    BulkCreate,
+    BulkItemResult,
+    BulkResult,
+    CodeFields,
+    CodeList,
+    CodeListQuery,
+    CodeView,
+)
+from qrstack_api.codes.store import (
+    create_code,
+    delete_code,
+    get_code,
+    list_codes,
+    restore_code,
+    update_code,
+)
+from qrstack_api.codes.totals import total_scans
+from qrstack_api.codes.view import code_view, image_data
+from qrstack_api.context import HASHER, POOL, SETTINGS
+from qrstack_api.openapi import operation
+from qrstack_api.plans import require_feature
 from qrstack_api.upstream import UPSTREAM, relay_response
-from qrstack_common.errors import ApiError
-from qrstack_common.http import json_response, read_model
+from qrstack_common.errors import ApiError, Issue, validation_failed
+from qrstack_common.http import json_response, read_json, read_model, validate
+from qrstack_common.payloads import find_type
 
 IMAGE_FORMATS = ("png", "svg", "pdf", "jpeg", "webp")
 _UUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-
+_CODE = f"/v1/codes/{{code_id:{_UUID}}}"
 _AUTH_PARAMS = frozenset({"apiKey", "workspaceId"})  # never forwarded to internal services
+_IMAGE_MEDIA = {
+    "image/png": "PNG", "image/svg+xml": "SVG", "application/pdf": "PDF",
+    "image/jpeg": "JPEG", "image/webp": "WebP",
+}  # fmt: skip
 
 routes = web.RouteTableDef()
 
 
-def short_url(settings: ApiSettings, row: Any) -> str:
-    if row["domain"]:
-        return f"{settings.custom_domain_scheme}://{row['domain']}/{row['slug']}"
-    return f"{settings.short_url_base.rstrip('/')}/{row['slug']}"
-
-
 def _code_id(request: web.Request) -> UUID:
-    try:
-        return UUID(request.match_info["code_id"])
-    except ValueError:
-        raise ApiError("not_found", "Code not found.") from None
+    return UUID(request.match_info["code_id"])
+
+
+async def _one_total(request: web.Request, row: Any) -> int | None:
+    settings = request.app[SETTINGS]
+    totals = await total_scans(
+        request.app[UPSTREAM], settings.analytics_url, row["workspace_id"], [row["id"]]
+    )
+    return None if totals is None else totals[row["id"]]
 
 
 @routes.post("/v1/codes")
+@operation(
+    summary="Create a code",
+    tag="codes",
+    body=CodeFields,
+    responses={201: CodeView},
+    errors=(400, 402, 409),
+    scope="codes:write",
+    description="Body: the code's fields, and for every type but url its content nested under "
+    "the type's key (e.g. `wifi`, `card`, `menu`).",
+)
 async def create(request: web.Request) -> web.Response:
     principal = principal_of(request)
     principal.require("codes:write")
-    body = await read_model(request, CodeCreate)
-    row = await create_code(request.app[POOL], principal.workspace_id, body)
+    inp = parse_code_body(await read_json(request), partial=False)
+    async with request.app[POOL].acquire() as conn, conn.transaction():
+        row = await create_code(conn, principal, inp, request.app[HASHER])
+    return json_response(code_view(request.app[SETTINGS], row, 0), status=201)
+
+
+@routes.get("/v1/codes")
+@operation(
+    summary="List codes, newest first",
+    tag="codes",
+    query=CodeListQuery,
+    responses={200: CodeList},
+    errors=(400,),
+    scope="codes:read",
+)
+async def list_(request: web.Request) -> web.Response:
+    principal = principal_of(request)
+    principal.require("codes:read")
+    query = validate(CodeListQuery, dict(request.query))
+    if query.type is not None:
+        found = find_type(query.type)
+        if found is None:
+            raise validation_failed([Issue(("type",), f"unknown type {query.type!r}")])
+        query = query.model_copy(update={"type": found.name})
+    rows, next_cursor = await list_codes(request.app[POOL], principal.workspace_id, query)
     settings = request.app[SETTINGS]
-    return json_response(code_json(row, short_url=short_url(settings, row)), status=201)
+    totals = await total_scans(
+        request.app[UPSTREAM], settings.analytics_url, principal.workspace_id,
+        [row["id"] for row in rows],
+    )  # fmt: skip
+    views = [
+        code_view(settings, row, None if totals is None else totals[row["id"]]) for row in rows
+    ]
+    if query.status in ("active", "limit_reached"):
+        views = [v for v in views if v["status"] == query.status]
+    return json_response({"data": views, "nextCursor": next_cursor})
 
 
-@routes.get(f"/v1/codes/{{code_id:{_UUID}}}")
+@routes.post("/v1/codes/bulk")
+@operation(
+    summary="Create up to 1000 codes; one result per item",
+    tag="codes",
+    body=BulkCreate,
+    responses={200: BulkResult},
+    errors=(400, 413),
+    scope="codes:write",
+)
+async def bulk_create(request: web.Request) -> web.Response:
+    principal = principal_of(request)
+    principal.require("codes:write")
+    body = await read_model(request, BulkCreate, max_bytes=16 << 20)
+    settings = request.app[SETTINGS]
+    results: list[dict[str, Any]] = []
+    async with request.app[POOL].acquire() as conn:
+        for index, item in enumerate(body.items):
+            try:
+                inp = parse_code_body(item, partial=False)
+                async with conn.transaction():
+                    row = await create_code(conn, principal, inp, request.app[HASHER])
+            except ApiError as exc:
+                results.append({"index": index, "status": exc.status, "error": exc.body()})
+                continue
+            results.append({"index": index, "status": 201, "code": code_view(settings, row, 0)})
+    created = sum(1 for r in results if r["status"] == 201)
+    result = BulkResult(
+        created=created,
+        failed=len(results) - created,
+        results=[BulkItemResult.model_validate(r) for r in results],
+    )
+    return json_response(result.model_dump(mode="json", by_alias=True))
+
+
+@routes.get(_CODE)
+@operation(
+    summary="Read a code", tag="codes", responses={200: CodeView}, errors=(404,),
+    scope="codes:read",
+)  # fmt: skip
 async def read(request: web.Request) -> web.Response:
     principal = principal_of(request)
     principal.require("codes:read")
     row = await get_code(request.app[POOL], principal.workspace_id, _code_id(request))
-    return json_response(code_json(row, short_url=short_url(request.app[SETTINGS], row)))
+    return json_response(code_view(request.app[SETTINGS], row, await _one_total(request, row)))
 
 
-@routes.get(f"/v1/codes/{{code_id:{_UUID}}}.{{fmt:{'|'.join(IMAGE_FORMATS)}}}")
-async def image(request: web.Request) -> web.Response:
-    """The code's image, rendered by the renderer service from its short URL."""
+async def _update(request: web.Request, *, replace: bool) -> web.Response:
+    principal = principal_of(request)
+    principal.require("codes:write")
+    code_id = _code_id(request)
+    raw = await read_json(request)
+    pool = request.app[POOL]
+    current = await get_code(pool, principal.workspace_id, code_id)
+    inp = parse_code_body(
+        raw, partial=not replace, current_type=current["type"], current_dynamic=current["dynamic"]
+    )
+    async with pool.acquire() as conn, conn.transaction():
+        row = await update_code(conn, principal, code_id, inp, request.app[HASHER], replace=replace)
+    return json_response(code_view(request.app[SETTINGS], row, await _one_total(request, row)))
+
+
+@routes.patch(_CODE)
+@operation(
+    summary="Change some fields of a code (null clears a nullable field)",
+    tag="codes",
+    body=CodeFields,
+    responses={200: CodeView},
+    errors=(400, 402, 404, 409),
+    scope="codes:write",
+)
+async def patch(request: web.Request) -> web.Response:
+    return await _update(request, replace=False)
+
+
+@routes.put(_CODE)
+@operation(
+    summary="Replace a code's fields (the slug is kept unless sent)",
+    tag="codes",
+    body=CodeFields,
+    responses={200: CodeView},
+    errors=(400, 402, 404, 409),
+    scope="codes:write",
+)
+async def put(request: web.Request) -> web.Response:
+    return await _update(request, replace=True)
+
+
+@routes.delete(_CODE)
+@operation(
+    summary="Delete a code (soft: restorable; ?purge=true removes it for good)",
+    tag="codes",
+    responses={204: None},
+    errors=(404,),
+    scope="codes:write",
+)
+async def delete(request: web.Request) -> web.Response:
+    principal = principal_of(request)
+    principal.require("codes:write")
+    purge = request.query.get("purge", "false").lower() in ("1", "true", "yes")
+    async with request.app[POOL].acquire() as conn, conn.transaction():
+        await delete_code(conn, principal.workspace_id, _code_id(request), purge=purge)
+    return web.Response(status=204)
+
+
+@routes.post(f"{_CODE}/restore")
+@operation(
+    summary="Restore a deleted code", tag="codes", responses={200: CodeView},
+    errors=(402, 404), scope="codes:write",
+)  # fmt: skip
+async def restore(request: web.Request) -> web.Response:
+    principal = principal_of(request)
+    principal.require("codes:write")
+    async with request.app[POOL].acquire() as conn, conn.transaction():
+        row = await restore_code(conn, principal, _code_id(request))
+    return json_response(code_view(request.app[SETTINGS], row, await _one_total(request, row)))
+
+
+async def _image(request: web.Request, fmt: str) -> web.Response:
     principal = principal_of(request)
     principal.require("codes:read")
     row = await get_code(request.app[POOL], principal.workspace_id, _code_id(request))
     settings = request.app[SETTINGS]
-    spec: dict[str, Any] = {"data": short_url(settings, row), "format": request.match_info["fmt"]}
+    spec: dict[str, Any] = {"data": image_data(settings, row), "format": fmt}
+    issues: list[Issue] = []
     for name in ("size", "scale", "margin", "dpi"):
         if name in request.query:
             try:
                 spec[name] = int(request.query[name])
             except ValueError:
-                raise ApiError("validation_failed", f"{name} must be an integer.") from None
-    if "errorCorrection" in request.query:
-        spec["errorCorrection"] = request.query["errorCorrection"]
+                issues.append(Issue((name,), "must be an integer"))
+    if issues:
+        raise validation_failed(issues)
+    payload_type = find_type(row["type"])
+    ecc = request.query.get("errorCorrection") or (
+        payload_type.error_correction if payload_type else None
+    )
+    if ecc:
+        spec["errorCorrection"] = ecc
     if row["style"]:
         spec["style"] = row["style"]
-    headers = {}
-    if inm := request.headers.get("If-None-Match"):
-        headers["If-None-Match"] = inm
+    headers = {"If-None-Match": inm} if (inm := request.headers.get("If-None-Match")) else {}
     return await relay_response(
-        request.app[UPSTREAM],
-        "POST",
-        f"{settings.renderer_url}/v1/render",
-        service="renderer",
-        json=spec,
-        headers=headers,
-    )
+        request.app[UPSTREAM], "POST", f"{settings.renderer_url}/v1/render",
+        service="renderer", json=spec, headers=headers,
+    )  # fmt: skip
 
 
-@routes.get(f"/v1/codes/{{code_id:{_UUID}}}/analytics")
-async def analytics(request: web.Request) -> web.Response:
-    """Scan analytics of the code, answered by the analytics service."""
+@routes.get(f"{_CODE}.{{fmt:{'|'.join(IMAGE_FORMATS)}}}")
+@operation(
+    summary="The code's image in its stored style (?size=, ?margin=, ?errorCorrection=)",
+    tag="images",
+    responses={200: _IMAGE_MEDIA},
+    errors=(400, 404),
+    scope="codes:read",
+)
+async def image(request: web.Request) -> web.Response:
+    return await _image(request, request.match_info["fmt"])
+
+
+@routes.get(f"{_CODE}/image")
+@operation(
+    summary="The code's image; ?format=png|svg|pdf|jpeg|webp",
+    tag="images",
+    responses={200: _IMAGE_MEDIA},
+    errors=(400, 404),
+    scope="codes:read",
+)
+async def image_by_query(request: web.Request) -> web.Response:
+    fmt = request.query.get("format", "png").lower()
+    if fmt not in IMAGE_FORMATS:
+        raise validation_failed([Issue(("format",), f"one of {', '.join(IMAGE_FORMATS)}")])
+    return await _image(request, fmt)
+
+
+async def _analytics(request: web.Request, tail: str, *, csv: bool = False) -> web.Response:
     principal = principal_of(request)
     principal.require("analytics:read")
     row = await get_code(request.app[POOL], principal.workspace_id, _code_id(request))
+    if csv:
+        require_feature(principal.plan, "csv_export")
     settings = request.app[SETTINGS]
     return await relay_response(
         request.app[UPSTREAM],
         "GET",
         f"{settings.analytics_url}/internal/v1/workspaces/{row['workspace_id']}"
-        f"/codes/{row['id']}/analytics",
+        f"/codes/{row['id']}/{tail}",
         service="analytics",
         params={k: v for k, v in request.query.items() if k not in _AUTH_PARAMS},
     )
+
+
+@routes.get(f"{_CODE}/analytics")
+@operation(
+    summary="Scan analytics: totals, series, breakdowns (?range=7d|30d|90d|all, start, end, tz)",
+    tag="analytics",
+    errors=(400, 404),
+    scope="analytics:read",
+)
+async def analytics(request: web.Request) -> web.Response:
+    return await _analytics(request, "analytics")
+
+
+@routes.get(f"{_CODE}/scans")
+@operation(
+    summary="Raw scans, newest first (?cursor, ?limit ≤ 200)",
+    tag="analytics",
+    errors=(400, 404),
+    scope="analytics:read",
+)
+async def scans(request: web.Request) -> web.Response:
+    return await _analytics(request, "scans")
+
+
+@routes.get(f"{_CODE}/scans.csv")
+@operation(
+    summary="CSV export of the scans (RFC 4180, ≤ 100,000 rows; Pro+)",
+    tag="analytics",
+    responses={200: {"text/csv": "CSV"}},
+    errors=(400, 402, 404),
+    scope="analytics:read",
+)
+async def scans_csv(request: web.Request) -> web.Response:
+    return await _analytics(request, "scans.csv", csv=True)

@@ -1,57 +1,67 @@
-"""Reading and writing codes. Every write that changes what a scan does queues the code's new
-snapshot in the outbox within the same transaction."""
+"""Reading and writing codes. Every write to a dynamic code publishes its new snapshot through
+the outbox in the same transaction (`publish_code`); static codes never reach the redirect
+service (their image carries the content itself)."""
 
 from __future__ import annotations
 
+import asyncio
+import base64
 import uuid
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 import asyncpg
+from argon2 import PasswordHasher
 
-from qrstack_api.codes.model import CodeCreate
+from qrstack_api.accounts.principal import Principal
+from qrstack_api.accounts.secrets import hash_password
+from qrstack_api.codes.input import STATIC_MUTABLE, CodeInput
+from qrstack_api.codes.model import CodeFields, CodeListQuery
 from qrstack_api.codes.slugs import generate_slug
-from qrstack_api.codes.snapshot import publish_code
-from qrstack_common.errors import ApiError
+from qrstack_api.codes.snapshot import publish_code, publish_code_purge
+from qrstack_api.db.pool import Connection
+from qrstack_api.plans import require_feature, require_room
+from qrstack_common.errors import ApiError, Issue, validation_failed
+from qrstack_renderer.spec import Style
 
 _GENERATED_SLUG_ATTEMPTS = 8
+_COLUMNS = (
+    "type", "dynamic", "name", "payload", "target_url", "slug", "domain", "fallback_url",
+    "active_from", "expires_at", "max_scans", "password_hash", "password_hint", "redirect_status",
+    "forward_query", "scan_tracking", "style", "tags", "folder_id", "status",
+)  # fmt: skip
+_DEFAULTS: dict[str, Any] = {
+    "name": None, "domain": None, "fallback_url": None, "active_from": None, "expires_at": None,
+    "max_scans": None, "password_hash": None, "password_hint": None, "redirect_status": 302,
+    "forward_query": False, "scan_tracking": True, "style": None, "tags": [], "folder_id": None,
+    "status": "active",
+}  # fmt: skip
+# CodeFields attribute → column, where they differ.
+_FIELD_COLUMN = {"scan_tracking_enabled": "scan_tracking"}
 
 
-async def create_code(pool: asyncpg.Pool, workspace_id: UUID, body: CodeCreate) -> Any:
-    """Insert the code and its outbox row; 409 `slug_taken` for a custom slug in use."""
-    for _ in range(_GENERATED_SLUG_ATTEMPTS):
-        slug = body.slug or generate_slug()
-        try:
-            async with pool.acquire() as conn, conn.transaction():
-                row = await conn.fetchrow(
-                    """
-                    INSERT INTO codes (id, workspace_id, slug, type, dynamic, name, target_url,
-                                       fallback_url, redirect_status, forward_query,
-                                       scan_tracking, tags, payload, version)
-                    VALUES ($1, $2, $3, $4, true, $5, $6, $7, $8, $9, $10, $11, $12, 0)
-                    RETURNING id
-                    """,
-                    uuid.uuid4(),
-                    workspace_id,
-                    slug,
-                    body.type,
-                    body.name,
-                    body.target_url,
-                    body.fallback_url,
-                    body.redirect_status,
-                    body.forward_query,
-                    body.scan_tracking_enabled,
-                    body.tags,
-                    {"url": body.target_url},
-                )
-                assert row is not None
-                return await publish_code(conn, row["id"])
-        except asyncpg.UniqueViolationError:
-            if body.slug is not None:
-                raise ApiError(
-                    "slug_taken", f"The slug {body.slug!r} is already in use on this domain."
-                ) from None
-    raise ApiError("conflict", "Could not find a free slug; try again.")
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def stored_style(style: Style) -> dict[str, Any]:
+    """The style as sent (unset fields left to the renderer's defaults), camelCase keys."""
+
+    def camelize(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {_camel(k): camelize(v) for k, v in value.items()}
+        return value
+
+    result: dict[str, Any] = camelize(
+        style.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    )
+    return result
+
+
+def _not_found() -> ApiError:
+    return ApiError("not_found", "Code not found.")
 
 
 async def get_code(pool: asyncpg.Pool, workspace_id: UUID, code_id: UUID) -> Any:
@@ -60,5 +70,315 @@ async def get_code(pool: asyncpg.Pool, workspace_id: UUID, code_id: UUID) -> Any
         "SELECT * FROM codes WHERE id = $1 AND workspace_id = $2", code_id, workspace_id
     )
     if row is None:
-        raise ApiError("not_found", "Code not found.")
+        raise _not_found()
     return row
+
+
+async def create_code(
+    conn: Connection, principal: Principal, inp: CodeInput, hasher: PasswordHasher
+) -> Any:
+    """Insert a code (and publish it if dynamic). Call inside a transaction."""
+    await _check_room(conn, principal)
+    values = await _column_values(conn, principal, inp, None, hasher, replace=True)
+    return await _insert(conn, principal.workspace_id, values, custom_slug="slug" in inp.sent)
+
+
+async def update_code(
+    conn: Connection,
+    principal: Principal,
+    code_id: UUID,
+    inp: CodeInput,
+    hasher: PasswordHasher,
+    *,
+    replace: bool,
+) -> Any:
+    """PUT (`replace`) or PATCH a code. Call inside a transaction."""
+    row = await _locked(conn, principal.workspace_id, code_id)
+    if row["status"] == "deleted":
+        raise ApiError("conflict", "This code is deleted; restore it before changing it.")
+    if not row["dynamic"]:
+        changed = {
+            name
+            for name in inp.sent - STATIC_MUTABLE - {"type", "dynamic"}
+            if getattr(inp.fields, name) is not None or replace
+        }
+        if inp.payload is not None and inp.payload.as_json() != row["payload"]:
+            changed.add(inp.payload_type.payload_keys[0] or "payload")
+        if inp.payload_type.name != row["type"]:
+            changed.add("type")
+        if changed:
+            aliases = sorted(CodeFields.model_fields[n].alias or n if n in CodeFields.model_fields
+                             else n for n in changed)  # fmt: skip
+            raise validation_failed(
+                [Issue((a,), "a static code's content is printed: only name, tags, folderId "
+                       "and style can change") for a in aliases]
+            )  # fmt: skip
+    if inp.dynamic is not None and inp.dynamic != row["dynamic"]:
+        raise validation_failed(
+            [Issue(("dynamic",), "cannot change after creation: the printed image depends on it")]
+        )
+    values = await _column_values(conn, principal, inp, row, hasher, replace=replace)
+    assignments = ", ".join(f"{col} = ${i + 3}" for i, col in enumerate(values))
+    try:
+        await conn.execute(
+            f"UPDATE codes SET {assignments}, updated_at = now() "  # noqa: S608 (fixed columns)
+            "WHERE id = $1 AND workspace_id = $2",
+            code_id,
+            principal.workspace_id,
+            *values.values(),
+        )
+    except asyncpg.UniqueViolationError:
+        raise _slug_taken(values.get("slug")) from None
+    if row["dynamic"]:
+        return await publish_code(conn, code_id)
+    return await conn.fetchrow("SELECT * FROM codes WHERE id = $1", code_id)
+
+
+async def delete_code(conn: Connection, workspace_id: UUID, code_id: UUID, *, purge: bool) -> None:
+    """Soft delete (scans go to the fallback; restorable), or purge: the row is removed and the
+    redirect service forgets the slug (a tombstone)."""
+    row = await _locked(conn, workspace_id, code_id)
+    if purge:
+        await conn.execute("DELETE FROM codes WHERE id = $1", code_id)
+        if row["dynamic"]:
+            await publish_code_purge(conn, code_id)
+        return
+    if row["status"] == "deleted":
+        return
+    await conn.execute(
+        "UPDATE codes SET status = 'deleted', deleted_at = now(), updated_at = now() WHERE id = $1",
+        code_id,
+    )
+    if row["dynamic"]:
+        await publish_code(conn, code_id)
+
+
+async def restore_code(conn: Connection, principal: Principal, code_id: UUID) -> Any:
+    row = await _locked(conn, principal.workspace_id, code_id)
+    if row["status"] != "deleted":
+        return row
+    await _check_room(conn, principal)
+    await conn.execute(
+        "UPDATE codes SET status = 'active', deleted_at = NULL, updated_at = now() WHERE id = $1",
+        code_id,
+    )
+    if row["dynamic"]:
+        return await publish_code(conn, code_id)
+    return await conn.fetchrow("SELECT * FROM codes WHERE id = $1", code_id)
+
+
+async def list_codes(
+    pool: asyncpg.Pool, workspace_id: UUID, query: CodeListQuery
+) -> tuple[list[Any], str | None]:
+    """A page of codes, newest first, and the cursor of the next page (None at the end)."""
+    where = ["workspace_id = $1"]
+    args: list[Any] = [workspace_id]
+
+    def arg(value: Any) -> str:
+        args.append(value)
+        return f"${len(args)}"
+
+    if query.cursor:
+        created, code_id = _decode_cursor(query.cursor)
+        where.append(f"(created_at, id) < ({arg(created)}, {arg(code_id)})")
+    if query.folder_id == "none":
+        where.append("folder_id IS NULL")
+    elif query.folder_id:
+        try:
+            where.append(f"folder_id = {arg(UUID(query.folder_id))}")
+        except ValueError:
+            raise validation_failed([Issue(("folderId",), "a folder id or none")]) from None
+    if query.tag:
+        where.append(f"{arg(query.tag)} = ANY(tags)")
+    if query.type:
+        where.append(f"type = {arg(query.type)}")
+    if query.q:
+        pattern = "%" + query.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        p = arg(pattern)
+        where.append(f"(slug ILIKE {p} OR name ILIKE {p} OR target_url ILIKE {p})")
+    where.append(_status_condition(query.status))
+    sql = (
+        f"SELECT * FROM codes WHERE {' AND '.join(where)} "  # noqa: S608 (parameterised)
+        f"ORDER BY created_at DESC, id DESC LIMIT {arg(query.limit + 1)}"
+    )
+    rows = list(await pool.fetch(sql, *args))
+    next_cursor = None
+    if len(rows) > query.limit:
+        rows = rows[: query.limit]
+        next_cursor = _encode_cursor(rows[-1]["created_at"], rows[-1]["id"])
+    return rows, next_cursor
+
+
+def _status_condition(status: str | None) -> str:
+    schedule_ok = (
+        "(active_from IS NULL OR active_from <= now()) "
+        "AND (expires_at IS NULL OR expires_at > now())"
+    )
+    return {
+        None: "status <> 'deleted'",
+        "deleted": "status = 'deleted'",
+        "suspended": "status = 'suspended'",
+        "scheduled": "status = 'active' AND active_from > now()",
+        "expired": "status = 'active' AND expires_at <= now()",
+        # limit_reached needs scan counts: the caller narrows these with the analytics totals.
+        "limit_reached": f"status = 'active' AND max_scans IS NOT NULL AND {schedule_ok}",
+        "active": f"status = 'active' AND {schedule_ok}",
+    }[status]
+
+
+def _encode_cursor(created: datetime, code_id: UUID) -> str:
+    raw = f"{created.isoformat()}|{code_id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, UUID]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        created, code_id = raw.split("|")
+        return datetime.fromisoformat(created), UUID(code_id)
+    except ValueError:
+        raise validation_failed([Issue(("cursor",), "is not a cursor this API issued")]) from None
+
+
+async def _locked(conn: Connection, workspace_id: UUID, code_id: UUID) -> Any:
+    row = await conn.fetchrow(
+        "SELECT * FROM codes WHERE id = $1 AND workspace_id = $2 FOR UPDATE", code_id, workspace_id
+    )
+    if row is None:
+        raise _not_found()
+    return row
+
+
+async def _check_room(conn: Connection, principal: Principal) -> None:
+    plan = await conn.fetchval(
+        "SELECT plan FROM workspaces WHERE id = $1 FOR UPDATE", principal.workspace_id
+    )
+    count = await conn.fetchval(
+        "SELECT count(*) FROM codes WHERE workspace_id = $1 AND status <> 'deleted'",
+        principal.workspace_id,
+    )
+    require_room(plan, "codes", count)
+
+
+async def _column_values(
+    conn: Connection,
+    principal: Principal,
+    inp: CodeInput,
+    row: Any | None,
+    hasher: PasswordHasher,
+    *,
+    replace: bool,
+) -> dict[str, Any]:
+    """Every column's new value. Unsent fields keep the stored value on PATCH and take the
+    default on create and PUT (PUT keeps the slug: the printed code depends on it)."""
+    fields = inp.fields
+
+    def chosen(attr: str) -> Any:
+        column = _FIELD_COLUMN.get(attr, attr)
+        if attr in inp.sent:
+            return getattr(fields, attr)
+        if row is not None and not replace:
+            return row[column]
+        return _DEFAULTS.get(column)
+
+    issues: list[Issue] = []
+    values: dict[str, Any] = {}
+    dynamic = inp.dynamic if inp.dynamic is not None else (
+        row["dynamic"] if row is not None else inp.payload_type.can_be_dynamic
+    )  # fmt: skip
+    values["type"] = inp.payload_type.name
+    values["dynamic"] = dynamic
+    values["name"] = chosen("name")
+    if inp.payload is not None:
+        values["payload"] = inp.payload.as_json()
+        values["target_url"] = inp.derived_target() if dynamic else None
+    elif row is not None:
+        values["payload"], values["target_url"] = row["payload"], row["target_url"]
+    if dynamic:
+        slug = fields.slug if "slug" in inp.sent else (row["slug"] if row is not None else None)
+        values["slug"] = slug or generate_slug()
+    else:
+        values["slug"] = None
+    for attr in ("domain", "fallback_url", "active_from", "expires_at", "max_scans",
+                 "password_hint", "redirect_status", "forward_query", "scan_tracking_enabled",
+                 "tags", "folder_id", "status"):  # fmt: skip
+        values[_FIELD_COLUMN.get(attr, attr)] = chosen(attr)
+    if "style" in inp.sent:
+        style = fields.style
+        values["style"] = None if style is None else stored_style(style)
+    else:
+        values["style"] = chosen("style")
+    if "password" in inp.sent:
+        values["password_hash"] = (
+            None if fields.password is None
+            else await asyncio.get_running_loop().run_in_executor(
+                None, hash_password, hasher, fields.password
+            )
+        )  # fmt: skip
+    else:
+        values["password_hash"] = row["password_hash"] if row is not None and not replace else None
+    if values["tags"] is None:
+        values["tags"] = []
+    if values["redirect_status"] is None:
+        values["redirect_status"] = 302
+
+    plan = principal.plan
+    scheduling = {"active_from", "expires_at"} & inp.sent
+    if any(getattr(fields, name) is not None for name in scheduling):
+        require_feature(plan, "scheduling")
+    if "max_scans" in inp.sent and fields.max_scans is not None:
+        require_feature(plan, "scan_caps")
+    if "password" in inp.sent and fields.password is not None:
+        require_feature(plan, "passwords")
+    if values["domain"] is not None and (row is None or values["domain"] != row["domain"]):
+        known = await conn.fetchval(
+            "SELECT 1 FROM domains WHERE workspace_id = $1 AND host = $2 AND status = 'active'",
+            principal.workspace_id,
+            values["domain"],
+        )
+        if not known:
+            issues.append(Issue(("domain",), "is not a custom domain of this workspace"))
+    if values["folder_id"] is not None and (row is None or values["folder_id"] != row["folder_id"]):
+        known = await conn.fetchval(
+            "SELECT 1 FROM folders WHERE workspace_id = $1 AND id = $2",
+            principal.workspace_id,
+            values["folder_id"],
+        )
+        if not known:
+            issues.append(Issue(("folderId",), "no such folder in this workspace"))
+    if values["payload"] is None:
+        issues.append(Issue(("type",), "the new type needs its content"))
+    if issues:
+        raise validation_failed(issues)
+    return {column: values[column] for column in _COLUMNS}
+
+
+async def _insert(
+    conn: Connection, workspace_id: UUID, values: dict[str, Any], *, custom_slug: bool
+) -> Any:
+    columns = ", ".join(["id", "workspace_id", *values, "version"])
+    placeholders = ", ".join(f"${i}" for i in range(1, len(values) + 3))
+    sql = (
+        f"INSERT INTO codes ({columns}) VALUES ({placeholders}, 0) "  # noqa: S608 (fixed columns)
+        "RETURNING id"
+    )
+    attempts = 1 if custom_slug or not values["dynamic"] else _GENERATED_SLUG_ATTEMPTS
+    for attempt in range(attempts):
+        code_id = uuid.uuid4()
+        try:
+            async with conn.transaction():  # a savepoint: a slug collision keeps the outer work
+                await conn.execute(sql, code_id, workspace_id, *values.values())
+        except asyncpg.UniqueViolationError:
+            if custom_slug:
+                raise _slug_taken(values["slug"]) from None
+            if attempt + 1 < attempts:
+                values["slug"] = generate_slug()
+            continue
+        if values["dynamic"]:
+            return await publish_code(conn, code_id)
+        return await conn.fetchrow("SELECT * FROM codes WHERE id = $1", code_id)
+    raise ApiError("conflict", "Could not find a free slug; try again.")
+
+
+def _slug_taken(slug: object) -> ApiError:
+    return ApiError("slug_taken", f"The slug {slug!r} is already in use on this domain.")
