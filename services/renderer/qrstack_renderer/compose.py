@@ -91,8 +91,8 @@ def compose(spec: RenderSpec, matrix: QrMatrix, centre: CentrePlan | None) -> Dr
     inner = Solid(style.eye_inner) if style.eye_inner else dark_paint
     for eye, (fx, fy) in enumerate(matrix.finder_origins()):
         ring, pupil = eye_shapes(style.corners, eye, sym_x + fx, sym_y + fy)
-        layers.append(ShapeLayer(ring, outer))
-        layers.append(ShapeLayer(pupil, inner))
+        layers.append(ShapeLayer(ring, outer, aligned=True))
+        layers.append(ShapeLayer(pupil, inner, aligned=True))
     if centre is not None:
         layers.extend(centre.layers(sym_x, sym_y, n, dark_paint))
     return Drawing(frame.width, frame.height, background, tuple(layers), place, spec.dpi)

@@ -55,10 +55,13 @@ class ModuleLayer:
 
 @dataclass(frozen=True)
 class ShapeLayer:
-    """One shape in canvas coordinates: eyes, text, icons, frames."""
+    """One shape in canvas coordinates: eyes, text, icons, frames. `aligned` marks a shape
+    whose pixels do not depend on its whole-module position (eyes), so a rasteriser may
+    reuse them."""
 
     shape: Shape
     paint: Paint
+    aligned: bool = False
 
 
 @dataclass(frozen=True, eq=False)

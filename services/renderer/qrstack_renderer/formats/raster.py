@@ -9,6 +9,7 @@ Layers are composited in premultiplied float32.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import numpy as np
@@ -25,10 +26,12 @@ from qrstack_renderer.drawing import (
     ShapeLayer,
     Solid,
 )
-from qrstack_renderer.geometry import Outline, bounds
+from qrstack_renderer.geometry import Outline, Shape, bounds
 
 Float = NDArray[np.float32]
-_MAX_SUPERSAMPLED_PIXELS = 8_000_000
+_MAX_SUPERSAMPLED_PIXELS = 1_000_000
+"""Above this many samples a shape is sampled 2×2 per pixel: large shapes (frames) are
+mostly straight, pixel-aligned edges that gain nothing from finer sampling."""
 
 
 def rgb_of(color: str) -> tuple[int, int, int]:
@@ -48,8 +51,15 @@ class Canvas:
     def fill(self, paint: Paint) -> None:
         """Cover the whole image with `paint` (the background)."""
         p = self.placement
-        self.rgb[:] = _colors(paint, p, 0, 0, p.width, p.height)
+        self.rgb[:] = self._colors(paint, 0, 0, p.width, p.height)
         self.alpha[:] = 1.0
+
+    def _colors(self, paint: Paint, x0: int, y0: int, x1: int, y1: int) -> Float:
+        """The paint's colours over a region: one RGB triple, or (h, w, 3) for a gradient
+        (computed for the region only: most layers cover a small part of the canvas)."""
+        if isinstance(paint, Solid):
+            return np.array(rgb_of(paint.color), np.float32) / 255.0
+        return _gradient_colors(paint, self.placement, x0, y0, x1, y1)
 
     def paint(self, x0: int, y0: int, coverage: Float, paint: Paint) -> None:
         """Composite `paint` over the region at (x0, y0) through `coverage` (0..1)."""
@@ -60,7 +70,7 @@ class Canvas:
         if x1 <= x0 or y1 <= y0:
             return
         cov = coverage[cy : cy + (y1 - y0), cx : cx + (x1 - x0)]
-        colors = _colors(paint, self.placement, x0, y0, x1, y1)
+        colors = self._colors(paint, x0, y0, x1, y1)
         self._over(x0, y0, x1, y1, colors * cov[..., None], cov)
 
     def place(self, x0: int, y0: int, image: Image.Image) -> None:
@@ -96,10 +106,10 @@ def _to_bytes(values: Float) -> NDArray[np.uint8]:
     return out
 
 
-def _colors(paint: Paint, p: Placement, x0: int, y0: int, x1: int, y1: int) -> Float:
-    """The paint's colours (0..1) over the pixel region, shape (h, w, 3) or broadcastable."""
-    if isinstance(paint, Solid):
-        return np.array(rgb_of(paint.color), np.float32) / 255.0
+def _gradient_colors(
+    paint: GradientPaint, p: Placement, x0: int, y0: int, x1: int, y1: int
+) -> Float:
+    """The gradient's colours (0..1) over the pixel region, shape (h, w, 3)."""
     t = _gradient_position(paint, p, x0, y0, x1, y1)
     start = np.array(rgb_of(paint.start), np.float32) / 255.0
     end = np.array(rgb_of(paint.end), np.float32) / 255.0
@@ -143,30 +153,59 @@ def shape_coverage(
     # Pillow fills the pixels from floor(left) to floor(right) inclusive, one too many:
     # drawing half a pixel further and eroding the right/bottom pixel fills exactly the
     # pixels whose centres are inside, so coverage matches what vector renderers draw.
+    # Each outline is drawn only over its own box, then XOR-ed in (even-odd fill).
     mask = np.zeros((h * ss, w * ss), bool)
     for outline in outlines:
-        layer = Image.new("1", (w * ss + 1, h * ss + 1), 0)
         points = [
             (x * k + (offset_x - x0) * ss + 0.5, y * k + (offset_y - y0) * ss + 0.5)
             for x, y in outline.polygon(steps)
         ]
-        ImageDraw.Draw(layer).polygon(points, fill=1)
+        left = max(0, int(min(p[0] for p in points)))
+        top = max(0, int(min(p[1] for p in points)))
+        right = min(w * ss, int(max(p[0] for p in points)) + 1)
+        bottom = min(h * ss, int(max(p[1] for p in points)) + 1)
+        if right <= left or bottom <= top:
+            continue
+        layer = Image.new("1", (right - left + 1, bottom - top + 1), 0)
+        ImageDraw.Draw(layer).polygon([(x - left, y - top) for x, y in points], fill=1)
         filled = np.asarray(layer)
-        mask ^= filled[:-1, :-1] & filled[:-1, 1:] & filled[1:, :-1]
-    coverage = mask.reshape(h, ss, w, ss).mean(axis=(1, 3), dtype=np.float32)
+        mask[top:bottom, left:right] ^= filled[:-1, :-1] & filled[:-1, 1:] & filled[1:, :-1]
+    # Pillow's box reduction averages the samples of each pixel faster than numpy does.
+    samples = Image.fromarray(mask.view(np.uint8) * np.uint8(255), "L")
+    coverage = np.asarray(samples.reduce(ss), np.float32) / 255.0
     return x0, y0, coverage
 
 
-def _module_coverage(layer: ModuleLayer, scale: int) -> Float:
-    """The coverage of the whole module grid, assembled from one tile per shape."""
-    tiles = np.zeros((len(layer.shapes) + 1, scale, scale), np.float32)
-    for i, shape in enumerate(layer.shapes):
-        # Tiles are tiny and drawn once per shape, so they can afford finer sampling.
+@functools.lru_cache(maxsize=256)
+def _tile_set(shapes: tuple[Shape, ...], scale: int) -> Float:
+    """Coverage tiles of the cell shapes at `scale`, plus an empty last tile.
+
+    Memoised: a pure function of its arguments, and the same few styles are drawn over and
+    over, so each is rasterised once per scale. The array is read-only."""
+    tiles = np.zeros((len(shapes) + 1, scale, scale), np.float32)
+    for i, shape in enumerate(shapes):
+        # Tiles are tiny, so they can afford finer sampling.
         x0, y0, cov = shape_coverage(shape, scale, 0.0, 0.0, supersample=8)
         h, w = cov.shape
         # Shapes never leave their cell; clip the rasteriser's edge pixel back into it.
         ys, xs = slice(max(0, y0), min(scale, y0 + h)), slice(max(0, x0), min(scale, x0 + w))
         tiles[i, ys, xs] = cov[ys.start - y0 : ys.stop - y0, xs.start - x0 : xs.stop - x0]
+    tiles.flags.writeable = False
+    return tiles
+
+
+@functools.lru_cache(maxsize=256)
+def _aligned_coverage(shape: Shape, scale: int) -> tuple[int, int, Float]:
+    """`shape_coverage` for shapes at whole-module positions (eyes), memoised like tiles:
+    at integer offsets the pixels do not depend on where the shape sits."""
+    x0, y0, cov = shape_coverage(shape, scale, 0.0, 0.0)
+    cov.flags.writeable = False
+    return x0, y0, cov
+
+
+def _module_coverage(layer: ModuleLayer, scale: int) -> Float:
+    """The coverage of the whole module grid, assembled from one tile per shape."""
+    tiles = _tile_set(layer.shapes, scale)
     cells = np.where(layer.cells < 0, len(layer.shapes), layer.cells)
     grid = tiles[cells]
     n_y, n_x = layer.cells.shape
@@ -185,7 +224,11 @@ def paint_raster(drawing: Drawing) -> Image.Image:
             ox, oy = layer.origin
             canvas.paint(ox * p.scale + p.pad_x, oy * p.scale + p.pad_y, cov, layer.paint)
         elif isinstance(layer, ShapeLayer):
-            x0, y0, cov = shape_coverage(layer.shape, p.scale, p.pad_x, p.pad_y)
+            if layer.aligned:
+                x0, y0, cov = _aligned_coverage(layer.shape, p.scale)
+                x0, y0 = x0 + p.pad_x, y0 + p.pad_y
+            else:
+                x0, y0, cov = shape_coverage(layer.shape, p.scale, p.pad_x, p.pad_y)
             canvas.paint(x0, y0, cov, layer.paint)
         else:
             _place_image(canvas, layer, p)
