@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import aiohttp
 from aiohttp import web
 
-from qrstack_api import docs
+from qrstack_api import docs, generate
 from qrstack_api.accounts.auth import auth_middleware
 from qrstack_api.accounts.secrets import password_hasher
 from qrstack_api.codes import routes as codes
@@ -32,7 +32,7 @@ def create_app(settings: ApiSettings) -> web.Application:
     app[HASHER] = password_hasher()
     app.middlewares.append(auth_middleware(lambda a: a[POOL]))
     # One line per feature module (each has a `routes` RouteTableDef).
-    for module in (codes, docs):
+    for module in (codes, generate, docs):
         app.add_routes(module.routes)
 
     async def database(app: web.Application) -> AsyncIterator[None]:

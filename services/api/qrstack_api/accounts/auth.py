@@ -20,6 +20,8 @@ from qrstack_common.errors import ApiError
 from qrstack_common.http import Handler
 
 PUBLIC_PREFIXES = ("/healthz", "/readyz", "/metrics", "/v1/openapi.json", "/v1/docs")
+# Credentials are optional here: checked when sent, anonymous (no PRINCIPAL) when not.
+OPTIONAL_AUTH_PREFIXES = ("/v1/generate", "/api/generate")
 
 _UNAUTHORIZED = ApiError(
     "unauthorized",
@@ -72,6 +74,8 @@ def auth_middleware(pool_of: Any) -> Any:
             return await handler(request)
         secret = presented_key(request)
         if not secret:
+            if request.path.startswith(OPTIONAL_AUTH_PREFIXES):
+                return await handler(request)
             raise _UNAUTHORIZED
         request[PRINCIPAL] = await authenticate_key(pool_of(request.app), secret, request.remote)
         return await handler(request)

@@ -1,15 +1,58 @@
-"""Who a request acts as, and the scopes it holds."""
+"""Who a request acts as, and the scopes it holds.
+
+Scopes are `resource:read` / `resource:write`; `*` holds every scope. API keys carry the scopes
+they were given; users (Basic or session) hold the scopes of their role in the workspace.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal
 from uuid import UUID
 
 from aiohttp import web
 
 from qrstack_common.errors import ApiError
 
-ALL_SCOPES = ("codes:read", "codes:write", "analytics:read")
+ALL_SCOPES = (
+    "codes:read",
+    "codes:write",
+    "folders:read",
+    "folders:write",
+    "rules:read",
+    "rules:write",
+    "domains:read",
+    "domains:write",
+    "analytics:read",
+    "keys:read",
+    "keys:write",
+    "billing:read",
+)
+EVERY_SCOPE = "*"
+GRANTABLE_SCOPES = frozenset((EVERY_SCOPE, *ALL_SCOPES))
+
+Role = Literal["owner", "admin", "member"]
+AuthMethod = Literal["api_key", "basic", "session"]
+
+# Owners hold everything; admins everything but billing; members work with codes and their
+# folders and rules, and read domains and analytics, but manage no keys.
+ROLE_SCOPES: dict[str, frozenset[str]] = {
+    "owner": frozenset((EVERY_SCOPE, *ALL_SCOPES)),
+    "admin": frozenset(s for s in ALL_SCOPES if s != "billing:read"),
+    "member": frozenset(
+        (
+            "codes:read",
+            "codes:write",
+            "folders:read",
+            "folders:write",
+            "rules:read",
+            "rules:write",
+            "domains:read",
+            "analytics:read",
+        )
+    ),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,17 +60,38 @@ class Principal:
     workspace_id: UUID
     plan: str
     key_id: UUID | None  # None when authenticated as a user (Basic or session)
-    user_id: UUID | None
+    user_id: UUID | None  # None when authenticated with an API key
     scopes: frozenset[str]
+    is_test: bool = False  # the workspace is a test workspace (qr_test_ keys)
+    role: str | None = None  # the user's role in the workspace; None for a key
+    method: AuthMethod = "api_key"
+
+    def holds(self, scope: str) -> bool:
+        return EVERY_SCOPE in self.scopes or scope in self.scopes
 
     def require(self, scope: str) -> None:
         """403 `forbidden` unless the principal holds `scope` (or the `*` scope)."""
-        if "*" not in self.scopes and scope not in self.scopes:
-            raise ApiError("forbidden", f"This API key lacks the {scope!r} scope.")
+        if not self.holds(scope):
+            who = "API key" if self.key_id is not None else f"{self.role or 'user'} role"
+            raise ApiError("forbidden", f"This {who} lacks the {scope!r} scope.")
+
+    def can_grant(self, scopes: Iterable[str]) -> bool:
+        """Whether every one of `scopes` is within this principal's own: nobody hands out more
+        than they hold, and only a holder of `*` hands out `*`."""
+        return all(
+            (s in self.scopes) if s == EVERY_SCOPE else self.holds(s) for s in scopes
+        )
 
 
 PRINCIPAL = web.RequestKey("principal", Principal)
 
 
 def principal_of(request: web.Request) -> Principal:
+    """The authenticated principal. Only for routes behind authentication (the middleware
+    answers 401 before such a handler runs); see `caller_of` for optional-auth routes."""
     return request[PRINCIPAL]
+
+
+def caller_of(request: web.Request) -> Principal | None:
+    """The principal on routes where credentials are optional (generation), else None."""
+    return request.get(PRINCIPAL)
