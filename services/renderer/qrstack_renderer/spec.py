@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, AliasChoices, BaseModel, ConfigDict, Field, model_validator
 
@@ -63,6 +63,14 @@ Background = Annotated[str, AfterValidator(_hex_or_transparent)]
 _STRICT = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
+def _without_nulls(data: Any) -> Any:
+    """Stored styles carry `null` for unset fields (RecodeQR's `"logo_url": null`): a null
+    means "not set", so the default applies."""
+    if isinstance(data, dict):
+        return {key: value for key, value in data.items() if value is not None}
+    return data
+
+
 class Gradient(BaseModel):
     """A two-stop gradient. `angle` in degrees, 0 = left to right, 90 = top to bottom.
 
@@ -91,6 +99,8 @@ class Style(BaseModel):
     """How a code looks. Defaults draw a plain black-on-white code."""
 
     model_config = _STRICT
+
+    _nulls = model_validator(mode="before")(_without_nulls)
 
     foreground: HexColor = Field("#000000", validation_alias=AliasChoices("foreground", "fg_color"))
     background: Background = Field(
@@ -180,6 +190,8 @@ class RenderSpec(BaseModel):
     module; send at most one (neither: 10 px per module)."""
 
     model_config = _STRICT
+
+    _nulls = model_validator(mode="before")(_without_nulls)
 
     data: str = Field(min_length=1, max_length=MAX_DATA_CHARS)
     format: ImageFormat = "png"

@@ -170,3 +170,12 @@ def test_recodeqr_aliases_are_accepted() -> None:
     assert spec.style.foreground == "#123456"
     assert spec.style.background == "#eeeeee"
     assert spec.style.remove_logo_background is True
+
+
+def test_null_style_fields_mean_not_set() -> None:
+    spec = RenderSpec.model_validate(
+        {"data": URL, "size": None, "style": {"logo_url": None, "frame": None, "pattern": None}}
+    )
+    assert spec.style.logo is None
+    assert spec.style.frame == "none"
+    assert spec.style.pattern == "square"

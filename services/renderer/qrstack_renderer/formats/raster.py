@@ -29,6 +29,8 @@ from qrstack_renderer.drawing import (
 from qrstack_renderer.geometry import Outline, Shape, bounds
 
 Float = NDArray[np.float32]
+STRIP_ROWS = 256
+_HUGE_SHAPE_SAMPLES = 16_000_000
 _MAX_SUPERSAMPLED_PIXELS = 1_000_000
 """Above this many samples a shape is sampled 2×2 per pixel: large shapes (frames) are
 mostly straight, pixel-aligned edges that gain nothing from finer sampling."""
@@ -51,7 +53,9 @@ class Canvas:
     def fill(self, paint: Paint) -> None:
         """Cover the whole image with `paint` (the background)."""
         p = self.placement
-        self.rgb[:] = self._colors(paint, 0, 0, p.width, p.height)
+        for y0 in range(0, p.height, STRIP_ROWS):
+            y1 = min(p.height, y0 + STRIP_ROWS)
+            self.rgb[y0:y1] = self._colors(paint, 0, y0, p.width, y1)
         self.alpha[:] = 1.0
 
     def _colors(self, paint: Paint, x0: int, y0: int, x1: int, y1: int) -> Float:
@@ -69,9 +73,12 @@ class Canvas:
         x0, y0 = max(0, x0), max(0, y0)
         if x1 <= x0 or y1 <= y0:
             return
-        cov = coverage[cy : cy + (y1 - y0), cx : cx + (x1 - x0)]
-        colors = self._colors(paint, x0, y0, x1, y1)
-        self._over(x0, y0, x1, y1, colors * cov[..., None], cov)
+        # Strips of rows bound the temporaries of large images (a 4096 px code).
+        for top in range(y0, y1, STRIP_ROWS):
+            bottom = min(y1, top + STRIP_ROWS)
+            cov = coverage[cy + top - y0 : cy + bottom - y0, cx : cx + (x1 - x0)]
+            colors = self._colors(paint, x0, top, x1, bottom)
+            self._over(x0, top, x1, bottom, colors * cov[..., None], cov)
 
     def place(self, x0: int, y0: int, image: Image.Image) -> None:
         """Composite an RGBA image with its top-left at (x0, y0)."""
@@ -96,13 +103,17 @@ class Canvas:
         if opaque:
             return Image.fromarray(_to_bytes(self.rgb), "RGB")
         alpha = self.alpha[..., None]
-        straight = np.divide(self.rgb, alpha, out=np.zeros_like(self.rgb), where=alpha > 0)
-        rgba = np.concatenate([straight, alpha], axis=2)
+        np.divide(self.rgb, alpha, out=self.rgb, where=alpha > 0)
+        rgba = np.concatenate([self.rgb, alpha], axis=2)
         return Image.fromarray(_to_bytes(rgba), "RGBA")
 
 
 def _to_bytes(values: Float) -> NDArray[np.uint8]:
-    out: NDArray[np.uint8] = np.clip(values * 255.0 + 0.5, 0, 255).astype(np.uint8)
+    """0..1 floats to bytes, in place (the canvas is done with) to spare big temporaries."""
+    np.multiply(values, 255.0, out=values)
+    values += 0.5
+    np.clip(values, 0, 255, out=values)
+    out: NDArray[np.uint8] = values.astype(np.uint8)
     return out
 
 
@@ -148,6 +159,8 @@ def shape_coverage(
     ss = supersample
     while ss > 2 and w * h * ss * ss > _MAX_SUPERSAMPLED_PIXELS:
         ss //= 2
+    if w * h * ss * ss > _HUGE_SHAPE_SAMPLES:
+        ss = 1  # a frame around a poster-sized code: pixels are too small to need it
     k = scale * ss
     steps = max(4, min(24, int(scale * ss / 2)))
     # Pillow fills the pixels from floor(left) to floor(right) inclusive, one too many:
