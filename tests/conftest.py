@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from qrstack_launcher.stack import Infrastructure
+from support.containers import ContainerInfrastructure, docker_engine_available
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -31,9 +32,24 @@ def infra_root() -> Iterator[Path]:
         shutil.rmtree(root, ignore_errors=True)
 
 
+def _use_containers() -> bool:
+    """QRSTACK_TEST_INFRA=containers|launcher forces one; by default containers when a Docker
+    engine answers, the launcher otherwise."""
+    choice = os.environ.get("QRSTACK_TEST_INFRA", "auto")
+    if choice not in ("auto", "containers", "launcher"):
+        raise pytest.UsageError("QRSTACK_TEST_INFRA must be auto, containers or launcher")
+    return choice == "containers" or (choice == "auto" and docker_engine_available())
+
+
 @pytest.fixture(scope="session")
 async def infra(infra_root: Path) -> AsyncIterator[Infrastructure]:
-    """Real PostgreSQL and Kafka for the whole session (fsync off: throwaway data)."""
+    """Real PostgreSQL and Kafka for the whole session (throwaway data)."""
+    if _use_containers():
+        containers = ContainerInfrastructure(infra_root)
+        await containers.start()
+        yield containers  # type: ignore[misc]  # same surface (InfrastructureEndpoints)
+        await containers.stop()
+        return
     infrastructure = Infrastructure(infra_root, durable=False, kafka_heap="768m")
     await infrastructure.start()
     yield infrastructure

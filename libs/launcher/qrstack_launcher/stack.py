@@ -12,6 +12,7 @@ import secrets
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import aiohttp
 
@@ -31,6 +32,21 @@ def default_cache_dir() -> Path:
         return Path(env)
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "qrstack"
+
+
+class InfrastructureEndpoints(Protocol):
+    """What the services need to know of the infrastructure, however it was started (this
+    launcher, or testcontainers in tests)."""
+
+    @property
+    def root(self) -> Path: ...
+    @property
+    def database_url(self) -> str: ...
+    @property
+    def kafka_bootstrap(self) -> str: ...
+    @property
+    def chdb_path(self) -> Path: ...
+    def env(self) -> dict[str, str]: ...
 
 
 @dataclass
@@ -104,7 +120,7 @@ class Infrastructure:
 class Platform:
     """The four services as child processes, pointed at `infra`."""
 
-    infra: Infrastructure
+    infra: InfrastructureEndpoints
     ports: dict[str, int] = field(default_factory=dict)
     extra_env: dict[str, str] = field(default_factory=dict)
     processes: dict[str, ManagedProcess] = field(default_factory=dict)
