@@ -92,3 +92,21 @@ async def test_unknown_query_parameter_is_named(client: Client) -> None:
     response = await client.get("/v1/render", params={"data": URL, "colour": "red"})
     assert response.status == 400
     assert (await response.json())["issues"][0]["path"] == ["colour"]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "media_type"),
+    [
+        ("png", "image/png"),
+        ("svg", "image/svg+xml"),
+        ("pdf", "application/pdf"),
+        ("jpeg", "image/jpeg"),
+        ("webp", "image/webp"),
+    ],
+)
+async def test_every_format_over_http_scans(client: Client, fmt: str, media_type: str) -> None:
+    style = {"pattern": "dots", "corners": "leaf", "frame": "box", "ctaText": "SCAN ME"}
+    response = await client.post("/v1/render", json={"data": URL, "format": fmt, "style": style})
+    assert response.status == 200
+    assert response.content_type == media_type
+    assert scan_image(to_image(await response.read(), fmt)) == [URL]

@@ -1,10 +1,11 @@
 """Paint a `Drawing` into pixels (for PNG, JPEG and WebP).
 
-Shapes are filled with the even-odd rule by XOR-ing each outline's polygon at 4× (or 2× for
-very large shapes) and box-filtering down, which gives anti-aliased edges. Data modules are
-drawn from tiles: each distinct module shape is rasterised once at the target scale and the
-grid of cells is assembled with numpy, so a styled code costs about what a plain one does.
-Layers are composited in premultiplied float32.
+Shapes are filled with the even-odd rule by XOR-ing each outline's polygon sampled 4×4 per
+pixel (8×8 for module tiles, 2×2 or 1×1 for frame-sized shapes) and box-filtering down, which
+gives anti-aliased edges that match resvg's and PDFium's within a fraction of a level. Data
+modules are drawn from tiles: each distinct module shape is rasterised once per scale
+(memoised) and the grid of cells is assembled with numpy, so a styled code costs little more
+than a plain one. Layers are composited in premultiplied float32, in strips of rows.
 """
 
 from __future__ import annotations
