@@ -47,6 +47,41 @@ class ApiMetrics(ServiceMetrics):
         self.outbox_pending = Gauge(
             "qr_outbox_pending", "Outbox rows not yet published.", registry=self.registry
         )
+        self.auth_failures = Counter(
+            "qr_auth_failures_total",
+            "Requests refused by authentication, by reason.",
+            ["reason"],
+            registry=self.registry,
+        )
+        self.sessions_opened = Counter(
+            "qr_sessions_opened_total",
+            "Sign-in sessions opened by a Basic sign-in.",
+            registry=self.registry,
+        )
+        self.rate_limited = Counter(
+            "qr_rate_limited_total",
+            "Requests refused with 429, by rate-limit rule.",
+            ["rule"],
+            registry=self.registry,
+        )
+        self.rate_limit_decisions = Counter(
+            "qr_rate_limit_decisions_total",
+            "Rate-limit counts, by store (shared: PostgreSQL; local: this replica's memory).",
+            ["store"],
+            registry=self.registry,
+        )
+        self.rate_limit_shared_failures = Counter(
+            "qr_rate_limit_shared_failures_total",
+            "Times the shared rate-limit counter was slow or unreachable (each starts a "
+            "cooldown of local decisions).",
+            registry=self.registry,
+        )
+        self.rate_limit_seconds = Histogram(
+            "qr_rate_limit_seconds",
+            "Latency of one shared rate-limit count.",
+            buckets=LATENCY_BUCKETS,
+            registry=self.registry,
+        )
 
 
 class RedirectMetrics(ServiceMetrics):
@@ -131,5 +166,37 @@ class AnalyticsMetrics(ServiceMetrics):
         self.lag = Gauge(
             "qr_ingest_lag_records",
             "Scan events in Kafka not yet inserted.",
+            registry=self.registry,
+        )
+        self.duplicates = Counter(
+            "qr_ingest_duplicates_total",
+            "Scan events dropped because their scan id was already stored (replays, redeliveries).",
+            registry=self.registry,
+        )
+        self.dead_letters = Counter(
+            "qr_ingest_dead_letters_total",
+            "Records that are not valid scan events, sent to the dead-letter topic.",
+            registry=self.registry,
+        )
+        self.insert_failures = Counter(
+            "qr_ingest_insert_failures_total",
+            "Failed attempts to write a batch (the batch is kept and retried).",
+            registry=self.registry,
+        )
+        self.ingest_paused = Gauge(
+            "qr_ingest_paused",
+            "1 while consumption is paused because ClickHouse is not accepting the batch.",
+            registry=self.registry,
+        )
+        self.last_insert = Gauge(
+            "qr_ingest_last_insert_timestamp_seconds",
+            "Unix time of the last successful batch insert.",
+            registry=self.registry,
+        )
+        self.query_latency = Histogram(
+            "qr_analytics_query_seconds",
+            "Latency of one analytics answer (all its ClickHouse queries), by kind.",
+            ["kind"],
+            buckets=LATENCY_BUCKETS,
             registry=self.registry,
         )

@@ -1,0 +1,55 @@
+"""What a query reads: one workspace, optionally one code, bots or not — and the SQL filter
+fragments every query shares (all values as parameters)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from uuid import UUID
+
+from qrstack_analytics.storage.backend import ParamValue
+
+# What counts as a scan of a code; the rollups' materialized views use the same predicate.
+COUNTED = "outcome NOT IN ('password_required', 'not_found')"
+
+DIMENSIONS = ("country", "region", "city", "device", "os", "browser", "referrer")
+
+
+@dataclass(frozen=True)
+class Scope:
+    workspace_id: UUID
+    code_id: UUID | None = None
+    include_bots: bool = False
+
+    def filter(self, params: dict[str, ParamValue]) -> str:
+        """`workspace_id = … [AND code_id = …] AND (bots filter)` for any table of ours."""
+        params["ws"] = str(self.workspace_id)
+        params["bots"] = int(self.include_bots)
+        clause = "workspace_id = {ws:UUID}"
+        if self.code_id is not None:
+            params["code"] = str(self.code_id)
+            clause += " AND code_id = {code:UUID}"
+        return clause + " AND (NOT is_bot OR {bots:Bool})"
+
+
+def ch_datetime(moment: datetime) -> str:
+    """An aware datetime as `DateTime64(3, 'UTC')` parameter text (milliseconds; finer is
+    truncated, as ClickHouse stores scan times)."""
+    utc = moment.astimezone(UTC)
+    return utc.strftime("%Y-%m-%d %H:%M:%S") + f".{utc.microsecond // 1000:03d}"
+
+
+def raw_ranges(
+    pieces: Sequence[tuple[datetime, datetime]], params: dict[str, ParamValue], prefix: str = "r"
+) -> str:
+    """`((ts >= … AND ts < …) OR …)` for raw pieces `[lo, hi)`."""
+    ranges = []
+    for i, (lo, hi) in enumerate(pieces):
+        params[f"{prefix}{i}lo"] = ch_datetime(lo)
+        params[f"{prefix}{i}hi"] = ch_datetime(hi)
+        ranges.append(
+            f"(ts >= {{{prefix}{i}lo:DateTime64(3, 'UTC')}}"
+            f" AND ts < {{{prefix}{i}hi:DateTime64(3, 'UTC')}})"
+        )
+    return "(" + " OR ".join(ranges) + ")"

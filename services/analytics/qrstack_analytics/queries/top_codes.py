@@ -1,0 +1,54 @@
+"""The workspace's codes ranked by scans in a window (`scans_15m`, plus raw edges), with how
+many codes were scanned at all."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from qrstack_analytics.queries.scope import COUNTED, Scope, ch_datetime, raw_ranges
+from qrstack_analytics.queries.selector import Segments
+from qrstack_analytics.storage.backend import ParamValue, Row
+
+
+def top_codes_query(
+    db: str, scope: Scope, segments: Segments, top: int
+) -> tuple[str, dict[str, ParamValue]]:
+    params: dict[str, ParamValue] = {"top": top}
+    parts = []
+    if segments.rollup is not None:
+        params["s0"] = ch_datetime(segments.rollup[0])
+        params["s1"] = ch_datetime(segments.rollup[1])
+        parts.append(
+            f"SELECT code_id, scans, visitors FROM {db}.scans_15m WHERE {scope.filter(params)}"  # noqa: S608
+            " AND slot >= toDateTime({s0:DateTime64(3, 'UTC')})"
+            " AND slot < toDateTime({s1:DateTime64(3, 'UTC')})"
+        )
+    if segments.raw:
+        parts.append(
+            "SELECT code_id, count() AS scans, uniqState(visitor_hash) AS visitors"  # noqa: S608
+            f" FROM {db}.scans WHERE {scope.filter(params)} AND {COUNTED}"
+            f" AND {raw_ranges(segments.raw, params)} GROUP BY code_id"
+        )
+    sql = (
+        "SELECT toString(code_id), sum(scans) AS total, uniqMerge(visitors),"  # noqa: S608
+        " count() OVER () AS codes"
+        f" FROM ({' UNION ALL '.join(parts)})"
+        " GROUP BY code_id ORDER BY total DESC, code_id LIMIT {top:UInt32}"
+    )
+    return sql, params
+
+
+@dataclass(frozen=True)
+class TopCodes:
+    codes_scanned: int
+    entries: list[dict[str, object]]
+
+
+def assemble_top_codes(rows: list[Row]) -> TopCodes:
+    return TopCodes(
+        int(rows[0][3]) if rows else 0,
+        [
+            {"codeId": code, "scans": int(scans), "uniqueScanners": int(unique)}
+            for code, scans, unique, _ in rows
+        ],
+    )

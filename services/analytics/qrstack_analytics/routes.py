@@ -1,0 +1,180 @@
+"""The internal HTTP API the API service proxies to (JSON keys camelCase).
+
+    GET  /internal/v1/workspaces/{ws}/codes/{code}/analytics   per-code analytics
+    GET  /internal/v1/workspaces/{ws}/codes/{code}/scans       raw scans, newest first, cursor
+    GET  /internal/v1/workspaces/{ws}/codes/{code}/scans.csv   the same as streamed CSV
+    GET  /internal/v1/workspaces/{ws}/analytics                workspace totals and top codes
+    POST /internal/v1/workspaces/{ws}/totals                   all-time totals of many codes
+
+Every ClickHouse call runs on the store's threads; handlers only await. Bad parameters are a
+400 `validation_failed` naming each one.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from uuid import UUID
+
+from aiohttp import web
+
+from qrstack_analytics.queries.analytics import (
+    DEFAULT_TOP,
+    QueryContext,
+    code_analytics,
+    window_for,
+    workspace_analytics,
+)
+from qrstack_analytics.queries.csv_export import MAX_ROWS, csv_text, export_filename
+from qrstack_analytics.queries.scan_list import page_json, parse_page_request, scans_query
+from qrstack_analytics.queries.scope import Scope
+from qrstack_analytics.queries.totals import TotalsRequest, totals_query
+from qrstack_analytics.queries.windows import parse_bool, parse_window_request
+from qrstack_analytics.settings import AnalyticsSettings
+from qrstack_analytics.storage.store import AnalyticsStore
+from qrstack_common.errors import Issue, validation_failed
+from qrstack_common.http import json_response, read_model
+from qrstack_common.metrics import AnalyticsMetrics
+from qrstack_common.observability import METRICS
+
+log = logging.getLogger(__name__)
+
+STORE = web.AppKey("analytics_store", AnalyticsStore)
+SETTINGS = web.AppKey("analytics_settings", AnalyticsSettings)
+
+routes = web.RouteTableDef()
+_CODE = "/internal/v1/workspaces/{workspace_id}/codes/{code_id}"
+MAX_TOP = 100
+
+
+def _uuid(request: web.Request, name: str, field: str, issues: list[Issue]) -> UUID:
+    try:
+        return UUID(request.match_info[name])
+    except ValueError:
+        issues.append(Issue((field,), "must be a UUID"))
+        return UUID(int=0)
+
+
+def _scope_ids(request: web.Request, *, code: bool) -> tuple[UUID, UUID | None]:
+    issues: list[Issue] = []
+    workspace_id = _uuid(request, "workspace_id", "workspaceId", issues)
+    code_id = _uuid(request, "code_id", "codeId", issues) if code else None
+    if issues:
+        raise validation_failed(issues)
+    return workspace_id, code_id
+
+
+def _top(query: Mapping[str, str]) -> int:
+    raw = query.get("top")
+    if raw is None:
+        return DEFAULT_TOP
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_TOP:
+        raise validation_failed([Issue(("top",), f"must be an integer from 1 to {MAX_TOP}")])
+    return int(raw)
+
+
+def _context(request: web.Request) -> QueryContext:
+    return QueryContext(
+        request.app[STORE],
+        request.app[SETTINGS].raw_retention_days,
+        datetime.now(UTC),
+    )
+
+
+def _observe(request: web.Request, kind: str, started: float) -> None:
+    metrics = request.app[METRICS]
+    if isinstance(metrics, AnalyticsMetrics):
+        metrics.query_latency.labels(kind).observe(time.perf_counter() - started)
+
+
+@routes.get(f"{_CODE}/analytics")
+async def get_code_analytics(request: web.Request) -> web.Response:
+    started = time.perf_counter()
+    workspace_id, code_id = _scope_ids(request, code=True)
+    window = parse_window_request(request.query, request.app[STORE].time_zones)
+    top = _top(request.query)
+    scope = Scope(workspace_id, code_id, window.include_bots)
+    body = await code_analytics(_context(request), scope, window, top=top)
+    _observe(request, "code", started)
+    return json_response(body)
+
+
+@routes.get("/internal/v1/workspaces/{workspace_id}/analytics")
+async def get_workspace_analytics(request: web.Request) -> web.Response:
+    started = time.perf_counter()
+    workspace_id, _ = _scope_ids(request, code=False)
+    window = parse_window_request(request.query, request.app[STORE].time_zones)
+    top = _top(request.query)
+    scope = Scope(workspace_id, None, window.include_bots)
+    body = await workspace_analytics(_context(request), scope, window, top=top)
+    _observe(request, "workspace", started)
+    return json_response(body)
+
+
+@routes.get(f"{_CODE}/scans")
+async def list_scans(request: web.Request) -> web.Response:
+    started = time.perf_counter()
+    workspace_id, code_id = _scope_ids(request, code=True)
+    issues: list[Issue] = []
+    include_bots = parse_bool(request.query.get("includeBots"), "includeBots", issues)
+    if issues:
+        raise validation_failed(issues)
+    page = parse_page_request(request.query)
+    store = request.app[STORE]
+    sql, params = scans_query(
+        store.database,
+        Scope(workspace_id, code_id, include_bots),
+        limit=page.limit + 1,
+        cursor=page.cursor,
+    )
+    rows = await store.rows(sql, params)
+    _observe(request, "scans", started)
+    return json_response(page_json(rows, page.limit))
+
+
+@routes.get(f"{_CODE}/scans.csv")
+async def export_scans(request: web.Request) -> web.StreamResponse:
+    workspace_id, code_id = _scope_ids(request, code=True)
+    query = dict(request.query)
+    if not any(k in query for k in ("range", "start", "end")):
+        query["range"] = "all"
+    window_request = parse_window_request(query, request.app[STORE].time_zones)
+    scope = Scope(workspace_id, code_id, window_request.include_bots)
+    ctx = _context(request)
+    window = await window_for(ctx, scope, window_request)
+    store = ctx.store
+    sql, params = scans_query(store.database, scope, limit=MAX_ROWS, window=window)
+
+    response = web.StreamResponse(
+        headers={
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": (
+                f'attachment; filename="{export_filename(str(code_id), ctx.now)}"'
+            ),
+            "Cache-Control": "no-store",
+        }
+    )
+    await response.prepare(request)
+    await response.write(csv_text((), window.tz, header=True).encode())
+    async for rows in store.stream(sql, params):
+        await response.write(csv_text(rows, window.tz).encode())
+    await response.write_eof()
+    return response
+
+
+@routes.post("/internal/v1/workspaces/{workspace_id}/totals")
+async def code_totals(request: web.Request) -> web.Response:
+    started = time.perf_counter()
+    workspace_id, _ = _scope_ids(request, code=False)
+    body = await read_model(request, TotalsRequest)
+    store = request.app[STORE]
+    totals = {str(code): 0 for code in body.code_ids}
+    if body.code_ids:
+        for code, scans in await store.rows(
+            *totals_query(store.database, workspace_id, body.code_ids)
+        ):
+            totals[str(code)] = int(scans)
+    _observe(request, "totals", started)
+    return json_response({"totals": totals})

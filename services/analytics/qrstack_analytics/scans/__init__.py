@@ -1,0 +1,1 @@
+"""Ingestion of `qr.scans.v1`: decode → validate → transform → batch → write → commit."""

@@ -1,0 +1,1 @@
+"""ClickHouse behind one interface: chDB in-process (the embedded default) or a server."""
