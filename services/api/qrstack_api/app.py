@@ -16,8 +16,12 @@ from qrstack_api.codes import routes as codes
 from qrstack_api.context import HASHER, POOL, SETTINGS
 from qrstack_api.db.migrate import apply_migrations
 from qrstack_api.db.pool import create_pool
+from qrstack_api.domains import routes as domains
+from qrstack_api.folders import routes as folders
 from qrstack_api.outbox.relay import OutboxRelay
+from qrstack_api.rules import routes as rules
 from qrstack_api.settings import ApiSettings
+from qrstack_api.tags import routes as tags
 from qrstack_api.upstream import UPSTREAM
 from qrstack_common.metrics import ApiMetrics
 from qrstack_common.observability import add_readiness_check, new_service_app
@@ -32,7 +36,7 @@ def create_app(settings: ApiSettings) -> web.Application:
     app[HASHER] = password_hasher()
     app.middlewares.append(auth_middleware(lambda a: a[POOL]))
     # One line per feature module (each has a `routes` RouteTableDef).
-    for module in (codes, generate, docs):
+    for module in (codes, generate, folders, tags, rules, domains, docs):
         app.add_routes(module.routes)
 
     async def database(app: web.Application) -> AsyncIterator[None]:

@@ -127,7 +127,7 @@ async def delete(request: web.Request) -> web.Response:
     tag=_TAG,
     body=FolderAssignment,
     responses={200: AssignedFolder},
-    errors=(400, 404),
+    errors=(400, 404, 409),
     scope="codes:write",
     description="The folder and the code must both belong to the workspace (404 otherwise). "
     "Folders only organise codes: scans are not affected.",

@@ -121,7 +121,7 @@ async def assign_folder(
     pool: asyncpg.Pool, workspace_id: UUID, code_id: UUID, folder_id: UUID | None
 ) -> Any:
     """Put the code in the folder (or in none); returns (id, folder_id, updated_at).
-    404 when the code or the folder is not this workspace's."""
+    404 when the code or the folder is not this workspace's, 409 for a deleted code."""
     async with pool.acquire() as conn, conn.transaction():
         if folder_id is not None:
             # KEY SHARE: the folder cannot be deleted before this transaction commits.
@@ -132,13 +132,18 @@ async def assign_folder(
             )
             if not found:
                 raise ApiError("not_found", FOLDER_NOT_FOUND)
-        row = await conn.fetchrow(
-            "UPDATE codes SET folder_id = $3, updated_at = now()"
-            " WHERE id = $1 AND workspace_id = $2 RETURNING id, folder_id, updated_at",
+        status = await conn.fetchval(
+            "SELECT status FROM codes WHERE id = $1 AND workspace_id = $2 FOR NO KEY UPDATE",
             code_id,
             workspace_id,
+        )
+        if status is None:
+            raise ApiError("not_found", "Code not found.")
+        if status == "deleted":
+            raise ApiError("conflict", "This code is deleted; restore it before changing it.")
+        return await conn.fetchrow(
+            "UPDATE codes SET folder_id = $2, updated_at = now() WHERE id = $1"
+            " RETURNING id, folder_id, updated_at",
+            code_id,
             folder_id,
         )
-        if row is None:
-            raise ApiError("not_found", "Code not found.")
-        return row

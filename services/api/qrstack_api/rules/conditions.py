@@ -160,7 +160,17 @@ class RuleCondition(BaseModel):
         return self.model_dump(by_alias=True, exclude_none=True)
 
 
-ALL_KEYS = tuple(f.alias or name for name, f in RuleCondition.model_fields.items())
+_NAMES = {f.alias or name: name for name, f in RuleCondition.model_fields.items()}
+ALL_KEYS = tuple(_NAMES)
+
+
+def stored_condition(stored: dict[str, Any] | None) -> RuleCondition:
+    """A stored condition as a model, without validating it again (it was validated when
+    written; a tzdata update must not make reading a rule fail)."""
+    values = {_NAMES[key]: value for key, value in (stored or {}).items() if key in _NAMES}
+    return RuleCondition.model_construct(**values)
+
+
 _SCHEDULE = ("daysOfWeek", "startTime", "endTime")
 
 KEYS_BY_TYPE: dict[str, tuple[str, ...]] = {

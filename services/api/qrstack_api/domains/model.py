@@ -1,0 +1,89 @@
+"""Custom short domains as clients send and see them (camelCase JSON)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from qrstack_api.domains.hosts import host_problem, normalise_host
+from qrstack_common.payloads import WebUrl
+
+_BASE_TEXT = "Where https://host/ (no slug) redirects; unset: a plain page."
+_NOT_FOUND_TEXT = "Where an unknown slug redirects; unset: a branded 404 page."
+
+
+class DomainCreate(BaseModel):
+    """POST /v1/domains body."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    host: str = Field(
+        max_length=300,
+        description="A DNS name like qr.example.com (stored in lower case); not an IP address, "
+        "not the platform's short domain, not a host another workspace uses.",
+    )
+    base_url: WebUrl | None = Field(None, alias="baseUrl", description=_BASE_TEXT)
+    not_found_url: WebUrl | None = Field(None, alias="notFoundUrl", description=_NOT_FOUND_TEXT)
+
+    @field_validator("host")
+    @classmethod
+    def _host(cls, value: str) -> str:
+        host = normalise_host(value)
+        if problem := host_problem(host):
+            raise ValueError(problem)
+        return host
+
+
+class DomainUpdate(BaseModel):
+    """PATCH /v1/domains/{id} body: what is sent changes, `null` clears. The host cannot
+    change (printed codes carry it): add a new domain instead."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    base_url: WebUrl | None = Field(None, alias="baseUrl", description=_BASE_TEXT)
+    not_found_url: WebUrl | None = Field(None, alias="notFoundUrl", description=_NOT_FOUND_TEXT)
+
+    @model_validator(mode="after")
+    def _something(self) -> DomainUpdate:
+        if not self.model_fields_set:
+            raise ValueError("send baseUrl, notFoundUrl or both")
+        return self
+
+
+class Domain(BaseModel):
+    """A custom short domain of the workspace."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    id: UUID
+    workspace_id: UUID = Field(alias="workspaceId")
+    host: str
+    short_url_base: str = Field(alias="shortUrlBase", description="Short URLs are base/slug.")
+    base_url: str | None = Field(alias="baseUrl")
+    not_found_url: str | None = Field(alias="notFoundUrl")
+    status: Literal["active", "deleted"]
+    created_at: datetime = Field(alias="createdAt")
+    updated_at: datetime = Field(alias="updatedAt")
+
+    @classmethod
+    def of(cls, row: Any, *, scheme: str) -> Domain:
+        return cls(
+            id=row["id"],
+            workspace_id=row["workspace_id"],
+            host=row["host"],
+            short_url_base=f"{scheme}://{row['host']}",
+            base_url=row["base_url"],
+            not_found_url=row["not_found_url"],
+            status=row["status"],
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+        )
+
+
+class DomainList(BaseModel):
+    """The workspace's active custom domains, by host."""
+
+    data: list[Domain]

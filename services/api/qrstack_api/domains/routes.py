@@ -1,0 +1,124 @@
+"""HTTP routes of /v1/domains."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from aiohttp import web
+
+from qrstack_api.accounts.principal import principal_of
+from qrstack_api.context import POOL, SETTINGS
+from qrstack_api.domains.hosts import platform_host
+from qrstack_api.domains.model import Domain, DomainCreate, DomainList, DomainUpdate
+from qrstack_api.domains.store import (
+    DOMAIN_NOT_FOUND,
+    create_domain,
+    delete_domain,
+    get_domain,
+    list_domains,
+    update_domain,
+)
+from qrstack_api.openapi import operation
+from qrstack_common.errors import ApiError, Issue, validation_failed
+from qrstack_common.http import json_response, read_model
+
+routes = web.RouteTableDef()
+
+_TAG = "domains"
+_SETUP = (
+    "Point the host's DNS (a CNAME, or A/AAAA records) at the redirect tier and give that "
+    "tier a TLS certificate for it; qrstack does not verify DNS ownership. Scans of "
+    "https://host/{slug} then resolve the workspace's codes on that domain."
+)
+
+
+def _domain_id(request: web.Request) -> UUID:
+    try:
+        return UUID(request.match_info["domain_id"])
+    except ValueError:
+        raise ApiError("not_found", DOMAIN_NOT_FOUND) from None
+
+
+def _view(request: web.Request, row: object) -> Domain:
+    return Domain.of(row, scheme=request.app[SETTINGS].custom_domain_scheme)
+
+
+@routes.post("/v1/domains")
+@operation(
+    summary="Add a custom short domain",
+    tag=_TAG,
+    body=DomainCreate,
+    responses={201: Domain},
+    errors=(400, 409),
+    scope="domains:write",
+    description=_SETUP,
+)
+async def create(request: web.Request) -> web.Response:
+    principal = principal_of(request)
+    principal.require("domains:write")
+    body = await read_model(request, DomainCreate)
+    if body.host == platform_host(request.app[SETTINGS].short_url_base):
+        raise validation_failed(
+            [Issue(("host",), "is the platform's own short domain, shared by every workspace")]
+        )
+    row = await create_domain(request.app[POOL], principal.workspace_id, body)
+    return json_response(_view(request, row), status=201)
+
+
+@routes.get("/v1/domains")
+@operation(
+    summary="List the workspace's custom domains",
+    tag=_TAG,
+    responses={200: DomainList},
+    scope="domains:read",
+)
+async def list_(request: web.Request) -> web.Response:
+    principal = principal_of(request)
+    principal.require("domains:read")
+    rows = await list_domains(request.app[POOL], principal.workspace_id)
+    return json_response(DomainList(data=[_view(request, row) for row in rows]))
+
+
+@routes.get("/v1/domains/{domain_id}")
+@operation(
+    summary="Read a custom domain", tag=_TAG, responses={200: Domain}, errors=(404,),
+    scope="domains:read",
+)  # fmt: skip
+async def read(request: web.Request) -> web.Response:
+    principal = principal_of(request)
+    principal.require("domains:read")
+    row = await get_domain(request.app[POOL], principal.workspace_id, _domain_id(request))
+    return json_response(_view(request, row))
+
+
+@routes.patch("/v1/domains/{domain_id}")
+@operation(
+    summary="Change a domain's base-URL or not-found redirect",
+    tag=_TAG,
+    body=DomainUpdate,
+    responses={200: Domain},
+    errors=(400, 404),
+    scope="domains:write",
+)
+async def update(request: web.Request) -> web.Response:
+    principal = principal_of(request)
+    principal.require("domains:write")
+    domain_id = _domain_id(request)
+    body = await read_model(request, DomainUpdate)
+    row = await update_domain(request.app[POOL], principal.workspace_id, domain_id, body)
+    return json_response(_view(request, row))
+
+
+@routes.delete("/v1/domains/{domain_id}")
+@operation(
+    summary="Delete a custom domain (refused while codes use it)",
+    tag=_TAG,
+    responses={204: None},
+    errors=(404, 409),
+    scope="domains:write",
+)
+async def delete(request: web.Request) -> web.Response:
+    principal = principal_of(request)
+    principal.require("domains:write")
+    await delete_domain(request.app[POOL], principal.workspace_id, _domain_id(request))
+    return web.Response(status=204)

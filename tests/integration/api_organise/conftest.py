@@ -1,0 +1,103 @@
+"""The API application in-process on the real PostgreSQL and Kafka, and workspaces with API keys
+made directly in the database (no user, no password hashing: fast)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from qrstack_api.accounts.secrets import api_key_hash, new_api_key
+from qrstack_api.app import create_app
+from qrstack_launcher.stack import Infrastructure
+from support.api import api_settings
+
+Client = TestClient[Any, Any]
+
+
+@pytest.fixture(scope="session")
+async def api(infra: Infrastructure) -> AsyncIterator[Client]:
+    client: Client = TestClient(TestServer(create_app(api_settings(infra))))
+    await client.start_server()
+    yield client
+    await client.close()
+
+
+@pytest.fixture(scope="session")
+async def db(infra: Infrastructure) -> AsyncIterator[asyncpg.Pool]:
+    pool = await asyncpg.create_pool(infra.database_url, min_size=1, max_size=2)
+    assert pool is not None
+    yield pool
+    await pool.close()
+
+
+@dataclass
+class Workspace:
+    """A workspace and a key with every scope, and calls made with that key."""
+
+    id: UUID
+    key: str
+    api: Client
+    db: asyncpg.Pool
+
+    async def call(
+        self, method: str, path: str, json: Any = None, *, key: str | None = None
+    ) -> tuple[int, Any]:
+        """(status, decoded JSON body or None)."""
+        headers = {"Authorization": f"Bearer {key or self.key}"}
+        response = await self.api.request(method, path, json=json, headers=headers)
+        if response.content_type == "application/json":
+            return response.status, await response.json()
+        return response.status, None
+
+    async def ok(self, method: str, path: str, json: Any = None, status: int = 200) -> Any:
+        got, body = await self.call(method, path, json)
+        assert got == status, (got, body)
+        return body
+
+    async def code(self, **fields: Any) -> dict[str, Any]:
+        """A new dynamic url code."""
+        body = {"targetUrl": "https://example.com/default", **fields}
+        code: dict[str, Any] = await self.ok("POST", "/v1/codes", body, status=201)
+        return code
+
+    async def key_with(self, scopes: Iterable[str]) -> str:
+        """Another key of this workspace holding only `scopes`."""
+        return await insert_key(self.db, self.id, list(scopes))
+
+
+async def insert_key(db: asyncpg.Pool, workspace_id: UUID, scopes: list[str]) -> str:
+    secret = new_api_key(test=True)
+    await db.execute(
+        "INSERT INTO api_keys (id, workspace_id, name, prefix, key_hash, scopes)"
+        " VALUES ($1, $2, 'test', $3, $4, $5)",
+        uuid.uuid4(),
+        workspace_id,
+        secret[:12],
+        api_key_hash(secret),
+        scopes,
+    )
+    return secret
+
+
+NewWorkspace = Callable[..., Awaitable[Workspace]]
+
+
+@pytest.fixture
+def new_workspace(api: Client, db: asyncpg.Pool) -> NewWorkspace:
+    async def make(plan: str = "business") -> Workspace:
+        workspace_id = uuid.uuid4()
+        await db.execute(
+            "INSERT INTO workspaces (id, name, plan, is_test) VALUES ($1, 'organise', $2, true)",
+            workspace_id,
+            plan,
+        )
+        return Workspace(workspace_id, await insert_key(db, workspace_id, ["*"]), api, db)
+
+    return make
