@@ -21,7 +21,7 @@ from qrstack_api.codes.model import CodeFields, CodeListQuery
 from qrstack_api.codes.slugs import generate_slug
 from qrstack_api.codes.snapshot import publish_code, publish_code_purge
 from qrstack_api.db.pool import Connection
-from qrstack_api.plans import require_feature, require_room
+from qrstack_api.plans import plan_of, require_feature, require_room
 from qrstack_common.errors import ApiError, Issue, validation_failed
 from qrstack_renderer.spec import Style
 
@@ -250,6 +250,10 @@ async def _locked(conn: Connection, workspace_id: UUID, code_id: UUID) -> Any:
 
 
 async def _check_room(conn: Connection, principal: Principal) -> None:
+    """402 when the plan's code limit is reached. Plans without a limit cost nothing; limited
+    ones lock the workspace row so concurrent creates cannot overshoot."""
+    if plan_of(principal.plan).max_codes is None:
+        return
     plan = await conn.fetchval(
         "SELECT plan FROM workspaces WHERE id = $1 FOR UPDATE", principal.workspace_id
     )

@@ -1,0 +1,177 @@
+"""API latency and throughput at a fixed concurrency, side by side with a baseline.
+
+Starts PostgreSQL and Kafka with the project launcher (throwaway directory), the API service as
+its own process, and a baseline process: a bare aiohttp handler doing one asyncpg query
+(`SELECT $1::int`) against the same PostgreSQL. A load generator (this process, aiohttp client)
+then drives each operation for a fixed time and prints req/s and p50/p95/p99.
+
+    python bench/api.py [--concurrency 32] [--seconds 8]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import aiohttp
+import asyncpg
+
+from qrstack_launcher.ports import free_port
+from qrstack_launcher.processes import ManagedProcess, wait_until
+from qrstack_launcher.stack import Infrastructure, Platform
+
+BASELINE = """
+import asyncio, sys, asyncpg, uvloop
+from aiohttp import web
+async def main():
+    pool = await asyncpg.create_pool(sys.argv[1], min_size=10, max_size=10)
+    async def handler(request):
+        value = await pool.fetchval("SELECT $1::int", 1)
+        return web.json_response({"value": value})
+    app = web.Application()
+    app.router.add_get("/", handler)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", int(sys.argv[2])).start()
+    await asyncio.Event().wait()
+uvloop.run(main())
+"""
+
+Request = Callable[[aiohttp.ClientSession, int], Awaitable[int]]
+
+
+async def drive(request: Request, concurrency: int, seconds: float) -> tuple[float, list[float]]:
+    latencies: list[float] = []
+    errors = 0
+    deadline = time.perf_counter() + seconds
+    connector = aiohttp.TCPConnector(limit=concurrency)
+    async with aiohttp.ClientSession(connector=connector) as session:
+
+        async def worker(n: int) -> None:
+            nonlocal errors
+            i = 0
+            while time.perf_counter() < deadline:
+                start = time.perf_counter()
+                status = await request(session, n * 1_000_000 + i)
+                latencies.append(time.perf_counter() - start)
+                if status >= 400:
+                    errors += 1
+                i += 1
+
+        began = time.perf_counter()
+        await asyncio.gather(*(worker(n) for n in range(concurrency)))
+        elapsed = time.perf_counter() - began
+    if errors:
+        print(f"  ! {errors} requests failed", file=sys.stderr)
+    return len(latencies) / elapsed, latencies
+
+
+def row(name: str, rate: float, latencies: list[float]) -> str:
+    q = statistics.quantiles(latencies, n=100)
+    p50, p95, p99 = (q[i] * 1000 for i in (49, 94, 98))
+    return f"| {name:<28} | {rate:>8.0f} | {p50:>7.2f} | {p95:>7.2f} | {p99:>7.2f} |"
+
+
+async def main(concurrency: int, seconds: float) -> None:
+    root = Path(tempfile.mkdtemp(prefix="qrstack-bench-api-"))
+    os.chmod(root, 0o755)  # noqa: S103 (PostgreSQL runs as its own user and must reach it)
+    infra = Infrastructure(root, durable=True)
+    await infra.start()
+    platform = Platform(
+        infra, ports={s: free_port() for s in ("api", "redirect", "renderer", "analytics")}
+    )
+    baseline_port = free_port()
+    baseline = ManagedProcess(
+        "baseline",
+        [sys.executable, "-c", BASELINE, infra.database_url, str(baseline_port)],
+        log_path=root / "logs" / "baseline.log",
+    )
+    try:
+        await platform.start_service("api")
+        await baseline.start()
+        base_url = f"http://127.0.0.1:{baseline_port}"
+
+        async def baseline_up() -> bool:
+            async with aiohttp.ClientSession() as s, s.get(base_url) as r:
+                return r.status == 200
+
+        await wait_until(baseline_up, what="baseline", timeout=30, owner=baseline)
+        key = await _api_key(infra.database_url)
+        auth = {"Authorization": f"Bearer {key}"}
+        api = platform.url("api")
+        created: list[str] = []
+
+        async def baseline_get(s: aiohttp.ClientSession, _: int) -> int:
+            async with s.get(base_url) as r:
+                await r.read()
+                return r.status
+
+        async def create(s: aiohttp.ClientSession, n: int) -> int:
+            body = {"targetUrl": f"https://example.com/bench/{n}", "tags": ["bench"]}
+            async with s.post(f"{api}/v1/codes", json=body, headers=auth) as r:
+                data = await r.json()
+                if r.status == 201:
+                    created.append(data["id"])
+                return r.status
+
+        async def get(s: aiohttp.ClientSession, n: int) -> int:
+            async with s.get(f"{api}/v1/codes/{created[n % len(created)]}", headers=auth) as r:
+                await r.read()
+                return r.status
+
+        async def list_page(s: aiohttp.ClientSession, _: int) -> int:
+            async with s.get(f"{api}/v1/codes?limit=50", headers=auth) as r:
+                await r.read()
+                return r.status
+
+        rows = [
+            ("baseline: aiohttp + asyncpg", await drive(baseline_get, concurrency, seconds)),
+            ("POST /v1/codes", await drive(create, concurrency, seconds)),
+            ("GET /v1/codes/{id}", await drive(get, concurrency, seconds)),
+            ("GET /v1/codes?limit=50", await drive(list_page, concurrency, seconds)),
+        ]
+        print(
+            f"\nAPI, {concurrency} concurrent connections, {seconds:.0f} s per row, "
+            f"{os.cpu_count()} cores (load generator on the same machine); analytics not "
+            "running, so totalScans is null (one refused connection per read)\n"
+        )
+        print("| operation                    |    req/s | p50 ms  | p95 ms  | p99 ms  |")
+        print("|------------------------------|---------:|--------:|--------:|--------:|")
+        for name, (rate, latencies) in rows:
+            print(row(name, rate, latencies))
+        print(f"\ncodes created: {len(created)}")
+    finally:
+        await baseline.stop()
+        await platform.stop()
+        await infra.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+async def _api_key(dsn: str) -> str:
+    from qrstack_api.accounts.bootstrap import bootstrap_workspace
+
+    conn = await asyncpg.connect(dsn)
+    try:
+        made = await bootstrap_workspace(
+            conn, email="bench@example.com", password=os.urandom(12).hex(), workspace_name="Bench",
+            plan="business", test=True, key_name="bench",
+        )  # fmt: skip
+    finally:
+        await conn.close()
+    return made.api_key
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--seconds", type=float, default=8.0)
+    args = parser.parse_args()
+    asyncio.run(main(args.concurrency, args.seconds))
