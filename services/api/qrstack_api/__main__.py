@@ -5,6 +5,13 @@ python -m qrstack_api migrate          apply pending migrations and exit
 python -m qrstack_api bootstrap --email E --password P [--workspace N] [--plan P]
                                        [--live] [--json]
                                        create/refresh a user, workspace and a new API key
+python -m qrstack_api lock-user --email E      refuse the user's sign-ins, sessions and keys
+python -m qrstack_api unlock-user --email E    lift the lock
+python -m qrstack_api create-key --workspace-id W --scopes S [S ...] [--live|--test]
+                                 [--name N] [--json]
+                                       issue an API key; its secret is printed once
+
+Exit status 2 when an admin command cannot be done (the reason is on stderr).
 """
 
 from __future__ import annotations
@@ -12,9 +19,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+import uuid
 
 import asyncpg
 
+from qrstack_api.accounts.admin import AdminError, issue_key, lock_user
 from qrstack_api.accounts.bootstrap import bootstrap_workspace
 from qrstack_api.app import create_app
 from qrstack_api.db.migrate import apply_migrations
@@ -52,6 +61,38 @@ async def _bootstrap(settings: ApiSettings, args: argparse.Namespace) -> None:
             sys.stdout.write(f"{key}: {value}\n")
 
 
+def _print(out: dict[str, str], as_json: bool) -> None:
+    if as_json:
+        sys.stdout.write(codec.dumps(out).decode() + "\n")
+    else:
+        for key, value in out.items():
+            sys.stdout.write(f"{key}: {value}\n")
+
+
+async def _admin(settings: ApiSettings, args: argparse.Namespace) -> None:
+    await apply_migrations(settings.database_url)
+    conn = await asyncpg.connect(settings.database_url)
+    try:
+        if args.command in ("lock-user", "unlock-user"):
+            user = await lock_user(conn, args.email, locked=args.command == "lock-user")
+            locked = user.locked_at.isoformat() if user.locked_at else "no"
+            _print({"user_id": str(user.id), "email": user.email, "locked": locked}, args.json)
+        else:
+            test = True if args.test else (False if args.live else None)
+            key = await issue_key(
+                conn, workspace_id=args.workspace_id, name=args.name, scopes=args.scopes, test=test
+            )
+            out = {
+                "key_id": str(key.id),
+                "workspace_id": str(key.workspace_id),
+                "scopes": " ".join(key.scopes),
+                "api_key": key.secret,
+            }
+            _print(out, args.json)
+    finally:
+        await conn.close()
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m qrstack_api")
     sub = parser.add_subparsers(dest="command")
@@ -65,6 +106,18 @@ def main(argv: list[str] | None = None) -> None:
     boot.add_argument("--live", action="store_true", help="issue a qr_live_ key (default test)")
     boot.add_argument("--key-name", default="bootstrap key")
     boot.add_argument("--json", action="store_true")
+    for name, text in (("lock-user", "lock a user"), ("unlock-user", "unlock a user")):
+        lock = sub.add_parser(name, help=text)
+        lock.add_argument("--email", required=True)
+        lock.add_argument("--json", action="store_true")
+    key = sub.add_parser("create-key", help="issue an API key (its secret is printed once)")
+    key.add_argument("--workspace-id", type=uuid.UUID, required=True)
+    key.add_argument("--scopes", nargs="+", required=True, help="e.g. codes:read codes:write, or *")
+    kind = key.add_mutually_exclusive_group()
+    kind.add_argument("--live", action="store_true", help="a qr_live_ key (live workspace)")
+    kind.add_argument("--test", action="store_true", help="a qr_test_ key (test workspace)")
+    key.add_argument("--name", default="CLI key")
+    key.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
 
     settings = ApiSettings()
@@ -73,6 +126,12 @@ def main(argv: list[str] | None = None) -> None:
         asyncio.run(apply_migrations(settings.database_url))
     elif args.command == "bootstrap":
         asyncio.run(_bootstrap(settings, args))
+    elif args.command in ("lock-user", "unlock-user", "create-key"):
+        try:
+            asyncio.run(_admin(settings, args))
+        except AdminError as exc:
+            sys.stderr.write(f"{args.command}: {exc}\n")
+            raise SystemExit(2) from None
     else:
         serve(create_app(settings), settings.host, settings.port)
 

@@ -10,8 +10,10 @@ import aiohttp
 from aiohttp import web
 
 from qrstack_api import docs, generate
-from qrstack_api.accounts.auth import auth_middleware
+from qrstack_api.accounts import routes as accounts
+from qrstack_api.accounts.auth import install_access
 from qrstack_api.accounts.secrets import password_hasher
+from qrstack_api.billing import routes as billing
 from qrstack_api.codes import routes as codes
 from qrstack_api.context import HASHER, POOL, SETTINGS
 from qrstack_api.db.migrate import apply_migrations
@@ -21,6 +23,7 @@ from qrstack_api.folders import routes as folders
 from qrstack_api.outbox.relay import OutboxRelay
 from qrstack_api.rules import routes as rules
 from qrstack_api.settings import ApiSettings
+from qrstack_api.status import routes as status
 from qrstack_api.tags import routes as tags
 from qrstack_api.upstream import UPSTREAM
 from qrstack_common.metrics import ApiMetrics
@@ -34,9 +37,8 @@ def create_app(settings: ApiSettings) -> web.Application:
     app = new_service_app(metrics)
     app[SETTINGS] = settings
     app[HASHER] = password_hasher()
-    app.middlewares.append(auth_middleware(lambda a: a[POOL]))
     # One line per feature module (each has a `routes` RouteTableDef).
-    for module in (codes, generate, folders, tags, rules, domains, docs):
+    for module in (codes, generate, folders, tags, rules, domains, billing, status, accounts, docs):
         app.add_routes(module.routes)
 
     async def database(app: web.Application) -> AsyncIterator[None]:
@@ -66,5 +68,6 @@ def create_app(settings: ApiSettings) -> web.Application:
             await task
 
     app.cleanup_ctx.extend([database, upstream, outbox_relay])
+    install_access(app, settings, metrics)  # after `database`: it uses the pool
     add_readiness_check(app, "database", lambda: None if POOL in app else "connecting")
     return app

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pydantic import AliasChoices, Field
 
-from qrstack_common.settings import ServiceSettings
+from qrstack_api.accounts.settings import AccountSettings
+from qrstack_api.billing.settings import BillingSettings
+from qrstack_api.ratelimit.settings import RateLimitSettings
+from qrstack_api.status.settings import StatusSettings
 
 
-class ApiSettings(ServiceSettings):
+class ApiSettings(AccountSettings, RateLimitSettings, BillingSettings, StatusSettings):
     host: str = Field("127.0.0.1", validation_alias=AliasChoices("API_HOST", "host"))
     port: int = Field(8000, validation_alias=AliasChoices("API_PORT", "port"))
     database_url: str = Field(

@@ -1,83 +1,149 @@
-"""The authentication middleware of /v1 routes.
+"""The access layer of the API: who is calling, and whether they are within their rate limit.
 
-Accepts an API key as `Authorization: Bearer …`, `X-API-Key`/`X-Api-Key`, or `?apiKey=`.
-A missing, unknown, revoked or expired key is 401 `unauthorized` (one message for all, so a
-caller learns nothing about which keys exist); a key used from outside its IP allowlist is 403
-`ip_not_allowed`. Public routes (health, metrics, docs) are not behind it.
+One middleware, for every route:
+- `/v1/…` and the compatibility `/api/…` routes require a credential (any style of
+  `accounts.credentials`), except the public ones (`PUBLIC_PREFIXES`: health, metrics, the
+  OpenAPI document and docs page, status, public billing, the signed billing webhook) and
+  the generation endpoints (`OPTIONAL_PREFIXES`), where a credential is optional but, when
+  sent, must be valid. Other paths are not authenticated.
+- Once the caller is known, the request is admitted by the rate limiter: an authenticated one
+  in its key's or user's bucket, anything else (including every request refused by
+  authentication) in its client address's bucket. Health, readiness and metrics are exempt.
+- A Basic sign-in answers with a `sessionid` cookie (`session_cookie` hook).
+
+`install_access` wires all of it into the app.
 """
 
 from __future__ import annotations
 
-import ipaddress
-from typing import Any
+from typing import Literal
 
-import asyncpg
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 
-from qrstack_api.accounts.principal import PRINCIPAL, Principal
-from qrstack_api.accounts.secrets import api_key_hash, looks_like_api_key
+from qrstack_api.accounts.callers import (
+    Caller,
+    SignIn,
+    key_caller,
+    requested_workspace,
+    session_caller,
+)
+from qrstack_api.accounts.client_address import IPAddress, client_address
+from qrstack_api.accounts.credentials import (
+    KeyCredential,
+    PasswordCredential,
+    presented_credential,
+    unauthorized,
+)
+from qrstack_api.accounts.passwords import PASSWORDS, password_verifier_context
+from qrstack_api.accounts.principal import PRINCIPAL
+from qrstack_api.accounts.sessions import NewSession
+from qrstack_api.context import POOL
+from qrstack_api.ratelimit.admission import RATE_LIMITS, rate_limit_headers, rate_limits_context
+from qrstack_api.ratelimit.policy import address_subject, caller_subject, is_exempt
+from qrstack_api.settings import ApiSettings
 from qrstack_common.errors import ApiError
 from qrstack_common.http import Handler
+from qrstack_common.metrics import ApiMetrics
 
-PUBLIC_PREFIXES = ("/healthz", "/readyz", "/metrics", "/v1/openapi.json", "/v1/docs")
-# Credentials are optional here: checked when sent, anonymous (no PRINCIPAL) when not.
-OPTIONAL_AUTH_PREFIXES = ("/v1/generate", "/api/generate")
+PUBLIC_PREFIXES = (
+    "/healthz",
+    "/readyz",
+    "/metrics",
+    "/v1/openapi.json",
+    "/v1/docs",
+    "/v1/status/",
+    "/v1/billing/public",
+    "/v1/billing/webhook",
+)
+OPTIONAL_PREFIXES = ("/v1/generate", "/api/generate")
+PROTECTED_PREFIXES = ("/v1/", "/api/")
 
-_UNAUTHORIZED = ApiError(
-    "unauthorized",
-    "Send a valid API key as 'Authorization: Bearer qr_…', 'X-API-Key', or '?apiKey='.",
-    headers={"WWW-Authenticate": 'Bearer realm="qrstack"'},
+Requirement = Literal["none", "optional", "required"]
+
+NEW_SESSION = web.RequestKey("new_session", NewSession)
+
+_NO_CREDENTIAL = (
+    "Send an API key ('Authorization: Bearer qr_…', 'X-API-Key' or '?apiKey='), "
+    "'Authorization: Basic' with your email and password, or your sessionid cookie."
 )
 
 
-def presented_key(request: web.Request) -> str | None:
-    auth = request.headers.get("Authorization", "")
-    if auth[:7].lower() == "bearer ":
-        return auth[7:].strip()
-    return request.headers.get("X-API-Key") or request.query.get("apiKey")
+def requirement_of(path: str) -> Requirement:
+    if path.startswith(PUBLIC_PREFIXES):
+        return "none"
+    if path.startswith(OPTIONAL_PREFIXES):
+        return "optional"
+    if path.startswith(PROTECTED_PREFIXES):
+        return "required"
+    return "none"
 
 
-async def authenticate_key(pool: asyncpg.Pool, secret: str, peer: str | None) -> Principal:
-    if not looks_like_api_key(secret):
-        raise _UNAUTHORIZED
-    row: Any = await pool.fetchrow(
-        """
-        UPDATE api_keys k SET last_used_at = now()
-        FROM workspaces w
-        WHERE k.key_hash = $1 AND w.id = k.workspace_id
-          AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())
-        RETURNING k.id, k.workspace_id, k.scopes, k.ip_allowlist, w.plan, w.is_test
-        """,
-        api_key_hash(secret),
-    )
-    if row is None or row["is_test"] != secret.startswith("qr_test_"):
-        raise _UNAUTHORIZED
-    if row["ip_allowlist"]:
-        address = ipaddress.ip_address(peer) if peer else None
-        if address is None or not any(address in net for net in row["ip_allowlist"]):
-            raise ApiError("ip_not_allowed", "Request IP Not Whitelisted for this API key.")
-    return Principal(
-        workspace_id=row["workspace_id"],
-        plan=row["plan"],
-        key_id=row["id"],
-        user_id=None,
-        scopes=frozenset(row["scopes"]),
-    )
+async def _authenticate(
+    request: web.Request, settings: ApiSettings, address: IPAddress | None, *, required: bool
+) -> Caller | None:
+    credential = presented_credential(request.headers, request.query, request.cookies)
+    if credential is None:
+        if required:
+            raise unauthorized(_NO_CREDENTIAL)
+        return None
+    workspace_id = requested_workspace(request.query)
+    pool = request.app[POOL]
+    if isinstance(credential, KeyCredential):
+        return await key_caller(pool, credential.secret, address, workspace_id)
+    if isinstance(credential, PasswordCredential):
+        sign_in = SignIn(settings, request.app[PASSWORDS], request.app[RATE_LIMITS].limiter)
+        return await sign_in(pool, credential, address, workspace_id)
+    return await session_caller(pool, credential.token, workspace_id)
 
 
-def auth_middleware(pool_of: Any) -> Any:
-    """Build the middleware; `pool_of(app)` returns the asyncpg pool."""
-
+def auth_middleware(settings: ApiSettings, metrics: ApiMetrics) -> Middleware:
     @web.middleware
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-        if request.path.startswith(PUBLIC_PREFIXES) or not request.path.startswith("/v1/"):
+        if is_exempt(request.path):
             return await handler(request)
-        secret = presented_key(request)
-        if not secret:
-            if request.path.startswith(OPTIONAL_AUTH_PREFIXES):
-                return await handler(request)
-            raise _UNAUTHORIZED
-        request[PRINCIPAL] = await authenticate_key(pool_of(request.app), secret, request.remote)
+        limits = request.app[RATE_LIMITS]
+        address = client_address(
+            request.remote, request.headers.getall("X-Forwarded-For", []), settings.trusted_proxies
+        )
+        requirement = requirement_of(request.path)
+        caller: Caller | None = None
+        if requirement != "none":
+            try:
+                caller = await _authenticate(
+                    request, settings, address, required=requirement == "required"
+                )
+            except ApiError as refused:
+                metrics.auth_failures.labels(refused.code).inc()
+                await limits.admit(request, address_subject(address), authenticated=False)
+                raise
+        if caller is None:
+            await limits.admit(request, address_subject(address), authenticated=False)
+            return await handler(request)
+        principal = caller.principal
+        request[PRINCIPAL] = principal
+        if caller.new_session is not None:
+            metrics.sessions_opened.inc()
+            request[NEW_SESSION] = caller.new_session
+        subject = caller_subject(key_id=principal.key_id, user_id=principal.user_id)
+        await limits.admit(request, subject, authenticated=True)
         return await handler(request)
 
     return middleware
+
+
+async def session_cookie(request: web.Request, response: web.StreamResponse) -> None:
+    """`on_response_prepare` hook: hand out the session a Basic sign-in opened."""
+    session = request.get(NEW_SESSION)
+    if session is not None:
+        response.headers.add("Set-Cookie", session.cookie())
+
+
+def install_access(app: web.Application, settings: ApiSettings, metrics: ApiMetrics) -> None:
+    """Add the access middleware, its response hooks and the contexts holding the password
+    verifier and the rate limiter. Call after the cleanup context that opens the pool."""
+    app.middlewares.append(auth_middleware(settings, metrics))
+    app.on_response_prepare.append(rate_limit_headers)
+    app.on_response_prepare.append(session_cookie)
+    app.cleanup_ctx.append(password_verifier_context(settings))
+    app.cleanup_ctx.append(rate_limits_context(settings, metrics))

@@ -65,6 +65,12 @@ class Principal:
     is_test: bool = False  # the workspace is a test workspace (qr_test_ keys)
     role: str | None = None  # the user's role in the workspace; None for a key
     method: AuthMethod = "api_key"
+    issuer_id: UUID | None = None  # for a key: the user who issued it (None: the CLI)
+
+    @property
+    def acting_user(self) -> UUID | None:
+        """The user behind the request: the signed-in user, or the key's issuer."""
+        return self.user_id if self.user_id is not None else self.issuer_id
 
     def holds(self, scope: str) -> bool:
         return EVERY_SCOPE in self.scopes or scope in self.scopes
@@ -78,9 +84,7 @@ class Principal:
     def can_grant(self, scopes: Iterable[str]) -> bool:
         """Whether every one of `scopes` is within this principal's own: nobody hands out more
         than they hold, and only a holder of `*` hands out `*`."""
-        return all(
-            (s in self.scopes) if s == EVERY_SCOPE else self.holds(s) for s in scopes
-        )
+        return all((s in self.scopes) if s == EVERY_SCOPE else self.holds(s) for s in scopes)
 
 
 PRINCIPAL = web.RequestKey("principal", Principal)

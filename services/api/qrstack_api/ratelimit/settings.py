@@ -1,0 +1,75 @@
+"""Settings of rate limiting. `ApiSettings` inherits these fields.
+
+Requests are counted in fixed windows. A request falls under the route limit with the longest
+matching prefix, else under the general limit; authenticated requests count per API key or per
+user, anonymous ones per client address.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+
+from qrstack_common.settings import ServiceSettings
+
+
+class RouteLimit(BaseModel):
+    """Its own quota for the routes under `prefixes` (counted apart from the general one)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(pattern=r"^[a-z0-9_-]{1,32}$")
+    prefixes: tuple[str, ...] = Field(min_length=1)
+    authenticated: int = Field(ge=1, description="Requests per window per key or user.")
+    anonymous: int = Field(ge=1, description="Requests per window per client address.")
+    window_s: int = Field(60, ge=1)
+
+
+GENERATION = RouteLimit(
+    name="generation",
+    prefixes=("/v1/generate", "/api/generate"),
+    authenticated=1000,
+    anonymous=100,
+)
+
+
+class RateLimitSettings(ServiceSettings):
+    rate_limit_store: Literal["postgres", "memory"] = Field(
+        "postgres",
+        validation_alias=AliasChoices("API_RATE_LIMIT_STORE", "rate_limit_store"),
+        description="postgres: exact counts shared by every replica; memory: per replica.",
+    )
+    rate_limit_authenticated: int = Field(
+        1000,
+        ge=1,
+        validation_alias=AliasChoices("API_RATE_LIMIT_AUTHENTICATED", "rate_limit_authenticated"),
+    )
+    rate_limit_anonymous: int = Field(
+        100,
+        ge=1,
+        validation_alias=AliasChoices("API_RATE_LIMIT_ANONYMOUS", "rate_limit_anonymous"),
+    )
+    rate_limit_window_s: int = Field(
+        60, ge=1, validation_alias=AliasChoices("API_RATE_LIMIT_WINDOW", "rate_limit_window_s")
+    )
+    rate_limit_routes: tuple[RouteLimit, ...] = Field(
+        (GENERATION,),
+        validation_alias=AliasChoices("API_RATE_LIMIT_ROUTES", "rate_limit_routes"),
+        description="JSON list of route limits ({name, prefixes, authenticated, anonymous, "
+        "window_s}); replaces the default (generation endpoints).",
+    )
+    rate_limit_budget_ms: float = Field(
+        25.0,
+        gt=0,
+        validation_alias=AliasChoices("API_RATE_LIMIT_BUDGET_MS", "rate_limit_budget_ms"),
+        description="The longest a request waits for the shared counter before this replica "
+        "decides from its own counts.",
+    )
+    rate_limit_cooldown_s: float = Field(
+        5.0,
+        ge=0,
+        validation_alias=AliasChoices("API_RATE_LIMIT_COOLDOWN", "rate_limit_cooldown_s"),
+        description="After the shared counter failed or was slow, how long to count locally "
+        "before trying it again.",
+    )
