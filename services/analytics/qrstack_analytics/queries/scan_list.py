@@ -97,15 +97,16 @@ def scans_query(
     cursor: Cursor | None = None,
     window: Window | None = None,
 ) -> tuple[str, dict[str, ParamValue]]:
-    """Scans in scope, newest first (ties by id), after `cursor`, inside `window`."""
+    """Scans in scope, newest first (ties by id, compared as the 128-bit number it spells, so
+    the order is the ids' text order on every engine), after `cursor`, inside `window`."""
     params: dict[str, ParamValue] = {"limit": limit}
     where = [scope.filter(params), COUNTED]
     if cursor is not None:
         params["cts"] = ch_datetime(datetime.fromtimestamp(cursor.ts_ms / 1000, UTC))
-        params["cid"] = str(cursor.scan_id)
+        params["cid"] = str(cursor.scan_id.int)
         where.append(
             "(ts < {cts:DateTime64(3, 'UTC')}"
-            " OR (ts = {cts:DateTime64(3, 'UTC')} AND scan_id < {cid:UUID}))"
+            " OR (ts = {cts:DateTime64(3, 'UTC')} AND toUInt128(scan_id) < {cid:UInt128}))"
         )
     if window is not None:
         params["w0"], params["w1"] = ch_datetime(window.start), ch_datetime(window.end)
@@ -113,7 +114,7 @@ def scans_query(
     columns = ", ".join(expr for _, expr in COLUMNS)
     sql = (
         f"SELECT {columns} FROM {db}.scans WHERE {' AND '.join(where)}"  # noqa: S608
-        " ORDER BY ts DESC, scan_id DESC LIMIT {limit:UInt32}"
+        " ORDER BY ts DESC, toUInt128(scan_id) DESC LIMIT {limit:UInt32}"
     )
     return sql, params
 

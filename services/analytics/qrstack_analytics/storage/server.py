@@ -36,6 +36,7 @@ class ServerClickHouse:
 
     def __init__(self, url: str, database: str) -> None:
         self.database = database
+        self.url = url
         try:
             self._client: Any = clickhouse_connect.get_client(
                 dsn=url,

@@ -1,0 +1,166 @@
+"""The internal HTTP API as the API service calls it: contract shapes, validation errors, the
+scans list with its cursor, the CSV export, batched totals, metrics and readiness."""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from aiohttp.test_utils import TestClient
+from unit.analytics.analytics_support import write_events
+
+from qrstack_analytics.scans.synthetic import scan_event
+from qrstack_analytics.storage.store import AnalyticsStore
+
+Client = TestClient[Any, Any]
+
+
+def base(ws: uuid.UUID, code: uuid.UUID) -> str:
+    return f"/internal/v1/workspaces/{ws}/codes/{code}"
+
+
+async def test_one_scan_is_one_scan(client: Client, store: AnalyticsStore) -> None:
+    ws, code = uuid.uuid4(), uuid.uuid4()
+    await store.write(write_events, store, [scan_event(workspace_id=ws, code_id=code)])
+    response = await client.get(f"{base(ws, code)}/analytics?range=7d")
+    assert response.status == 200
+    body = await response.json()
+    assert set(body) == {"codeId", "range", "totals", "series", "breakdowns"}
+    assert body["totals"] == {"scans": 1, "uniqueScanners": 1, "countries": 1}
+    assert set(body["range"]) == {"start", "end", "tz", "granularity"}
+    dimensions = {"country", "region", "city", "device", "os", "browser", "referrer"}
+    assert set(body["breakdowns"]) == dimensions | {"hourOfDay", "dayOfWeek"}
+    assert len(body["breakdowns"]["hourOfDay"]) == 24 and len(body["breakdowns"]["dayOfWeek"]) == 7
+    assert len(body["series"]) == 7 and set(body["series"][0]) == {"t", "scans", "uniqueScanners"}
+
+
+async def test_bad_parameters_are_a_400_naming_each_one(client: Client) -> None:
+    response = await client.get(
+        f"{base(uuid.uuid4(), uuid.uuid4())}/analytics?range=1y&tz=Mars/Base&top=0"
+    )
+    assert response.status == 400
+    body = await response.json()
+    assert body["error"] == "validation_failed"
+    assert {tuple(i["path"]) for i in body["issues"]} == {("range",), ("tz",)}
+    response = await client.get("/internal/v1/workspaces/nope/codes/x/analytics")
+    assert response.status == 400
+    paths = {tuple(i["path"]) for i in (await response.json())["issues"]}
+    assert paths == {("workspaceId",), ("codeId",)}
+    response = await client.get(f"{base(uuid.uuid4(), uuid.uuid4())}/analytics?top=500")
+    assert response.status == 400
+
+
+async def test_the_scans_list_pages_newest_first_with_a_cursor(
+    client: Client, store: AnalyticsStore
+) -> None:
+    ws, code = uuid.uuid4(), uuid.uuid4()
+    at = datetime(2026, 5, 1, 10, tzinfo=UTC)
+    events = [
+        scan_event(workspace_id=ws, code_id=code, ts=at + timedelta(minutes=i // 2))
+        for i in range(7)  # pairs share a time: the id breaks the tie
+    ]
+    events.append(scan_event(workspace_id=ws, code_id=code, ts=at, is_bot=True))
+    events.append(scan_event(workspace_id=ws, code_id=code, ts=at, outcome="password_required"))
+    await store.write(write_events, store, events)
+    seen: list[dict[str, Any]] = []
+    cursor = ""
+    while True:
+        response = await client.get(f"{base(ws, code)}/scans?limit=3&cursor={cursor}")
+        assert response.status == 200
+        page = await response.json()
+        seen.extend(page["items"])
+        if page["nextCursor"] is None:
+            break
+        cursor = page["nextCursor"]
+    assert len(seen) == 7
+    expected = sorted(events[:7], key=lambda e: (e.ts, str(e.scan_id)), reverse=True)
+    assert [s["scanId"] for s in seen] == [str(e.scan_id) for e in expected]
+    first = seen[-1]
+    assert first["ts"] == "2026-05-01T10:00:00.000Z"
+    assert first["country"] == "US" and first["referrer"] is None and first["ruleId"] is None
+    assert first["isBot"] is False
+    with_bots = await client.get(f"{base(ws, code)}/scans?limit=200&includeBots=true")
+    assert len((await with_bots.json())["items"]) == 8
+    bad = await client.get(f"{base(ws, code)}/scans?limit=201&cursor=garbage!")
+    assert bad.status == 400
+    assert {tuple(i["path"]) for i in (await bad.json())["issues"]} == {("cursor",), ("limit",)}
+
+
+async def test_the_csv_export_is_rfc_4180_and_formula_safe(
+    client: Client, store: AnalyticsStore
+) -> None:
+    ws, code = uuid.uuid4(), uuid.uuid4()
+    at = datetime(2026, 5, 2, 12, tzinfo=UTC)
+    nasty = scan_event(
+        workspace_id=ws,
+        code_id=code,
+        ts=at,
+        city='Dallas, "TX"\nUSA',
+        referrer='=HYPERLINK("http://evil")',
+        region="+1",
+        os="-cmd",
+        browser="@SUM(A1)",
+    )
+    plain = scan_event(workspace_id=ws, code_id=code, ts=at - timedelta(hours=1))
+    await store.write(write_events, store, [nasty, plain])
+    response = await client.get(f"{base(ws, code)}/scans.csv?tz=Europe/Berlin")
+    assert response.status == 200
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith('attachment; filename="scans-') and disposition.endswith('.csv"')
+    raw = await response.read()
+    assert raw.count(b"\r\n") == 3  # header and two rows; the \n inside a field is quoted
+    assert b'"Dallas, ""TX""\nUSA"' in raw
+    rows = list(csv.DictReader(io.StringIO(raw.decode(), newline="")))
+    assert [r["scanId"] for r in rows] == [str(nasty.scan_id), str(plain.scan_id)]
+    assert rows[0]["time"] == "2026-05-02T14:00:00.000+02:00"
+    assert rows[0]["city"] == 'Dallas, "TX"\nUSA'
+    assert rows[0]["referrer"] == '\'=HYPERLINK("http://evil")'
+    assert (rows[0]["region"], rows[0]["os"], rows[0]["browser"]) == ("'+1", "'-cmd", "'@SUM(A1)")
+    assert rows[1]["referrer"] == ""
+
+
+async def test_totals_of_many_codes_in_one_call(client: Client, store: AnalyticsStore) -> None:
+    ws = uuid.uuid4()
+    a, b, never = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    at = datetime(2025, 1, 1, tzinfo=UTC)
+    events = [scan_event(workspace_id=ws, code_id=a, ts=at + timedelta(days=i)) for i in range(3)]
+    events += [
+        scan_event(workspace_id=ws, code_id=b, ts=at),
+        scan_event(workspace_id=ws, code_id=b, ts=at, is_bot=True),
+        scan_event(workspace_id=uuid.uuid4(), code_id=b, ts=at),  # not this workspace
+    ]
+    await store.write(write_events, store, events)
+    response = await client.post(
+        f"/internal/v1/workspaces/{ws}/totals", json={"codeIds": [str(a), str(b), str(never)]}
+    )
+    assert response.status == 200
+    assert await response.json() == {"totals": {str(a): 3, str(b): 1, str(never): 0}}
+    bad = await client.post(f"/internal/v1/workspaces/{ws}/totals", json={"codeIds": ["x"]})
+    assert bad.status == 400 and (await bad.json())["issues"][0]["path"][0] == "codeIds"
+
+
+async def test_workspace_analytics_over_http(client: Client, store: AnalyticsStore) -> None:
+    ws, code = uuid.uuid4(), uuid.uuid4()
+    await store.write(write_events, store, [scan_event(workspace_id=ws, code_id=code)])
+    response = await client.get(f"/internal/v1/workspaces/{ws}/analytics?range=30d&top=5")
+    assert response.status == 200
+    body = await response.json()
+    assert body["totals"]["scans"] == 1
+    assert body["topCodes"] == [{"codeId": str(code), "scans": 1, "uniqueScanners": 1}]
+
+
+async def test_ready_and_measured(client: Client) -> None:
+    assert (await client.get("/readyz")).status == 200
+    metrics = await (await client.get("/metrics")).text()
+    for name in (
+        "qr_scans_ingested_total",
+        "qr_ingest_batch_size",
+        "qr_ingest_lag_records",
+        "qr_ingest_insert_seconds",
+        "qr_analytics_query_seconds",
+    ):
+        assert name in metrics
