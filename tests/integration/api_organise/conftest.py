@@ -1,5 +1,10 @@
 """The API application in-process on the real PostgreSQL and Kafka, and workspaces with API keys
-made directly in the database (no user, no password hashing: fast)."""
+made directly in the database (no user, no password hashing: fast).
+
+The analytics service's workspace endpoint is answered by `AnalyticsStandIn`, a small HTTP
+server speaking its contract (`GET /internal/v1/workspaces/{id}/analytics` → `totals.scans`):
+the billing page's scan count is tested against it, and against a workspace it refuses.
+"""
 
 from __future__ import annotations
 
@@ -11,19 +16,63 @@ from uuid import UUID
 
 import asyncpg
 import pytest
+from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from qrstack_api.accounts.secrets import api_key_hash, new_api_key
 from qrstack_api.app import create_app
+from qrstack_launcher.ports import free_port
 from qrstack_launcher.stack import Infrastructure
 from support.api import api_settings
 
 Client = TestClient[Any, Any]
 
+WEBHOOK_SECRET = "whsec_organise_tests"
+SAMPLE_INTERVAL_S = 3600.0  # the app's own sampler (if any) stays out of the status tests' way
+
+
+@dataclass
+class AnalyticsStandIn:
+    """Answers workspace analytics with the scans set in `scans`; 503 for other workspaces."""
+
+    url: str
+    scans: dict[str, int]
+
 
 @pytest.fixture(scope="session")
-async def api(infra: Infrastructure) -> AsyncIterator[Client]:
-    client: Client = TestClient(TestServer(create_app(api_settings(infra))))
+async def analytics() -> AsyncIterator[AnalyticsStandIn]:
+    scans: dict[str, int] = {}
+
+    async def workspace_analytics(request: web.Request) -> web.Response:
+        workspace = request.match_info["workspace"]
+        if workspace not in scans or request.query.get("range") != "all":
+            return web.json_response({"error": "unavailable"}, status=503)
+        return web.json_response({"totals": {"scans": scans[workspace], "uniqueScanners": 1}})
+
+    app = web.Application()
+    app.router.add_get("/internal/v1/workspaces/{workspace}/analytics", workspace_analytics)
+    server = TestServer(app, host="127.0.0.1")
+    await server.start_server()
+    yield AnalyticsStandIn(str(server.make_url("")).rstrip("/"), scans)
+    await server.close()
+
+
+def nowhere() -> str:
+    """The URL of a port nothing listens on."""
+    return f"http://127.0.0.1:{free_port()}"
+
+
+@pytest.fixture(scope="session")
+async def api(infra: Infrastructure, analytics: AnalyticsStandIn) -> AsyncIterator[Client]:
+    settings = api_settings(
+        infra,
+        analytics_url=analytics.url,
+        redirect_url=nowhere(),
+        renderer_url=nowhere(),
+        billing_webhook_secret=WEBHOOK_SECRET,
+        status_sample_interval_s=SAMPLE_INTERVAL_S,
+    )
+    client: Client = TestClient(TestServer(create_app(settings)))
     await client.start_server()
     yield client
     await client.close()
