@@ -156,11 +156,12 @@ class ScanIngestion:
         attempt = 0
         while True:
             try:
+                # Flagged before starting: a start interrupted half-way still needs its stop.
                 if not self._dead_letters_started:
-                    await self._dead_letters.start()
                     self._dead_letters_started = True
-                await self._source.start()
+                    await self._dead_letters.start()
                 self._source_started = True
+                await self._source.start()
                 return
             except KafkaError as exc:
                 attempt += 1
