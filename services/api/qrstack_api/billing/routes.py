@@ -87,6 +87,7 @@ async def public_prices(request: web.Request) -> web.Response:
 @operation(
     summary="Subscription webhook (Stripe-signed; no API key)",
     tag=_TAG,
+    body=WebhookEvent,
     responses={200: WebhookReceipt},
     errors=(400, 413, 503),
     description=(

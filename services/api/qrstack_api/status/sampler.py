@@ -45,11 +45,11 @@ async def record_observations(
     pool: asyncpg.Pool, observations: Sequence[Observation], at: datetime, *, min_gap_s: float
 ) -> bool:
     """Store one round taken at `at`; False (nothing stored) when another round was stored
-    less than `min_gap_s` before."""
+    less than `min_gap_s` apart from it (by another replica, or by this one moments ago)."""
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute("SELECT pg_advisory_xact_lock($1)", _LOCK_ID)
         last: datetime | None = await conn.fetchval("SELECT max(checked_at) FROM status_components")
-        if last is not None and (at - last).total_seconds() < min_gap_s:
+        if last is not None and abs((at - last).total_seconds()) < min_gap_s:
             return False
         previous = {
             row["component"]: row["status"]
