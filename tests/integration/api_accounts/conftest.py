@@ -2,7 +2,7 @@
 in the database.
 
 - `api`: generous rate limits, no trusted proxy (the test client's 127.0.0.1 is the peer).
-- `limited`, `limited_twin`: two replicas with small limits sharing the PostgreSQL counters,
+- `limited`, `limited_twin`: two replicas with small hourly limits sharing the PostgreSQL counters,
   trusting 127.0.0.1 as a proxy so that each test picks its own client address with
   `X-Forwarded-For` (and its own anonymous bucket).
 Passwords use cheap Argon2 parameters (a setting); production defaults are untouched.
@@ -38,8 +38,15 @@ CHEAP_ARGON2: dict[str, object] = {
 LIMITS: dict[str, object] = {
     "rate_limit_authenticated": 5,
     "rate_limit_anonymous": 3,
+    "rate_limit_window_s": 3600,  # no window ends in the middle of a test
     "rate_limit_routes": [
-        {"name": "generation", "prefixes": ["/v1/generate"], "authenticated": 4, "anonymous": 2}
+        {
+            "name": "generation",
+            "prefixes": ["/v1/generate"],
+            "authenticated": 4,
+            "anonymous": 2,
+            "window_s": 3600,
+        }
     ],
     "rate_limit_cooldown_s": 0.3,
     "trusted_proxies": ["127.0.0.1/32"],
