@@ -167,3 +167,17 @@ async def test_folders_need_a_key_and_its_scopes(new_workspace: NewWorkspace) ->
         "POST", f"/v1/codes/{code['id']}/assign-folder", {"folderId": folder["id"]}, key=reader
     )
     assert status == 403
+
+
+async def test_a_deleted_code_cannot_be_assigned_until_restored(
+    new_workspace: NewWorkspace,
+) -> None:
+    ws = await new_workspace()
+    folder = await ws.ok("POST", "/v1/folders", {"name": "Archive"}, 201)
+    code = await ws.code()
+    await ws.ok("DELETE", f"/v1/codes/{code['id']}", status=204)
+    status, error = await ws.call(
+        "POST", f"/v1/codes/{code['id']}/assign-folder", {"folderId": folder["id"]}
+    )
+    assert (status, error["error"]) == (409, "conflict") and "restore" in error["detail"]
+    assert (await ws.ok("GET", f"/v1/folders/{folder['id']}"))["codeCount"] == 0
