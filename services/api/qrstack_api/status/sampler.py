@@ -115,7 +115,9 @@ class StatusSampler:
         return list(
             await asyncio.gather(
                 probe_api(self._pool, timeout),
-                probe_service(self._session, "redirect", s.redirect_url, timeout),
+                probe_service(
+                    self._session, "redirect", s.redirect_url or s.short_url_base, timeout
+                ),
                 probe_service(self._session, "renderer", s.renderer_url, timeout),
                 probe_service(self._session, "analytics", s.analytics_url, timeout),
                 probe_postgres(self._pool, timeout),

@@ -9,10 +9,11 @@ from qrstack_common.settings import ServiceSettings
 
 
 class StatusSettings(ServiceSettings):
-    redirect_url: str = Field(
-        "http://127.0.0.1:8001",
+    redirect_url: str | None = Field(
+        None,
         validation_alias=AliasChoices("REDIRECT_URL", "redirect_url"),
-        description="Internal base URL of the redirect service (for its /readyz).",
+        description="Internal base URL of the redirect service (for its /readyz); unset: the "
+        "platform's short domain (SHORT_URL_BASE), which the redirect service answers.",
     )
     status_page_url: str = Field(
         "http://127.0.0.1:8000/v1/status/summary",
