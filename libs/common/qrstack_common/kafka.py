@@ -101,6 +101,26 @@ async def _check_compacted(admin: AIOKafkaAdminClient, topic: str) -> None:
                     )
 
 
+async def topic_partitions(bootstrap: str, topics: Sequence[str]) -> list[TopicPartition]:
+    """Every partition of `topics`, from the broker's metadata. Raises KafkaError naming a topic
+    that does not exist (yet)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id="qrstack-metadata")
+    await admin.start()
+    try:
+        described = await admin.describe_topics(list(topics))
+    finally:
+        await admin.close()
+    partitions: list[TopicPartition] = []
+    for topic in described:
+        if topic["error_code"] != 0 or not topic["partitions"]:
+            raise KafkaError(f"topic {topic['topic']} does not exist yet")
+        partitions.extend(
+            TopicPartition(topic["topic"], p["partition"])
+            for p in sorted(topic["partitions"], key=lambda p: p["partition"])
+        )
+    return partitions
+
+
 class EventProducer:
     """Keyed production with delivery futures; ordered per key (idempotent, acks=all)."""
 
@@ -206,13 +226,7 @@ class TableReader:
             await asyncio.sleep(1.0)  # back-off between reconnects (not flow control)
 
     async def _consume(self, consumer: AIOKafkaConsumer) -> None:
-        await consumer.topics()  # refresh metadata for every topic
-        partitions: list[TopicPartition] = []
-        for topic in self._topics:
-            ids = consumer.partitions_for_topic(topic)
-            if not ids:
-                raise KafkaError(f"topic {topic} does not exist yet")
-            partitions.extend(TopicPartition(topic, p) for p in sorted(ids))
+        partitions = await topic_partitions(self._bootstrap, self._topics)
         consumer.assign(partitions)
         if self._positions:  # reconnect: resume where we were
             for tp in partitions:
