@@ -15,6 +15,8 @@ from qrstack_api.accounts.auth import install_access
 from qrstack_api.accounts.secrets import password_hasher
 from qrstack_api.billing import routes as billing
 from qrstack_api.codes import routes as codes
+from qrstack_api.compat import routes as compat
+from qrstack_api.compat.middleware import COMPAT_MIDDLEWARES
 from qrstack_api.context import HASHER, POOL, SETTINGS
 from qrstack_api.db.migrate import apply_migrations
 from qrstack_api.db.pool import create_pool
@@ -37,8 +39,10 @@ def create_app(settings: ApiSettings) -> web.Application:
     app = new_service_app(metrics)
     app[SETTINGS] = settings
     app[HASHER] = password_hasher()
+    app.middlewares.extend(COMPAT_MIDDLEWARES)  # before access (install_access appends it)
     # One line per feature module (each has a `routes` RouteTableDef).
-    for module in (codes, generate, folders, tags, rules, domains, billing, status, accounts, docs):
+    for module in (codes, generate, folders, tags, rules, domains, billing, status, accounts, docs,
+                   compat):  # fmt: skip
         app.add_routes(module.routes)
 
     async def database(app: web.Application) -> AsyncIterator[None]:

@@ -35,3 +35,9 @@ class ApiSettings(AccountSettings, RateLimitSettings, BillingSettings, StatusSet
     upstream_timeout_s: float = Field(
         10.0, validation_alias=AliasChoices("API_UPSTREAM_TIMEOUT", "upstream_timeout_s")
     )
+    force_https: bool = Field(
+        False,
+        validation_alias=AliasChoices("FORCE_HTTPS", "force_https"),
+        description="Answer plain-HTTP API requests with 301 to https (X-Forwarded-Proto is "
+        "believed from API_TRUSTED_PROXIES only).",
+    )
