@@ -193,3 +193,15 @@ async def test_workspaces_lists_a_users_memberships_and_a_keys_one(
     status, body = await _call(api, "GET", "/v1/workspaces", key)
     assert status == 200 and [w["id"] for w in body["data"]] == [str(account.workspaces[1])]
     assert body["data"][0]["role"] is None
+
+
+async def test_the_openapi_document_describes_the_key_routes(api: Client) -> None:
+    doc = await (await api.get("/v1/openapi.json")).json()
+    create = doc["paths"]["/v1/api-keys"]["post"]
+    assert create["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/ApiKeyCreate"
+    )
+    assert set(create["responses"]) >= {"201", "400", "401", "403", "429"} and create["security"]
+    assert set(doc["paths"]["/v1/api-keys/{key_id}"]) == {"get", "patch", "delete"}
+    assert "secret" in doc["components"]["schemas"]["ApiKeyCreated"]["properties"]
+    assert "secret" not in doc["components"]["schemas"]["ApiKeyView"]["properties"]
