@@ -205,3 +205,15 @@ async def test_the_openapi_document_describes_the_key_routes(api: Client) -> Non
     assert set(doc["paths"]["/v1/api-keys/{key_id}"]) == {"get", "patch", "delete"}
     assert "secret" in doc["components"]["schemas"]["ApiKeyCreated"]["properties"]
     assert "secret" not in doc["components"]["schemas"]["ApiKeyView"]["properties"]
+
+
+async def test_a_key_made_with_a_users_key_is_theirs_and_locked_with_them(
+    api: Client, new_account: NewAccount
+) -> None:
+    account = await new_account()
+    parent = await account.key(issued_by_user=True)
+    _, child = await _call(api, "POST", "/v1/api-keys", parent, {"name": "c", "scopes": ["*"]})
+    assert child["createdBy"] == str(account.user_id)
+    await account.db.execute("UPDATE users SET locked_at = now() WHERE id = $1", account.user_id)
+    status, body = await _call(api, "GET", "/v1/me", child["secret"])
+    assert (status, body["error"]) == (403, "account_locked")

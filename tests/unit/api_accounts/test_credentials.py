@@ -33,6 +33,8 @@ def _basic(text: str) -> dict[str, str]:
          PasswordCredential("ann@example.com", "s3cret:with:colons")),
         (_basic("zoë@example.com:pässwörd"), {}, {},
          PasswordCredential("zoë@example.com", "pässwörd")),
+        ({"HTTP_AUTHORIZATION": "Basic " + base64.b64encode(b"a@b.c:pw").decode()}, {}, {},
+         PasswordCredential("a@b.c", "pw")),
         ({}, {}, {}, None),
     ],
 )  # fmt: skip

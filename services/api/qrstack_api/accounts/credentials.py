@@ -1,7 +1,8 @@
 """What a request presents to prove who it is, in every style the seed services use.
 
-In order of precedence: `Authorization: Bearer <key>` or `Authorization: Basic <email:password>`,
-the `X-API-Key` (`X-Api-Key`) header, the `?apiKey=` query parameter, the `sessionid` cookie.
+In order of precedence: `Authorization: Bearer <key>` or `Authorization: Basic <email:password>`
+(also accepted as `HTTP_AUTHORIZATION`, the name TrakQR's documentation gives it), the
+`X-API-Key` (`X-Api-Key`) header, the `?apiKey=` query parameter, the `sessionid` cookie.
 The first one present is the credential; the others are not looked at. An `Authorization`
 header of another scheme, or a Basic value that is not base64 of `email:password`, is 401.
 """
@@ -63,7 +64,8 @@ def presented_credential(
     headers: Mapping[str, str], query: Mapping[str, str], cookies: Mapping[str, str]
 ) -> Credential | None:
     """The credential the request presents, or None when it presents none."""
-    authorization = headers.get("Authorization", "").strip()
+    # TrakQR documents its header by its CGI name, so some of its clients send it that way.
+    authorization = (headers.get("Authorization") or headers.get("HTTP_AUTHORIZATION", "")).strip()
     if authorization:
         scheme, _, value = authorization.partition(" ")
         if scheme.lower() == "bearer" and value.strip():
