@@ -18,7 +18,7 @@ Every problem is one 400 listing each field under RecodeQR's name (`recodeqr_iss
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, Literal
@@ -26,7 +26,8 @@ from typing import Any, Literal
 from qrstack_api.codes.input import CodeInput, parse_code_body
 from qrstack_api.compat.recodeqr.destinations import (
     DOCUMENTED,
-    data_issues,
+    checked_data,
+    data_field_name,
     destination_type,
 )
 from qrstack_api.compat.recodeqr.styles import recodeqr_style_issue, styles_input
@@ -65,14 +66,17 @@ STATIC_CONTENT = (
 )
 
 
-def recodeqr_issue(issue: Issue) -> Issue:
-    """An issue raised in /v1's names, in RecodeQR's."""
+def recodeqr_issue(issue: Issue, type_name: str | None = None, sent: Collection[str] = ()) -> Issue:
+    """An issue raised in /v1's names, in RecodeQR's. With the code's `type_name` and the
+    `data` keys the client `sent`, fields of `data` get RecodeQR's names too."""
     if not issue.path:
         return issue
     head, rest = issue.path[0], issue.path[1:]
     if head == "targetUrl":
         return Issue(("data", "url"), issue.reason)
-    if head in _PAYLOAD_KEYS:
+    if head in _PAYLOAD_KEYS or head == "data":
+        if rest and type_name is not None:
+            rest = (data_field_name(type_name, rest[0], sent), *rest[1:])
         return Issue(("data", *rest), issue.reason)
     if head == "style":
         return recodeqr_style_issue(Issue(rest, issue.reason))
@@ -167,11 +171,12 @@ def code_input(raw: Any, mode: Mode, current: Any | None = None) -> CodeInput:
         if not isinstance(data, Mapping):
             issues.append(Issue(("data",), "must be an object"))
         else:
-            issues.extend(data_issues(payload_type.name, data))
+            checked, data_problems = checked_data(payload_type.name, data)
+            issues.extend(data_problems)
             if payload_type.name == "url":
-                turtle["targetUrl"] = data.get("url")
+                turtle["targetUrl"] = checked.get("url")
             else:
-                turtle[payload_type.payload_keys[0]] = dict(data)
+                turtle[payload_type.payload_keys[0]] = checked
     elif mode == "patch" and changes_type:
         issues.append(Issue(("data",), "is required when the destination changes"))
     if mode == "put" and current is not None and not current["dynamic"] and payload_type:
@@ -203,9 +208,11 @@ def code_input(raw: Any, mode: Mode, current: Any | None = None) -> CodeInput:
     except ApiError as exc:
         if exc.code != "validation_failed":
             raise
+        type_name = payload_type.name if payload_type is not None else None
+        sent = list(data) if isinstance(data, Mapping) else []
         reported = [i.path for i in issues]
         issues.extend(
-            i for i in map(recodeqr_issue, exc.issues)
+            i for i in (recodeqr_issue(e, type_name, sent) for e in exc.issues)
             if not any(i.path[: len(p)] == p for p in reported)
         )  # fmt: skip
         raise validation_failed(issues) from None

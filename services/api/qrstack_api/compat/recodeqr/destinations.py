@@ -10,7 +10,7 @@ payload (camelCase, /v1's names) reads back in RecodeQR's names.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -172,6 +172,25 @@ def data_issues(type_name: str, data: Mapping[str, Any]) -> list[Issue]:
     return issues
 
 
+def checked_data(type_name: str, data: Mapping[str, Any]) -> tuple[dict[str, Any], list[Issue]]:
+    """`data_issues`, and the data for the shared model to validate: without the fields the
+    seed's rules already refused, so each problem is reported once (a refused currency does
+    not also make the address "not a valid dogecoin address")."""
+    issues = data_issues(type_name, data)
+    refused = {issue.path[1] for issue in issues if len(issue.path) > 1}
+    return {k: v for k, v in data.items() if k not in refused}, issues
+
+
+def data_field_name(type_name: str, key: str | int, sent: Collection[str]) -> str | int:
+    """RecodeQR's name for a field the shared model reports under its stored name (a missing
+    required field: `targetUrl` is `url`, `firstName` is `first_name`); a key the client sent
+    stays as sent."""
+    destination = _BY_TYPE.get(type_name)
+    if destination is None or key in sent:
+        return key
+    return next((f.key for f in destination.fields if f.stored == key), key)
+
+
 def _snake(value: Any) -> Any:
     if isinstance(value, dict):
         return {to_snake(k): _snake(v) for k, v in value.items()}
@@ -202,8 +221,21 @@ def data_view(type_name: str, payload: Mapping[str, Any]) -> dict[str, Any]:
             value = value[0]
         out[field.key] = value
         del rest[field.stored]
-    for key in ("phones", "emails"):
-        if rest.get(key) == []:
-            del rest[key]
-    out.update(_snake(rest))
+    defaults = _defaults(type_name)
+    out.update(_snake({k: v for k, v in rest.items() if k not in defaults or defaults[k] != v}))
+    return out
+
+
+def _defaults(type_name: str) -> dict[str, Any]:
+    """The default of each optional field of a type's model, by its stored key: a field left
+    at its default (an event's `allDay: false`, a card's empty `phones`) is not shown."""
+    payload_type = find_type(type_name)
+    if payload_type is None:
+        return {}
+    out: dict[str, Any] = {}
+    for name, info in payload_type.model.model_fields.items():
+        if info.is_required():
+            continue
+        default = info.get_default(call_default_factory=True)
+        out[info.serialization_alias or name] = default
     return out

@@ -15,10 +15,10 @@ from typing import Any
 
 from aiohttp import web
 
-from qrstack_api.compat.recodeqr.body import MAX_BODY_BYTES
+from qrstack_api.compat.recodeqr.body import MAX_BODY_BYTES, recodeqr_issue
 from qrstack_api.compat.recodeqr.destinations import (
     DOCUMENTED,
-    data_issues,
+    checked_data,
     destination_type,
 )
 from qrstack_api.compat.recodeqr.images import render_image
@@ -91,19 +91,23 @@ async def generate_advanced(request: web.Request) -> web.Response:
         issues.append(Issue(("data",), "This field is required."))
     elif not isinstance(data, Mapping):
         issues.append(Issue(("data",), "must be an object"))
-    elif payload_type is not None:
-        issues.extend(data_issues(payload_type.name, data))
     style, style_issues = styles_input(raw.get("styles"), None)
     issues.extend(style_issues)
     content = None
     if payload_type is not None and isinstance(data, Mapping):
+        checked, data_problems = checked_data(payload_type.name, data)
+        issues.extend(data_problems)
         try:
-            content = encode_payload(validate_payload(payload_type.name, data, at=("data",)))
+            content = encode_payload(validate_payload(payload_type.name, checked, at=("data",)))
         except ApiError as exc:
             reported = [i.path for i in issues]
             # A type that is never static (a hosted page) is a problem of the destination.
-            found = (Issue(("destination",), i.reason) if i.path == ("dynamic",) else i
-                     for i in exc.issues)  # fmt: skip
+            found = (
+                Issue(("destination",), i.reason)
+                if i.path == ("dynamic",)
+                else recodeqr_issue(i, payload_type.name, list(data))
+                for i in exc.issues
+            )
             issues.extend(i for i in found if not any(i.path[: len(p)] == p for p in reported))
     if issues or content is None:
         raise validation_failed(issues)
