@@ -1,19 +1,22 @@
 """Synthetic scan events with realistic shapes, for benchmarks, load tests and test data.
 
-`scan_event` builds one valid event (every field overridable); `ScanGenerator` draws a stream
-of them from a seeded random source: codes with Zipf-like popularity, countries with their
-regions and cities, device/OS/browser mixes, a few referrers, 2 % bots, and visitors reused
-within a code so unique-scanner counts are meaningful. The same seed gives the same stream.
+`scan_event` builds one valid event (every field overridable). `ScanGenerator` draws streams of
+them from a seeded random source: codes with Zipf-like popularity (code i is scanned about
+1/(i+1) as often as code 0), countries with their regions and cities, device/OS/browser mixes, a
+few referrers, 2 % bots, and a pool of visitors per code so unique-scanner counts are
+meaningful. The same seed gives the same codes and the same stream.
 """
 
 from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+import orjson
 
 from qrstack_common.events import ScanEvent
 
@@ -70,52 +73,69 @@ def scan_event(**fields: Any) -> ScanEvent:
 
 @dataclass
 class ScanGenerator:
-    """Scans of `codes` codes in one workspace, `start` + uniformly over `span`, time-ordered
-    when drawn with `ordered=True` (as live traffic arrives)."""
+    """Scans of `codes` codes of one workspace."""
 
     codes: int
-    start: datetime
-    span: timedelta
     seed: int = 1
-    workspace_id: uuid.UUID = field(default_factory=lambda: uuid.UUID(int=0xA11))
+    visitors_per_code: int = 2000
+    workspace_id: uuid.UUID = field(default_factory=lambda: uuid.UUID(int=0xA11, version=4))
     code_ids: list[uuid.UUID] = field(init=False)
 
     def __post_init__(self) -> None:
         rng = random.Random(self.seed)
         self.code_ids = [uuid.UUID(int=rng.getrandbits(128), version=4) for _ in range(self.codes)]
-        # Zipf-like popularity: code i is scanned about 1/(i+1) as often as code 0.
-        self._code_weights = [1.0 / (i + 1) for i in range(self.codes)]
+        self._weights = [1.0 / (i + 1) for i in range(self.codes)]
 
-    def events(self, count: int, *, ordered: bool = True) -> Iterator[ScanEvent]:
-        rng = random.Random(self.seed * 7919 + count)
-        span_ms = int(self.span / timedelta(milliseconds=1))
-        offsets: Sequence[int] = [rng.randrange(span_ms) for _ in range(count)]
-        if ordered:
-            offsets = sorted(offsets)
-        codes = rng.choices(range(self.codes), self._code_weights, k=count)
+    def fields(
+        self, count: int, start: datetime, span: timedelta, *, chunk: int = 0
+    ) -> Iterator[dict[str, Any]]:
+        """`count` scans' fields (JSON-ready), uniformly over `[start, start + span)`, in time
+        order as live traffic arrives. `chunk` varies the stream for the same arguments."""
+        rng = random.Random(self.seed * 1_000_003 + chunk)
+        span_ms = max(1, int(span / timedelta(milliseconds=1)))
+        offsets = sorted(rng.randrange(span_ms) for _ in range(count))
+        codes = rng.choices(range(self.codes), self._weights, k=count)
         countries = rng.choices(_COUNTRIES, [c[2] for c in _COUNTRIES], k=count)
         clients = rng.choices(_CLIENTS, [c[3] for c in _CLIENTS], k=count)
+        workspace = str(self.workspace_id)
         for offset, code, country, client in zip(offsets, codes, countries, clients, strict=True):
             region = rng.choice(country[1])
             is_bot = rng.random() < 0.02
-            yield ScanEvent(
-                scan_id=uuid.UUID(int=rng.getrandbits(128), version=4),
-                ts=self.start + timedelta(milliseconds=offset),
-                workspace_id=self.workspace_id,
-                code_id=self.code_ids[code],
-                domain="qr.example.test",
-                slug=f"c{code}",
-                target=f"https://example.com/c/{code}",
-                outcome="redirect",
-                country=country[0],
-                region=region,
-                city=f"{region} {rng.randrange(12)}",
-                device="bot" if is_bot else client[0],
-                os=client[1],
-                browser=client[2],
-                referrer=rng.choice(_REFERRERS),
-                language="en",
-                is_bot=is_bot,
-                bot_reason="crawler" if is_bot else None,
-                visitor_hash=f"{code:x}-{rng.randrange(max(50, count // (4 * self.codes))):x}",
-            )
+            yield {
+                "scan_id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                "ts": start + timedelta(milliseconds=offset),
+                "workspace_id": workspace,
+                "code_id": str(self.code_ids[code]),
+                "domain": "qr.example.test",
+                "slug": f"c{code}",
+                "rule_id": None,
+                "variant": None,
+                "target": f"https://example.com/c/{code}",
+                "outcome": "redirect",
+                "country": country[0],
+                "region": region,
+                "city": f"{region} {rng.randrange(12)}",
+                "device": "bot" if is_bot else client[0],
+                "os": client[1],
+                "browser": client[2],
+                "referrer": rng.choice(_REFERRERS),
+                "language": "en",
+                "is_bot": is_bot,
+                "bot_reason": "crawler" if is_bot else None,
+                "visitor_hash": f"{code:x}.{rng.randrange(self.visitors_per_code):x}",
+                "ip_prefix": None,
+            }
+
+    def events(
+        self, count: int, start: datetime, span: timedelta, *, chunk: int = 0
+    ) -> Iterator[ScanEvent]:
+        for values in self.fields(count, start, span, chunk=chunk):
+            yield ScanEvent.model_validate(values)
+
+    def records(
+        self, count: int, start: datetime, span: timedelta, *, chunk: int = 0
+    ) -> Iterator[tuple[bytes, bytes]]:
+        """(key, value) Kafka records in the `qr.scans.v1` wire format, without building
+        models (fast enough to load millions)."""
+        for values in self.fields(count, start, span, chunk=chunk):
+            yield values["code_id"].encode(), orjson.dumps(values, option=orjson.OPT_UTC_Z)

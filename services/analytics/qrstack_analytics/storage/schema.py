@@ -108,7 +108,7 @@ TABLES: tuple[DeclaredTable, ...] = (
             ("visitors", _UNIQ),
         ),
         "AggregatingMergeTree",
-        "workspace_id, dim, code_id, day, is_bot, value",
+        "workspace_id, code_id, dim, day, is_bot, value",
         "toYYYYMM(day)",
     ),
 )

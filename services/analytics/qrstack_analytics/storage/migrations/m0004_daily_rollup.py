@@ -3,8 +3,9 @@ of each dimension (`dim` = country, region, city, device, os, browser, referrer;
 the code's total that day).
 
 One row per (code, day, bot flag, dimension, value): breakdowns over long ranges read these
-rows, never raw scans. Ordered by workspace then dimension, so a workspace's totals
-(`dim = ''`) across all its codes are one contiguous read too. Never expires.
+rows, never raw scans. Ordered by workspace, code, dimension and day, so one code's breakdowns
+over a window are a few short ranges; small granules (1024 rows) because every read is such a
+narrow range. Never expires.
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ MIGRATION = Migration(
         )
         ENGINE = AggregatingMergeTree
         PARTITION BY toYYYYMM(day)
-        ORDER BY (workspace_id, dim, code_id, day, is_bot, value)
-        SETTINGS non_replicated_deduplication_window = 1000
+        ORDER BY (workspace_id, code_id, dim, day, is_bot, value)
+        SETTINGS non_replicated_deduplication_window = 1000, index_granularity = 1024
         """,
         """
         CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.scans_daily_mv TO {db}.scans_daily AS
