@@ -8,8 +8,9 @@ the billing page's scan count is tested against it, and against a workspace it r
 
 from __future__ import annotations
 
+import socket
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -21,7 +22,6 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from qrstack_api.accounts.secrets import api_key_hash, new_api_key
 from qrstack_api.app import create_app
-from qrstack_launcher.ports import free_port
 from qrstack_launcher.stack import Infrastructure
 from support.api import api_settings
 
@@ -57,13 +57,30 @@ async def analytics() -> AsyncIterator[AnalyticsStandIn]:
     await server.close()
 
 
-def nowhere() -> str:
-    """The URL of a port nothing listens on."""
-    return f"http://127.0.0.1:{free_port()}"
+Nowhere = Callable[[], str]
 
 
 @pytest.fixture(scope="session")
-async def api(infra: Infrastructure, analytics: AnalyticsStandIn) -> AsyncIterator[Client]:
+def nowhere() -> Iterator[Nowhere]:
+    """Makes URLs that refuse connections: each names a port bound (so no other program on
+    the machine can take it) but not listening."""
+    held: list[socket.socket] = []
+
+    def make() -> str:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind(("127.0.0.1", 0))
+        held.append(sock)
+        return f"http://127.0.0.1:{sock.getsockname()[1]}"
+
+    yield make
+    for sock in held:
+        sock.close()
+
+
+@pytest.fixture(scope="session")
+async def api(
+    infra: Infrastructure, analytics: AnalyticsStandIn, nowhere: Nowhere
+) -> AsyncIterator[Client]:
     settings = api_settings(
         infra,
         analytics_url=analytics.url,

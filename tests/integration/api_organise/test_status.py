@@ -12,7 +12,7 @@ import aiohttp
 import asyncpg
 import pytest
 from aiohttp import web
-from integration.api_organise.conftest import SAMPLE_INTERVAL_S, AnalyticsStandIn, nowhere
+from integration.api_organise.conftest import SAMPLE_INTERVAL_S, AnalyticsStandIn
 
 from qrstack_api.context import POOL, SETTINGS
 from qrstack_api.status.probes import COMPONENTS, Observation
@@ -23,7 +23,7 @@ from support.api import api_settings
 from support.waiting import eventually
 
 if TYPE_CHECKING:
-    from integration.api_organise.conftest import Client
+    from integration.api_organise.conftest import Client, Nowhere
 
 pytestmark = pytest.mark.infra
 
@@ -112,7 +112,7 @@ async def test_components_not_sampled_recently_are_unknown(db: asyncpg.Pool, api
 
 
 async def test_the_sampler_probes_the_real_components(
-    infra: Infrastructure, db: asyncpg.Pool, analytics: AnalyticsStandIn
+    infra: Infrastructure, db: asyncpg.Pool, analytics: AnalyticsStandIn, nowhere: Nowhere
 ) -> None:
     settings = api_settings(
         infra,
@@ -136,7 +136,7 @@ async def test_the_sampler_probes_the_real_components(
 
 
 async def test_the_sampling_task_belongs_to_a_cleanup_context(
-    infra: Infrastructure, db: asyncpg.Pool, api: Client
+    infra: Infrastructure, db: asyncpg.Pool, api: Client, nowhere: Nowhere
 ) -> None:
     await clear_status(db, hold_off_samplers=False)
     app = web.Application()
