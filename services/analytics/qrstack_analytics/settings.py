@@ -7,7 +7,9 @@ process. Set, it names a ClickHouse server reached over HTTP through clickhouse-
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, field_validator
 
@@ -87,6 +89,20 @@ class AnalyticsSettings(ServiceSettings):
     def _http_url(cls, value: str | None) -> str | None:
         if value is not None and not value.strip():
             return None
-        if value is not None and not value.startswith(("http://", "https://")):
-            raise ValueError("CLICKHOUSE_URL must be an http:// or https:// URL")
+        if value is not None:
+            if not value.startswith(("http://", "https://")):
+                raise ValueError("CLICKHOUSE_URL must be an http:// or https:// URL")
+            name = urlsplit(value).path.strip("/")
+            if name and not re.fullmatch(_IDENTIFIER, name):
+                raise ValueError("the database in CLICKHOUSE_URL's path must be an identifier")
         return value
+
+    @property
+    def database(self) -> str:
+        """The database the service owns: named by CLICKHOUSE_URL's path (as in
+        `http://user:pw@clickhouse:8123/qrstack`) or else by CLICKHOUSE_DATABASE."""
+        if self.clickhouse_url:
+            name = urlsplit(self.clickhouse_url).path.strip("/")
+            if name:
+                return name
+        return self.clickhouse_database

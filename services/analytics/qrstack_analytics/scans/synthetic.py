@@ -20,7 +20,8 @@ import orjson
 
 from qrstack_common.events import ScanEvent
 
-_COUNTRIES = (
+# (country, its regions, weight)
+COUNTRIES = (
     ("US", ("California", "New York", "Texas", "Illinois"), 30),
     ("DE", ("Bavaria", "Berlin", "Hesse"), 12),
     ("IN", ("Maharashtra", "Karnataka", "Delhi"), 12),
@@ -34,7 +35,8 @@ _COUNTRIES = (
     ("NL", ("North Holland",), 3),
     ("MX", ("Jalisco", "Mexico City"), 2),
 )
-_CLIENTS = (
+# (device, OS, browser, weight)
+CLIENTS = (
     ("mobile", "iOS", "Safari", 35),
     ("mobile", "Android", "Chrome", 35),
     ("mobile", "Android", "Samsung Internet", 6),
@@ -44,7 +46,7 @@ _CLIENTS = (
     ("tablet", "iOS", "Safari", 4),
     ("desktop", "Linux", "Firefox", 2),
 )
-_REFERRERS = (None, None, None, None, "instagram.com", "t.co", "google.com", "facebook.com")
+REFERRERS = (None, None, None, None, "instagram.com", "t.co", "google.com", "facebook.com")
 
 
 def scan_event(**fields: Any) -> ScanEvent:
@@ -95,8 +97,8 @@ class ScanGenerator:
         span_ms = max(1, int(span / timedelta(milliseconds=1)))
         offsets = sorted(rng.randrange(span_ms) for _ in range(count))
         codes = rng.choices(range(self.codes), self._weights, k=count)
-        countries = rng.choices(_COUNTRIES, [c[2] for c in _COUNTRIES], k=count)
-        clients = rng.choices(_CLIENTS, [c[3] for c in _CLIENTS], k=count)
+        countries = rng.choices(COUNTRIES, [c[2] for c in COUNTRIES], k=count)
+        clients = rng.choices(CLIENTS, [c[3] for c in CLIENTS], k=count)
         workspace = str(self.workspace_id)
         for offset, code, country, client in zip(offsets, codes, countries, clients, strict=True):
             region = rng.choice(country[1])
@@ -118,7 +120,7 @@ class ScanGenerator:
                 "device": "bot" if is_bot else client[0],
                 "os": client[1],
                 "browser": client[2],
-                "referrer": rng.choice(_REFERRERS),
+                "referrer": rng.choice(REFERRERS),
                 "language": "en",
                 "is_bot": is_bot,
                 "bot_reason": "crawler" if is_bot else None,

@@ -62,10 +62,13 @@ class ClickHouse(Protocol):
         """Release the engine; later calls raise `StoreError`."""
 
 
+_MUST_ESCAPE = frozenset("\\'`\t\n")
+
+
 def param_text(value: ParamValue) -> str:
-    """A parameter value as ClickHouse parses it for `{name:Type}` (the text the HTTP
-    interface receives as `param_name`): top-level strings in escaped form, arrays in quoted
-    form."""
+    """A parameter value as ClickHouse parses it for `{name:Type}` — exactly the text
+    clickhouse-connect sends a server as `param_name`: strings with backslash, quote, backquote,
+    tab and newline escaped by a backslash, arrays in quoted form."""
     if isinstance(value, str):
         return _escaped(value)
     if isinstance(value, bool):
@@ -76,13 +79,9 @@ def param_text(value: ParamValue) -> str:
 
 
 def _escaped(text: str) -> str:
-    return (
-        text.replace("\\", "\\\\")
-        .replace("\t", "\\t")
-        .replace("\n", "\\n")
-        .replace("\r", "\\r")
-        .replace("\0", "\\0")
-    )
+    if _MUST_ESCAPE.isdisjoint(text):
+        return text
+    return "".join("\\" + ch if ch in _MUST_ESCAPE else ch for ch in text)
 
 
 def _quoted(item: str | int) -> str:
@@ -90,7 +89,7 @@ def _quoted(item: str | int) -> str:
         return "1" if item else "0"
     if isinstance(item, int):
         return str(item)
-    return "'" + _escaped(item).replace("'", "\\'") + "'"
+    return "'" + _escaped(item) + "'"
 
 
 def settings_clause(settings: InsertSettings) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import clickhouse_connect
 from clickhouse_connect.driver.exceptions import ClickHouseError, OperationalError
@@ -37,9 +38,13 @@ class ServerClickHouse:
     def __init__(self, url: str, database: str) -> None:
         self.database = database
         self.url = url
+        # Connect without a default database (it may not exist yet: migrations create it);
+        # every statement names `database` itself.
+        parts = urlsplit(url)
+        server = urlunsplit((parts.scheme, parts.netloc, "", "", ""))
         try:
             self._client: Any = clickhouse_connect.get_client(
-                dsn=url,
+                dsn=server,
                 autogenerate_session_id=False,
                 settings=dict(OUTPUT_SETTINGS),
                 dedicated_pool=True,

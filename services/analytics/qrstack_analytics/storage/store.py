@@ -30,9 +30,9 @@ def open_engine(settings: AnalyticsSettings) -> ClickHouse:
     """The configured engine: a server when `CLICKHOUSE_URL` is set, else chDB on
     `CHDB_PATH`. Raises `StoreError`."""
     if settings.clickhouse_url:
-        return ServerClickHouse(settings.clickhouse_url, settings.clickhouse_database)
+        return ServerClickHouse(settings.clickhouse_url, settings.database)
     return EmbeddedClickHouse(
-        settings.chdb_path, settings.clickhouse_database, sessions=settings.query_threads + 1
+        settings.chdb_path, settings.database, sessions=settings.query_threads + 1
     )
 
 
