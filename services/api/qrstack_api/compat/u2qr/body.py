@@ -84,8 +84,10 @@ def code_input(raw: Any, current: Any | None = None) -> CodeInput:
         if type_name is not None:
             turtle["type"] = type_name
 
+    if type_name is None:  # no type (reported): nothing more can be checked meaningfully
+        raise validation_failed(issues)
     data = raw.get("data")
-    if data is not None and type_name is not None:
+    if data is not None:
         _data(data, type_name, current, turtle, issues)
 
     static = type_name == "text" or (current is not None and not current["dynamic"])
