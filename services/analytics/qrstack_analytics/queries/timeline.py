@@ -1,6 +1,6 @@
 """The timeline query: series buckets, the hour × weekday grid and the totals of a window, in
-one ClickHouse query over `scans_15m` (plus raw edges), aggregated three ways: per bucket and
-overall with unique scanners merged, per grid cell with scans only."""
+one ClickHouse query over `scans_15m` (plus raw edges), grouped three ways at once
+(`GROUPING SETS`), so unique scanners are merged per bucket, per grid cell and overall."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ _BUCKET = {
     "month": "toString(toStartOfMonth(t, {tz:String}))",
 }
 
-# Which aggregation a row comes from: per series bucket, per grid cell, overall.
+# grouping(bucket, cell): 1 = grouped by bucket, 2 = by grid cell, 3 = overall.
 _BY_BUCKET, _BY_CELL, _OVERALL = 1, 2, 3
 
 
@@ -43,17 +43,13 @@ def timeline_query(
             " GROUP BY t"
         )
     source = " UNION ALL ".join(parts)
-    bucket = _BUCKET[window.granularity]
-    cell = "(toDayOfWeek(t, 0, {tz:String}) % 7) * 24 + toHour(t, {tz:String})"
-    # Three aggregations of the same rows: unique scanners are merged only where they are
-    # answered (per bucket and overall), the hour x weekday grid only sums scans.
     sql = (
-        f"WITH src AS ({source})"  # noqa: S608
-        f" SELECT {_BY_BUCKET} AS g, toString({bucket}) AS key,"
-        " sum(scans), uniqMerge(visitors) FROM src GROUP BY key"
-        f" UNION ALL SELECT {_BY_CELL}, toString({cell}) AS key, sum(scans), 0"
-        " FROM src GROUP BY key"
-        f" UNION ALL SELECT {_OVERALL}, '', sum(scans), uniqMerge(visitors) FROM src"
+        "SELECT grouping(bucket, cell) AS g, bucket, cell,"  # noqa: S608
+        " sum(scans) AS scans, uniqMerge(visitors) AS unique_scanners"
+        f" FROM (SELECT {_BUCKET[window.granularity]} AS bucket,"
+        " (toDayOfWeek(t, 0, {tz:String}) % 7) * 24 + toHour(t, {tz:String}) AS cell,"
+        f" scans, visitors FROM ({source}))"
+        " GROUP BY GROUPING SETS ((bucket), (cell), ())"
     )
     return sql, params
 
@@ -70,17 +66,17 @@ class Timeline:
 def assemble_timeline(window: Window, rows: list[Row]) -> Timeline:
     """Zero-filled series over every bucket of the window, plus the grid and the totals."""
     timeline = Timeline()
-    per_bucket: dict[str, tuple[int, int]] = {}
-    for kind, key, scans, unique in rows:
-        if kind == _BY_BUCKET:
-            per_bucket[key] = (int(scans), int(unique))
-        elif kind == _BY_CELL:
-            timeline.hour_of_day[int(key) % 24] += int(scans)
-            timeline.day_of_week[int(key) // 24] += int(scans)
-        elif kind == _OVERALL:
+    per_bucket: dict[str | int, tuple[int, int]] = {}
+    for grouping, bucket, cell, scans, unique in rows:
+        if grouping == _BY_BUCKET:
+            per_bucket[bucket] = (int(scans), int(unique))
+        elif grouping == _BY_CELL:
+            timeline.hour_of_day[int(cell) % 24] += int(scans)
+            timeline.day_of_week[int(cell) // 24] += int(scans)
+        elif grouping == _OVERALL:
             timeline.scans, timeline.unique_scanners = int(scans), int(unique)
     for bucket in buckets(window):
-        scans, unique = per_bucket.get(str(bucket.key), (0, 0))
+        scans, unique = per_bucket.get(bucket.key, (0, 0))
         timeline.series.append(
             {
                 "t": bucket.start.astimezone(window.tz).isoformat(),
