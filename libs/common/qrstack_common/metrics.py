@@ -109,6 +109,35 @@ class RedirectMetrics(ServiceMetrics):
         self.scans_produced = Counter(
             "qr_scans_produced_total", "Scan events produced to Kafka.", registry=self.registry
         )
+        self.table_rejected = Gauge(
+            "qr_slug_table_rejected_records",
+            "Table records skipped because they do not validate or cannot be served.",
+            registry=self.registry,
+        )
+        self.table_ready = Gauge(
+            "qr_slug_table_ready",
+            "1 once the table caught up with the end offsets taken at start.",
+            registry=self.registry,
+        )
+        self.cap_checks = Counter(
+            "qr_scan_cap_checks_total",
+            "Scans of capped codes checked against the shared counter, by verdict "
+            "(granted, reached, unavailable: counter unreachable, answered as reached).",
+            ["verdict"],
+            registry=self.registry,
+        )
+        self.gate_attempts = Counter(
+            "qr_gate_attempts_total",
+            "Password gate submissions, by result (passed, failed, limited).",
+            ["result"],
+            registry=self.registry,
+        )
+        self.form_submissions = Counter(
+            "qr_form_submissions_total",
+            "Form page submissions, by result (stored, invalid, limited, unavailable).",
+            ["result"],
+            registry=self.registry,
+        )
 
 
 class RendererMetrics(ServiceMetrics):

@@ -1,58 +1,49 @@
-"""The redirect service application factory: every scan answered from the in-memory table."""
+"""The redirect service application factory: every scan answered from the in-memory table.
+
+Background work, each owned by a cleanup context (started with the app, cancelled and awaited
+when it stops, in reverse order):
+- the table feed: replays `qr.codes.v1` and `qr.domains.v1` into the slug table, then tails
+  them; `/readyz` answers 503 until the replay reached the end offsets taken at start;
+- the scan emitter: batches scan events to `qr.scans.v1`, spooling them while Kafka is away;
+  stopping it sends (or spools) every event still buffered;
+- the database pool, opened on first use by a capped scan or a form post.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import re
+import gc
+import logging
 import secrets
-import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from aiohttp import web
-from jinja2 import Environment
 
-from qrstack_common.events import CodeSnapshot, ScanEvent
+from qrstack_common.kafka import TableReader
 from qrstack_common.metrics import RedirectMetrics
 from qrstack_common.observability import add_readiness_check, new_service_app
+from qrstack_redirect.caps import ScanCaps
 from qrstack_redirect.clients import (
-    ClientFacts,
     ClientFactsReader,
     GeoDatabase,
     TrustedProxies,
     UserAgentParser,
-    ip_prefix,
-    visitor_hash,
     visitor_key,
 )
-from qrstack_redirect.pages import page_environment, render_page
-from qrstack_redirect.resolve import Resolution, ScanContext, resolve_scan
+from qrstack_redirect.database import RedirectDatabase
+from qrstack_redirect.desk import SLUG_PATTERN, ScanDesk
+from qrstack_redirect.forms import FormSubmissions
+from qrstack_redirect.gate import Attempts, PasswordChecker, UnlockCookies, gate_key
+from qrstack_redirect.pages import page_environment
 from qrstack_redirect.scans.emitter import ScanEmitter
+from qrstack_redirect.scans.encoding import ScanIds
 from qrstack_redirect.scans.spool import ScanSpool
 from qrstack_redirect.settings import RedirectSettings
 from qrstack_redirect.table.feed import table_reader
 from qrstack_redirect.table.slug_table import SlugTable
 
-_NO_STORE = "private, no-store"
-SCANNER_COOKIE = "qrsid"
-SCANNER_COOKIE_MAX_AGE = 365 * 86_400
-_SCANNER_ID = re.compile(r"[0-9a-f]{32}")
-
-
-@dataclass
-class ScanDesk:
-    """What the scan handler needs, built once per app."""
-
-    table: SlugTable
-    facts: ClientFactsReader
-    pages: Environment
-    metrics: RedirectMetrics
-    salt: bytes
-    store_ip_prefix: bool
-    emitter: ScanEmitter | None = None
-
+log = logging.getLogger(__name__)
 
 DESK = web.AppKey("scan_desk", ScanDesk)
 
@@ -63,6 +54,12 @@ def create_app(settings: RedirectSettings) -> web.Application:
     table = SlugTable()
     reader = table_reader(settings.kafka_bootstrap_servers, table)
     geo = GeoDatabase.open(settings.geoip_path)
+    database = RedirectDatabase(
+        settings.database_url,
+        pool_size=settings.db_pool_size,
+        timeout_s=settings.db_timeout_ms / 1000,
+        retry_s=settings.db_retry_ms / 1000,
+    )
     desk = ScanDesk(
         table=table,
         facts=ClientFactsReader(
@@ -74,15 +71,31 @@ def create_app(settings: RedirectSettings) -> web.Application:
         metrics=metrics,
         salt=visitor_key(settings.visitor_salt or secrets.token_hex(32)),
         store_ip_prefix=settings.store_ip_prefix,
+        caps=ScanCaps(database, metrics),
+        unlocks=UnlockCookies(
+            gate_key(settings.gate_secret, settings.visitor_salt), settings.gate_cookie_ttl_s
+        ),
+        gate_attempts=Attempts(settings.gate_attempts, settings.gate_window_s),
+        passwords=PasswordChecker(),
+        forms=FormSubmissions(database),
+        form_attempts=Attempts(settings.form_posts, settings.form_window_s),
+        files_url=settings.public_api_url,
+        ids=ScanIds(),
     )
     app[DESK] = desk
+    metrics.table_codes.set_function(lambda: len(table))
+    metrics.table_lag.set_function(reader.lag)
+    metrics.table_rejected.set_function(lambda: table.rejected)
+    metrics.table_ready.set_function(lambda: 1 if reader.ready else 0)
 
     async def slug_table(app: web.Application) -> AsyncIterator[None]:
-        task = asyncio.create_task(reader.run(), name="slug-table-feed")
+        feed = asyncio.create_task(reader.run(), name="slug-table-feed")
+        settle = asyncio.create_task(_freeze_when_ready(reader), name="table-gc")
         yield
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        for task in (settle, feed):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         geo.close()
 
     async def scan_events(app: web.Application) -> AsyncIterator[None]:
@@ -101,102 +114,32 @@ def create_app(settings: RedirectSettings) -> web.Application:
         with contextlib.suppress(asyncio.CancelledError):
             await task
         await emitter.close()
+        desk.emitter = None
 
-    def table_ready() -> str | None:
-        metrics.table_codes.set(len(table))
-        metrics.table_lag.set(reader.lag())
-        return None if reader.ready else f"replaying the code table ({reader.lag()} behind)"
+    async def database_pool(app: web.Application) -> AsyncIterator[None]:
+        yield
+        await database.close()
 
-    app.cleanup_ctx.extend([slug_table, scan_events])
-    add_readiness_check(app, "slug_table", table_ready)
-    app.router.add_route("GET", "/{slug}", scan)
-    app.router.add_route("HEAD", "/{slug}", scan)
+    app.cleanup_ctx.extend([database_pool, slug_table, scan_events])
+    add_readiness_check(
+        app,
+        "slug_table",
+        lambda: None if reader.ready else f"replaying the code table ({reader.lag()} behind)",
+    )
+    slug_route = f"/{{slug:{SLUG_PATTERN}}}"
+    app.router.add_route("GET", slug_route, desk.scan)
+    app.router.add_route("HEAD", slug_route, desk.scan)
+    app.router.add_route("POST", slug_route, desk.post)
+    app.router.add_route("GET", "/", desk.root)
+    app.router.add_route("HEAD", "/", desk.root)
     return app
 
 
-async def scan(request: web.Request) -> web.Response:
-    """Answer one scan and record it (GET only; HEAD is never counted)."""
-    desk = request.app[DESK]
-    slug = request.match_info["slug"]
-    host = desk.table.table_host(request.host)
-    entry = desk.table.lookup(host, slug)
-    now = datetime.now(UTC)
-    facts = desk.facts.read(request.remote, request.headers)
-    cookie = request.cookies.get(SCANNER_COOKIE, "")
-    known_scanner = _SCANNER_ID.fullmatch(cookie) is not None
-    hashed = visitor_hash(facts.ip, facts.user_agent, now.date(), desk.salt)
-    ctx = ScanContext(
-        now=now,
-        query_string=request.query_string,
-        query=request.query,
-        facts=facts,
-        scanner_id=cookie if known_scanner else hashed,
-    )
-    resolution = resolve_scan(entry, desk.table.domain(host), ctx)
-    desk.metrics.scans.labels(resolution.outcome).inc()
-    code = entry.code if entry is not None else None
-    if request.method == "GET" and (code is None or code.scan_tracking):
-        _record(desk, request.host, slug, code, resolution, facts, now, hashed)
-    response = _answer(desk, resolution, slug)
-    if entry is not None and entry.rules.uses_scanner_id and not known_scanner:
-        # A/B arms stay sticky for this scanner beyond the day the visitor hash covers.
-        response.set_cookie(
-            SCANNER_COOKIE, ctx.scanner_id, max_age=SCANNER_COOKIE_MAX_AGE,
-            path="/", httponly=True, samesite="Lax", secure=request.secure,
-        )  # fmt: skip
-    return response
-
-
-def _record(
-    desk: ScanDesk,
-    request_host: str,
-    slug: str,
-    code: CodeSnapshot | None,
-    resolution: Resolution,
-    facts: ClientFacts,
-    now: datetime,
-    hashed_visitor: str,
-) -> None:
-    if desk.emitter is None:
-        return
-    event = ScanEvent.model_construct(  # trusted values: skip validation on the hot path
-        scan_id=uuid.uuid4(),
-        ts=now,
-        workspace_id=code.workspace_id if code else None,
-        code_id=code.id if code else None,
-        domain=request_host.lower(),
-        slug=slug,
-        rule_id=resolution.rule_id,
-        variant=resolution.variant,
-        target=resolution.location,
-        outcome=resolution.outcome,
-        country=facts.country,
-        region=facts.region,
-        city=facts.city,
-        device=facts.device,
-        os=facts.os,
-        browser=facts.browser,
-        referrer=facts.referrer,
-        language=facts.language,
-        is_bot=facts.is_bot,
-        bot_reason=facts.bot_reason,
-        visitor_hash=hashed_visitor,
-        ip_prefix=ip_prefix(facts.ip) if desk.store_ip_prefix else None,
-    )
-    desk.emitter.emit(event)
-
-
-def _answer(desk: ScanDesk, resolution: Resolution, slug: str) -> web.Response:
-    if resolution.location is not None:
-        return web.Response(
-            status=resolution.status,
-            headers={"Location": resolution.location, "Cache-Control": _NO_STORE},
-        )
-    assert resolution.page is not None
-    html = render_page(desk.pages, resolution.page, slug=slug)
-    return web.Response(
-        status=resolution.status,
-        text=html,
-        content_type="text/html",
-        headers={"Cache-Control": _NO_STORE},
-    )
+async def _freeze_when_ready(reader: TableReader) -> None:
+    """Once the table is built, move everything allocated so far out of the garbage
+    collector's generations: the table and the service's start-up objects live for the whole
+    process, and scanning them in full collections would only add latency to scans."""
+    await reader.wait_ready()
+    gc.collect()
+    gc.freeze()
+    log.info("slug table ready; start-up objects frozen for the garbage collector")

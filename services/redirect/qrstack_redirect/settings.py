@@ -53,3 +53,62 @@ class RedirectSettings(ServiceSettings):
         validation_alias=AliasChoices("STORE_IP_PREFIX", "store_ip_prefix"),
         description="Record the scanner's IPv4 /24 or IPv6 /48 with each scan.",
     )
+    database_url: str | None = Field(
+        None,
+        validation_alias=AliasChoices("DATABASE_URL", "database_url"),
+        description="PostgreSQL holding the scan-cap counters and form submissions. Only scans "
+        "of capped codes and form posts use it; without it capped codes answer their fallback.",
+    )
+    db_pool_size: int = Field(
+        8, ge=1, validation_alias=AliasChoices("REDIRECT_DB_POOL_SIZE", "db_pool_size")
+    )
+    db_timeout_ms: int = Field(
+        500,
+        ge=10,
+        validation_alias=AliasChoices("REDIRECT_DB_TIMEOUT_MS", "db_timeout_ms"),
+        description="How long a scan of a capped code waits for the counter before it is "
+        "answered as if the cap were reached (fail closed).",
+    )
+    db_retry_ms: int = Field(
+        1000,
+        ge=0,
+        validation_alias=AliasChoices("REDIRECT_DB_RETRY_MS", "db_retry_ms"),
+        description="After the database failed, how long to fail closed at once before "
+        "trying it again.",
+    )
+    gate_secret: str = Field(
+        "",
+        validation_alias=AliasChoices("GATE_COOKIE_SECRET", "gate_secret"),
+        description="Key of the password gate's cookies; derived from VISITOR_HASH_SALT when "
+        "empty (every replica must share it).",
+    )
+    gate_cookie_ttl_s: int = Field(
+        900,
+        ge=1,
+        validation_alias=AliasChoices("GATE_COOKIE_TTL_S", "gate_cookie_ttl_s"),
+        description="How long a passed password gate stays open for that scanner and code.",
+    )
+    gate_attempts: int = Field(
+        5,
+        ge=1,
+        validation_alias=AliasChoices("GATE_ATTEMPTS", "gate_attempts"),
+        description="Wrong passwords allowed per client IP and code within the window.",
+    )
+    gate_window_s: int = Field(
+        900, ge=1, validation_alias=AliasChoices("GATE_WINDOW_S", "gate_window_s")
+    )
+    form_posts: int = Field(
+        10,
+        ge=1,
+        validation_alias=AliasChoices("FORM_POSTS", "form_posts"),
+        description="Form submissions accepted per client IP and code within the window.",
+    )
+    form_window_s: int = Field(
+        3600, ge=1, validation_alias=AliasChoices("FORM_WINDOW_S", "form_window_s")
+    )
+    public_api_url: str = Field(
+        "http://127.0.0.1:8000",
+        validation_alias=AliasChoices("PUBLIC_API_URL", "public_api_url"),
+        description="Public base URL of the API; hosted PDF and image pages link its file "
+        "streams (/v1/files/...).",
+    )

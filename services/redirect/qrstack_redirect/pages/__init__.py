@@ -1,4 +1,11 @@
-"""HTML pages the redirect service serves itself (Jinja2, autoescaped, no external assets)."""
+"""HTML pages the redirect service serves itself: the 404, "not active", "limit reached" and
+password gate pages, and the hosted pages of the hosted-page code types.
+
+Jinja2 with autoescaping on for every template (content comes from code owners and scanners),
+mobile-first, every style inline: no external stylesheet, script or font. Images and videos a
+page's owner gave are shown from where they are (their URLs are validated http(s)). Answers
+carry `PAGE_HEADERS`: a Content-Security-Policy that allows no script at all.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +13,32 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from qrstack_redirect.pages.hosted import hosted_context
+
+PAGE_HEADERS = {
+    "Cache-Control": "private, no-store",
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src https: http: data:; "
+        "frame-src https: http:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
 
 def page_environment() -> Environment:
     return Environment(
         loader=PackageLoader("qrstack_redirect.pages", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         enable_async=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
     )
 
 
 def render_page(env: Environment, name: str, **context: Any) -> str:
+    """Render template `name`; raises `jinja2.TemplateNotFound` for an unknown one."""
     return env.get_template(name).render(**context)
+
+
+__all__ = ["PAGE_HEADERS", "hosted_context", "page_environment", "render_page"]

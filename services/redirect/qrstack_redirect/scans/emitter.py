@@ -1,10 +1,15 @@
-"""The scan emitter: the request handler hands it events and never waits for Kafka.
+"""The scan emitter: the request handler hands it encoded events and never waits for Kafka.
 
 `emit` appends to a bounded in-memory buffer. A background task (`run`, owned by the app's
 cleanup context) sends batches to `qr.scans.v1`. When Kafka cannot take a batch, the batch is
 written to the spool, and while the spool holds anything every new batch goes there too, so
 that replay keeps events in scan order; once Kafka answers again the spool is replayed segment
 by segment. A full buffer spills straight to the spool. `close` sends or spools everything.
+
+Sending a batch hands records to the producer a slice at a time and lets the event loop answer
+scans in between, so a large batch never holds up a scan for more than a fraction of a
+millisecond. A batch that fails is spooled whole: records of it that did reach Kafka are sent
+again on replay, and downstream deduplication by scan id keeps them from counting twice.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ log = logging.getLogger(__name__)
 Encoded = tuple[bytes, bytes]  # (key, value)
 
 _RETRY_S = 2.0
+_SLICE = 256  # records handed to the producer between two turns of the event loop
 
 
 class ScanEmitter:
@@ -50,9 +56,10 @@ class ScanEmitter:
         self._producer: EventProducer | None = None
         self.produced = 0
 
-    def emit(self, event: ScanEvent) -> None:
-        """Queue one event. Never blocks on the network; O(1) unless the buffer is full."""
-        self._buffer.append((event.kafka_key(), event.to_bytes()))
+    def emit(self, key: bytes, value: bytes) -> None:
+        """Queue one encoded event (`scans.encoding`). Never blocks on the network; O(1)
+        unless the buffer is full (then the buffer is written to the spool)."""
+        self._buffer.append((key, value))
         if len(self._buffer) >= self._max_buffer:
             self._spill(self._take(len(self._buffer)))
         if len(self._buffer) >= self._batch_size:
@@ -94,7 +101,7 @@ class ScanEmitter:
                 continue
             batch = self._take(self._batch_size)
             try:
-                await producer.send_all(SCANS_TOPIC, batch)
+                await self._send(producer, batch)
             except KafkaError as exc:
                 log.warning("scan batch not produced; spooling", extra={"error": repr(exc)})
                 self._spill(batch)
@@ -110,15 +117,16 @@ class ScanEmitter:
         if segment is None:
             return True
         path, values = segment
-        records: list[tuple[bytes, bytes | None]] = []
+        records: list[Encoded] = []
         for value in values:
-            try:
-                records.append((ScanEvent.model_validate_json(value).kafka_key(), value))
-            except ValueError:
+            key = spooled_key(value)
+            if key is None:
                 log.error("unreadable spooled scan skipped", extra={"segment": path.name})
+            else:
+                records.append((key, value))
         try:
             for start in range(0, len(records), self._batch_size):
-                await producer.send_all(SCANS_TOPIC, records[start : start + self._batch_size])
+                await self._send(producer, records[start : start + self._batch_size])
         except KafkaError as exc:
             log.warning("spool replay interrupted", extra={"error": repr(exc)})
             await self._drop_producer()
@@ -128,6 +136,17 @@ class ScanEmitter:
         self._metrics.scans_produced.inc(len(records))
         log.info("replayed spooled scans", extra={"segment": path.name, "events": len(records)})
         return True
+
+    @staticmethod
+    async def _send(producer: EventProducer, batch: list[Encoded]) -> None:
+        """Send `batch` in order and wait until all of it is acknowledged (KafkaError if not)."""
+        futures: list[asyncio.Future[object]] = []
+        for start in range(0, len(batch), _SLICE):
+            if start:
+                await asyncio.sleep(0)  # a turn of the loop for waiting scans
+            for key, value in batch[start : start + _SLICE]:
+                futures.append(await producer.send(SCANS_TOPIC, key, value))
+        await asyncio.gather(*futures)
 
     async def _connected_producer(self) -> EventProducer | None:
         if self._producer is not None:
@@ -154,3 +173,12 @@ class ScanEmitter:
         await self._drain(final=True)
         self._spill(self._take(len(self._buffer)))
         await self._drop_producer()
+
+
+def spooled_key(value: bytes) -> bytes | None:
+    """The Kafka key of a spooled event (the spool keeps values only), None if unreadable."""
+    try:
+        event = ScanEvent.model_validate_json(value)
+    except ValueError:
+        return None
+    return event.kafka_key()

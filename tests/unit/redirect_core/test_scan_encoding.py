@@ -1,0 +1,75 @@
+"""Scan events written on the hot path are byte for byte what the contract model writes."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+
+from qrstack_common.events import ScanEvent
+from qrstack_redirect.clients import ClientFacts
+from qrstack_redirect.scans.encoding import ScanIds, encode_scan, scan_key
+
+PERSON = ClientFacts(
+    "203.0.113.9", "DE", "Bavaria", "DE-BY", "München", "mobile", "iOS", "Safari",
+    "de", "l.instagram.com", False, None, "Mozilla/5.0 (iPhone)",
+)  # fmt: skip
+BOT = ClientFacts(
+    None, None, None, None, None, "bot", None, None, None, None, True, "preview:slack", "Slackbot",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("facts", "ts", "ids"),
+    [
+        (PERSON, datetime(2026, 11, 21, 12, 30, 5, 123456, tzinfo=UTC), True),
+        (BOT, datetime(2026, 1, 1, tzinfo=UTC), False),  # whole second, orphan scan
+    ],
+)
+def test_the_encoding_is_the_contracts(facts: ClientFacts, ts: datetime, ids: bool) -> None:
+    scan_id = ScanIds().next()
+    code_id, workspace_id, rule_id = (str(uuid.uuid4()) for _ in range(3))
+    fields = {
+        "workspace_id": workspace_id if ids else None,
+        "code_id": code_id if ids else None,
+        "rule_id": rule_id if ids else None,
+        "variant": "b" if ids else None,
+        "target": 'https://example.com/ü?a=1&b="2"' if ids else None,
+        "outcome": "redirect" if ids else "not_found",
+        "ip_prefix": "203.0.113.0/24" if ids else None,
+    }
+    encoded = encode_scan(
+        scan_id=scan_id, ts=ts, domain="qr.acme.com", slug="menu", facts=facts,
+        visitor_hash="ab" * 16, **fields,  # type: ignore[arg-type]
+    )  # fmt: skip
+    event = ScanEvent(
+        scan_id=uuid.UUID(scan_id),
+        ts=ts,
+        domain="qr.acme.com",
+        slug="menu",
+        country=facts.country,
+        region=facts.region,
+        city=facts.city,
+        device=facts.device,
+        os=facts.os,
+        browser=facts.browser,
+        referrer=facts.referrer,
+        language=facts.language,
+        is_bot=facts.is_bot,
+        bot_reason=facts.bot_reason,
+        visitor_hash="ab" * 16,
+        **fields,
+    )
+    assert encoded == event.to_bytes()
+    assert scan_key(fields["code_id"], "qr.acme.com", "menu") == event.kafka_key()
+
+
+def test_scan_ids_are_distinct_uuids_of_version_8() -> None:
+    first, second = ScanIds(), ScanIds()
+    ids = [first.next() for _ in range(1000)] + [second.next() for _ in range(1000)]
+    assert len(set(ids)) == 2000
+    for text in ids[:3] + ids[-3:]:
+        parsed = uuid.UUID(text)
+        assert str(parsed) == text
+        assert parsed.version == 8 and parsed.variant == uuid.RFC_4122
