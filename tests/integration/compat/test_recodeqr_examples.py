@@ -187,6 +187,14 @@ async def test_download_a_qr_code_image(new_workspace: NewWorkspace) -> None:
     assert answer.response.content_type == "image/png"
     short_url = (await ws.u2qr("GET", f"/api/v1/qrcodes/{made['code_id']}")).body["shortCode"]
     assert decode(answer.raw) == f"https://qr.example.test/{short_url}"
+    cached = await ws.api.get(
+        f"/api/qr-codes/{made['code_id']}.png",
+        headers={
+            "Authorization": f"Bearer {ws.key}",
+            "If-None-Match": answer.response.headers["ETag"],
+        },
+    )
+    assert cached.status == 304
     formats = {"jpeg": "image/jpeg", "svg": "image/svg+xml", "pdf": "application/pdf"}
     for fmt, media in formats.items():
         other = await ws.recodeqr("GET", f"/api/qr-codes/{made['code_id']}.{fmt}")
