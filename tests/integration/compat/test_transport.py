@@ -36,6 +36,41 @@ async def https_api(infra: Infrastructure) -> AsyncIterator[Client]:
     await client.close()
 
 
+@pytest.fixture(scope="module")
+async def limited_api(infra: Infrastructure) -> AsyncIterator[Client]:
+    """An API with tiny quotas, counted in its own memory (not shared with other tests)."""
+    generation = {"name": "generation", "prefixes": ["/api/generate"], "authenticated": 3,
+                  "anonymous": 2}  # fmt: skip
+    settings = api_settings(
+        infra, rate_limit_store="memory", rate_limit_authenticated=2,
+        rate_limit_routes=[generation],
+    )  # fmt: skip
+    client: Client = TestClient(TestServer(create_app(settings)))
+    await client.start_server()
+    yield client
+    await client.close()
+
+
+async def test_rate_limits_answer_429_in_each_surface_s_shape(
+    limited_api: Client, new_workspace: NewWorkspace
+) -> None:
+    ws = await new_workspace()
+    for _ in range(2):
+        assert (await limited_api.get("/api/generate?data=x&format=svg")).status != 429
+    refused = await limited_api.get("/api/generate?data=x&format=svg")
+    assert refused.status == 429
+    assert set(await refused.json()) == {"error", "message"}
+    assert int(refused.headers["Retry-After"]) > 0
+    assert refused.headers["X-RateLimit-Limit"] == "2"
+    u2qr = {"X-API-Key": ws.key}
+    for _ in range(2):
+        assert (await limited_api.get("/api/v1/qrcodes", headers=u2qr)).status == 200
+    refused = await limited_api.get("/api/v1/qrcodes", headers=u2qr)
+    assert refused.status == 429
+    assert list(await refused.json()) == ["error"]
+    assert refused.headers["X-RateLimit-Remaining"] == "0"
+
+
 async def test_plain_http_is_redirected_to_https_on_every_surface(https_api: Client) -> None:
     for path in (*SURFACES, "/v1/codes?limit=5"):
         response = await https_api.get(path, allow_redirects=False)

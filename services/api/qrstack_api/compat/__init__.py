@@ -11,4 +11,8 @@ is readable, editable and scannable through every other.
 - `transport`: TrakQR's and Trackier's HTTP behaviours on every API surface (301 to HTTPS).
 - `errors`: each surface's own error shape, rendered from the one `ApiError`.
 - `identifiers`: RecodeQR `code_id` ↔ /v1 id ↔ U2QR `shortCode`.
+- `timestamps`: ISO 8601 in and out, UTC.
+- `routes` and `middleware`: what the app registers (see `qrstack_api.app`).
+
+docs/migrating.md is the guide for clients.
 """
