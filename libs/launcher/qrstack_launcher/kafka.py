@@ -85,8 +85,10 @@ async def resolve_kafka_jars(cache_dir: Path, version: str = KAFKA_VERSION) -> P
 
 
 def _cluster_id(seed: str) -> str:
-    """A stable 22-character base64url cluster id for a data directory."""
-    return base64.urlsafe_b64encode(uuid.uuid5(uuid.NAMESPACE_URL, seed).bytes).decode()[:22]
+    """A stable 22-character base64url cluster id for a data directory. It never starts with
+    '-' or '_' (the storage tool would read a leading '-' as an option)."""
+    encoded = base64.urlsafe_b64encode(uuid.uuid5(uuid.NAMESPACE_URL, seed).bytes).decode()[:22]
+    return ("Q" + encoded[1:]) if encoded[0] in "-_" else encoded
 
 
 @dataclass
@@ -101,6 +103,10 @@ class LocalKafka:
     @property
     def bootstrap(self) -> str:
         return f"127.0.0.1:{self.port}"
+
+    @property
+    def cluster_id(self) -> str:
+        return _cluster_id(str(self.home.resolve()))
 
     def _write_config(self) -> Path:
         data = self.home / "data"
@@ -149,8 +155,7 @@ class LocalKafka:
                 classpath,
                 "kafka.tools.StorageTool",
                 "format",
-                "-t",
-                _cluster_id(str(self.home.resolve())),
+                f"--cluster-id={self.cluster_id}",
                 "-c",
                 str(props),
                 "--ignore-formatted",
@@ -195,9 +200,15 @@ class LocalKafka:
         admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap, request_timeout_ms=3000)
         await admin.start()
         try:
-            await admin.list_topics()
+            cluster = await admin.describe_cluster()
         finally:
             await admin.close()
+        if cluster.get("cluster_id") != self.cluster_id:
+            # Another broker answers on this port: ours failed to bind (its log says why).
+            raise RuntimeError(
+                f"port {self.port} is served by another Kafka (cluster "
+                f"{cluster.get('cluster_id')}), not this one"
+            )
         return True
 
     async def stop(self) -> None:

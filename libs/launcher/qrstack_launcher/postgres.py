@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 import pwd
+import shutil
 import signal
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,6 +52,7 @@ class LocalPostgres:
     log_path: Path
     durable: bool = True  # False (tests): fsync off, faster and throwaway
     process: ManagedProcess | None = None
+    socket_dir: Path | None = None
 
     @property
     def dsn(self) -> str:
@@ -60,8 +63,10 @@ class LocalPostgres:
         user = _service_user()
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.data_dir.chmod(0o700)
+        self.socket_dir = self._socket_directory()
         if user is not None:
             _chown_tree(self.data_dir, user)
+            _chown_tree(self.socket_dir, user)
             self.log_path.parent.mkdir(parents=True, exist_ok=True)
         if not (self.data_dir / "PG_VERSION").exists():
             init = ManagedProcess(
@@ -109,7 +114,7 @@ class LocalPostgres:
                 "-p",
                 str(self.port),
                 "-k",
-                str(self.data_dir),
+                str(self.socket_dir),
                 *settings,
             ],
             log_path=self.log_path,
@@ -121,15 +126,18 @@ class LocalPostgres:
         await self._ensure_database()
 
     async def _accepts(self) -> bool:
+        # Through our own socket directory, so another server on the same TCP port (ours then
+        # failed to bind; its log says so) can never pass for this one.
         conn = await asyncpg.connect(
-            host="127.0.0.1", port=self.port, user="postgres", database="postgres", timeout=2
-        )
+            host=str(self.socket_dir), port=self.port, user="postgres", database="postgres",
+            timeout=2,
+        )  # fmt: skip
         await conn.close()
         return True
 
     async def _ensure_database(self) -> None:
         conn = await asyncpg.connect(
-            host="127.0.0.1", port=self.port, user="postgres", database="postgres"
+            host=str(self.socket_dir), port=self.port, user="postgres", database="postgres"
         )
         try:
             exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", DATABASE)
@@ -138,6 +146,15 @@ class LocalPostgres:
         finally:
             await conn.close()
 
+    def _socket_directory(self) -> Path:
+        """The data directory, unless its socket path would pass the ~107-byte limit of Unix
+        socket names; then a short private directory under /tmp."""
+        if len(f"{self.data_dir}/.s.PGSQL.{self.port}") < 100:
+            return self.data_dir
+        return Path(tempfile.mkdtemp(prefix="qrpg-"))
+
     async def stop(self) -> None:
         if self.process is not None:
             await self.process.stop()
+        if self.socket_dir is not None and self.socket_dir != self.data_dir:
+            shutil.rmtree(self.socket_dir, ignore_errors=True)
