@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from aiohttp import web
+from aiohttp import StreamReader, web
 from pydantic import BaseModel, ValidationError
 
 from qrstack_common import codec
@@ -43,6 +43,20 @@ def error_response(error: ApiError, request_id: str | None = None) -> web.Respon
     return json_response(body, status=error.status, headers=dict(error.headers))
 
 
+async def read_bounded(stream: StreamReader, limit: int) -> bytes:
+    """The whole body, or its first `limit + 1` bytes when it is longer (so the caller can
+    tell "too large"). `StreamReader.read(n)` returns what is buffered, not n bytes: loop."""
+    chunks: list[bytes] = []
+    size = 0
+    while size <= limit:
+        chunk = await stream.read(min(1 << 16, limit + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
 async def read_json(request: web.Request, *, max_bytes: int = 1 << 20) -> Any:
     """Read a JSON body. 415 unless the content type is JSON, 413 past `max_bytes`, 400 if
     the body is not valid JSON."""
@@ -55,7 +69,7 @@ async def read_json(request: web.Request, *, max_bytes: int = 1 << 20) -> Any:
         )
     if request.content_length is not None and request.content_length > max_bytes:
         raise ApiError("file_too_large", f"The body is larger than {max_bytes} bytes.")
-    raw = await request.content.read(max_bytes + 1)
+    raw = await read_bounded(request.content, max_bytes)
     if len(raw) > max_bytes:
         raise ApiError("file_too_large", f"The body is larger than {max_bytes} bytes.")
     if not raw.strip():

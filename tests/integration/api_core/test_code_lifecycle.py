@@ -316,3 +316,14 @@ async def test_schedule_order_is_checked(api: Client, infra: Infrastructure) -> 
         400,
     )
     assert body["issues"] == [{"path": ["expiresAt"], "reason": "must be after activeFrom"}]
+
+
+async def test_a_bulk_body_over_a_megabyte_is_read_whole(
+    api: Client, infra: Infrastructure
+) -> None:
+    """Bodies arrive in chunks; a single read would see only the first ~700 KB."""
+    ws = await new_workspace(infra.database_url)
+    items = [{"targetUrl": f"https://e.com/{n}?pad={'x' * 1900}"} for n in range(550)]
+    status, body = await call(api, "POST", "/v1/codes/bulk", ws.api_key, json={"items": items})
+    assert status == 200, body
+    assert (body["created"], body["failed"]) == (550, 0)

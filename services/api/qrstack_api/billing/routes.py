@@ -20,7 +20,7 @@ from qrstack_api.plans import plan_of
 from qrstack_api.upstream import UPSTREAM
 from qrstack_common import codec
 from qrstack_common.errors import ApiError, Issue, validation_failed
-from qrstack_common.http import json_response, validate
+from qrstack_common.http import json_response, read_bounded, validate
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +103,7 @@ async def webhook(request: web.Request) -> web.Response:
         raise ApiError("unavailable", "Billing webhooks are not configured on this server.")
     if request.content_length is not None and request.content_length > _MAX_WEBHOOK_BYTES:
         raise ApiError("file_too_large", f"Webhook bodies are at most {_MAX_WEBHOOK_BYTES} bytes.")
-    body = await request.content.read(_MAX_WEBHOOK_BYTES + 1)
+    body = await read_bounded(request.content, _MAX_WEBHOOK_BYTES)
     if len(body) > _MAX_WEBHOOK_BYTES:
         raise ApiError("file_too_large", f"Webhook bodies are at most {_MAX_WEBHOOK_BYTES} bytes.")
     # The signature covers the exact bytes received: verify before parsing anything.

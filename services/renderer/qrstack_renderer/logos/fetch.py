@@ -24,6 +24,7 @@ from aiohttp.resolver import DefaultResolver
 from yarl import URL
 
 from qrstack_common.errors import ApiError, Issue, validation_failed
+from qrstack_common.http import read_bounded
 from qrstack_common.metrics import RendererMetrics
 from qrstack_renderer.logos.images import LOGO_MEDIA_TYPES
 
@@ -173,7 +174,7 @@ class LogoFetcher:
         limit = self.max_bytes
         if response.content_length is not None and response.content_length > limit:
             raise _refuse(f"the logo is {response.content_length} bytes; at most {limit} allowed")
-        body = await response.content.read(limit + 1)
+        body = await read_bounded(response.content, limit)
         if len(body) > limit:
             raise _refuse(f"the logo is larger than {limit} bytes")
         return f"data:{media_type};base64,{base64.b64encode(body).decode()}"
