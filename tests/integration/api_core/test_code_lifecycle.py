@@ -327,3 +327,46 @@ async def test_a_bulk_body_over_a_megabyte_is_read_whole(
     status, body = await call(api, "POST", "/v1/codes/bulk", ws.api_key, json={"items": items})
     assert status == 200, body
     assert (body["created"], body["failed"]) == (550, 0)
+
+
+async def test_changing_the_type_needs_the_new_content(api: Client, infra: Infrastructure) -> None:
+    ws = await new_workspace(infra.database_url)
+    code = await make(api, ws.api_key, {"targetUrl": "https://e.com/t"})
+    status, body = await call(
+        api, "PATCH", f"/v1/codes/{code['id']}", ws.api_key, json={"type": "whatsapp"}
+    )
+    assert status == 400
+    assert body["issues"][0]["path"] == ["whatsapp"]
+    status, body = await call(
+        api,
+        "PATCH",
+        f"/v1/codes/{code['id']}",
+        ws.api_key,
+        json={"type": "whatsapp", "whatsapp": {"number": "+4915123456789", "message": "Hi"}},
+    )
+    assert status == 200, body
+    assert body["targetUrl"].startswith("https://wa.me/4915123456789")
+
+
+async def test_a_static_url_code_accepts_its_own_target_back(
+    api: Client, infra: Infrastructure
+) -> None:
+    ws = await new_workspace(infra.database_url)
+    code = await make(api, ws.api_key, {"targetUrl": "https://e.com/s", "dynamic": False})
+    assert code["content"] == "https://e.com/s"
+    same = await call(
+        api,
+        "PATCH",
+        f"/v1/codes/{code['id']}",
+        ws.api_key,
+        json={"targetUrl": "https://e.com/s", "name": "renamed"},
+    )
+    assert same[0] == 200
+    other = await call(
+        api,
+        "PATCH",
+        f"/v1/codes/{code['id']}",
+        ws.api_key,
+        json={"targetUrl": "https://e.com/other"},
+    )
+    assert other[0] == 400

@@ -43,6 +43,11 @@ STATIC_MUTABLE = frozenset({"name", "tags", "folder_id", "style"})
 _PAYLOAD_KEYS = {key: t for t in PAYLOAD_TYPES.values() for key in t.payload_keys}
 
 
+def content_key(payload_type: PayloadType[Any]) -> str:
+    """Where a type's content sits in a body: its key (`wifi`, `card`), or `targetUrl`."""
+    return payload_type.payload_keys[0] if payload_type.payload_keys else "targetUrl"
+
+
 @dataclass(frozen=True)
 class CodeInput:
     fields: CodeFields

@@ -16,11 +16,12 @@ from argon2 import PasswordHasher
 
 from qrstack_api.accounts.principal import Principal
 from qrstack_api.accounts.secrets import hash_password
-from qrstack_api.codes.input import STATIC_MUTABLE, CodeInput
+from qrstack_api.codes.input import STATIC_MUTABLE, CodeInput, content_key
 from qrstack_api.codes.model import CodeFields, CodeListQuery
 from qrstack_api.codes.slugs import generate_slug
 from qrstack_api.codes.snapshot import publish_code, publish_code_purge
 from qrstack_api.db.pool import Connection
+from qrstack_api.domains.store import require_domain
 from qrstack_api.plans import plan_of, require_feature, require_room
 from qrstack_common.errors import ApiError, Issue, validation_failed
 from qrstack_renderer.spec import Style
@@ -97,13 +98,14 @@ async def update_code(
     if row["status"] == "deleted":
         raise ApiError("conflict", "This code is deleted; restore it before changing it.")
     if not row["dynamic"]:
+        # The content (targetUrl for url codes) is compared below, as content.
         changed = {
             name
-            for name in inp.sent - STATIC_MUTABLE - {"type", "dynamic"}
+            for name in inp.sent - STATIC_MUTABLE - {"type", "dynamic", "target_url"}
             if getattr(inp.fields, name) is not None or replace
         }
         if inp.payload is not None and inp.payload.as_json() != row["payload"]:
-            changed.add(inp.payload_type.payload_keys[0] or "payload")
+            changed.add(content_key(inp.payload_type))
         if inp.payload_type.name != row["type"]:
             changed.add("type")
         if changed:
@@ -296,6 +298,14 @@ async def _column_values(
     if inp.payload is not None:
         values["payload"] = inp.payload.as_json()
         values["target_url"] = inp.derived_target() if dynamic else None
+    elif row is not None and inp.payload_type.name != row["type"]:
+        issues.append(
+            Issue(
+                (content_key(inp.payload_type),),
+                f"is required to change the type to {inp.payload_type.name}",
+            )
+        )
+        values["payload"], values["target_url"] = row["payload"], row["target_url"]
     elif row is not None:
         values["payload"], values["target_url"] = row["payload"], row["target_url"]
     if dynamic:
@@ -335,13 +345,10 @@ async def _column_values(
     if "password" in inp.sent and fields.password is not None:
         require_feature(plan, "passwords")
     if values["domain"] is not None and (row is None or values["domain"] != row["domain"]):
-        known = await conn.fetchval(
-            "SELECT 1 FROM domains WHERE workspace_id = $1 AND host = $2 AND status = 'active'",
-            principal.workspace_id,
-            values["domain"],
-        )
-        if not known:
-            issues.append(Issue(("domain",), "is not a custom domain of this workspace"))
+        try:
+            await require_domain(conn, principal.workspace_id, values["domain"])
+        except ApiError as exc:
+            issues.extend(exc.issues)
     if values["folder_id"] is not None and (row is None or values["folder_id"] != row["folder_id"]):
         known = await conn.fetchval(
             "SELECT 1 FROM folders WHERE workspace_id = $1 AND id = $2",
@@ -350,8 +357,6 @@ async def _column_values(
         )
         if not known:
             issues.append(Issue(("folderId",), "no such folder in this workspace"))
-    if values["payload"] is None:
-        issues.append(Issue(("type",), "the new type needs its content"))
     if issues:
         raise validation_failed(issues)
     return {column: values[column] for column in _COLUMNS}
