@@ -12,7 +12,7 @@ from aiohttp import web
 from qrstack_api import docs, generate
 from qrstack_api.accounts import routes as accounts
 from qrstack_api.accounts.auth import install_access
-from qrstack_api.accounts.secrets import password_hasher
+from qrstack_api.accounts.passwords import configured_hasher
 from qrstack_api.billing import routes as billing
 from qrstack_api.codes import routes as codes
 from qrstack_api.compat import routes as compat
@@ -26,6 +26,7 @@ from qrstack_api.outbox.relay import OutboxRelay
 from qrstack_api.rules import routes as rules
 from qrstack_api.settings import ApiSettings
 from qrstack_api.status import routes as status
+from qrstack_api.status.sampler import status_sampling
 from qrstack_api.tags import routes as tags
 from qrstack_api.upstream import UPSTREAM
 from qrstack_common.metrics import ApiMetrics
@@ -38,11 +39,11 @@ def create_app(settings: ApiSettings) -> web.Application:
     metrics = ApiMetrics()
     app = new_service_app(metrics)
     app[SETTINGS] = settings
-    app[HASHER] = password_hasher()
+    app[HASHER] = configured_hasher(settings)  # code passwords follow API_PASSWORD_*
     app.middlewares.extend(COMPAT_MIDDLEWARES)  # before access (install_access appends it)
     # One line per feature module (each has a `routes` RouteTableDef).
-    for module in (codes, generate, folders, tags, rules, domains, billing, status, accounts, docs,
-                   compat):  # fmt: skip
+    modules = (codes, generate, folders, tags, rules, domains, billing, status, accounts, compat)
+    for module in (*modules, docs):
         app.add_routes(module.routes)
 
     async def database(app: web.Application) -> AsyncIterator[None]:
@@ -71,7 +72,7 @@ def create_app(settings: ApiSettings) -> web.Application:
         with contextlib.suppress(asyncio.CancelledError):
             await task
 
-    app.cleanup_ctx.extend([database, upstream, outbox_relay])
+    app.cleanup_ctx.extend([database, upstream, outbox_relay, status_sampling])
     install_access(app, settings, metrics)  # after `database`: it uses the pool
     add_readiness_check(app, "database", lambda: None if POOL in app else "connecting")
     return app
