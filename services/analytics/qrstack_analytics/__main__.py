@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from qrstack_analytics.app import create_app
 from qrstack_analytics.settings import AnalyticsSettings
 from qrstack_common.logs import configure_logging
@@ -11,7 +13,11 @@ from qrstack_common.serve import serve
 def main() -> None:
     settings = AnalyticsSettings()
     configure_logging("analytics", settings.log_level, settings.log_format)
-    serve(create_app(settings), settings.host, settings.port)
+    app = create_app(settings)
+    # Everything built so far lives as long as the process: keep it out of the collector's
+    # full passes, which ingestion (millions of short-lived objects a minute) triggers often.
+    gc.freeze()
+    serve(app, settings.host, settings.port)
 
 
 if __name__ == "__main__":

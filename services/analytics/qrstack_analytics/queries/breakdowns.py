@@ -51,7 +51,7 @@ def breakdown_query(
         " FROM (SELECT dim, value, sum(scans) AS scans, uniqMergeState(visitors) AS visitors,"
         " row_number() OVER (PARTITION BY dim ORDER BY scans DESC, value ASC) AS place"
         f" FROM ({source}) GROUP BY dim, value)"
-        " GROUP BY dim, listed, key"
+        " GROUP BY dim, listed, key" + segments.settings()
     )
     return sql, params
 

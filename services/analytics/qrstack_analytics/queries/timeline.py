@@ -49,7 +49,7 @@ def timeline_query(
         f" FROM (SELECT {_BUCKET[window.granularity]} AS bucket,"
         " (toDayOfWeek(t, 0, {tz:String}) % 7) * 24 + toHour(t, {tz:String}) AS cell,"
         f" scans, visitors FROM ({source}))"
-        " GROUP BY GROUPING SETS ((bucket), (cell), ())"
+        " GROUP BY GROUPING SETS ((bucket), (cell), ())" + segments.settings()
     )
     return sql, params
 

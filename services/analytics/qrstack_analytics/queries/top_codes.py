@@ -33,7 +33,7 @@ def top_codes_query(
         "SELECT toString(code_id), sum(scans) AS total, uniqMerge(visitors),"  # noqa: S608
         " count() OVER () AS codes"
         f" FROM ({' UNION ALL '.join(parts)})"
-        " GROUP BY code_id ORDER BY total DESC, code_id LIMIT {top:UInt32}"
+        " GROUP BY code_id ORDER BY total DESC, code_id LIMIT {top:UInt32}" + segments.settings()
     )
     return sql, params
 
