@@ -65,6 +65,7 @@ class GenerateRequest(BaseModel):
     query=GenerateQuery,
     responses={200: _IMAGES},
     errors=(400, 429),
+    auth="optional",
 )
 async def generate_get(request: web.Request) -> web.Response:
     query = validate(GenerateQuery, dict(request.query))
@@ -88,6 +89,7 @@ async def generate_get(request: web.Request) -> web.Response:
     body=GenerateRequest,
     responses={200: _IMAGES},
     errors=(400, 415, 429),
+    auth="optional",
 )
 async def generate_post(request: web.Request) -> web.Response:
     raw = await read_json(request)

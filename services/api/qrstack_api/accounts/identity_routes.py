@@ -55,6 +55,7 @@ async def _user_workspaces(request: web.Request, user_id: UUID) -> list[Workspac
     summary="Who am I: the user or key, the workspace acted on, the scopes held",
     tag="account",
     description="Any valid credential; no particular scope is needed.",
+    auth="required",
     responses={200: Me},
     errors=(400, 401, 403, 404, 429),
 )
@@ -96,6 +97,7 @@ async def me(request: web.Request) -> web.Response:
     tag="account",
     description="Any valid credential. A user sees every membership, the default first; an "
     "API key sees its own workspace.",
+    auth="required",
     responses={200: WorkspaceList},
     errors=(400, 401, 403, 404, 429),
 )

@@ -127,13 +127,19 @@ def _operation(op: Operation, path_params: list[str]) -> dict[str, Any]:
                             for media in model},
             }  # fmt: skip
     error_ref = {"$ref": _REF.format(model="Error")}
-    for status in sorted({*op.errors, *((401, 403, 429) if op.scope else ())}):
+    implied = (
+        (401, 403, 429) if op.auth == "required" else (401, 429) if op.auth == "optional" else ()
+    )
+    for status in sorted({*op.errors, *implied}):
         responses[str(status)] = {
             "description": _ERROR_TEXT.get(status, "Error"),
             "content": {"application/json": {"schema": error_ref}},
         }
     out["responses"] = responses
-    out["security"] = [{"bearer": []}, {"apiKeyHeader": []}, {"basic": []}] if op.scope else []
+    schemes: list[dict[str, list[str]]] = [{"bearer": []}, {"apiKeyHeader": []}, {"basic": []}]
+    if op.auth == "optional":
+        schemes.append({})  # anonymous is allowed too
+    out["security"] = schemes if op.auth != "none" else []
     return out
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel
 
@@ -25,8 +25,9 @@ class Operation:
     query: type[BaseModel] | None = None
     responses: Mapping[int, type[BaseModel] | RawResponse | None] = field(default_factory=dict)
     errors: tuple[int, ...] = ()  # statuses answered with the error envelope
-    scope: str | None = None  # API key scope required; None = public route
+    scope: str | None = None  # API key scope required
     multipart: Mapping[str, str] | None = None  # multipart field → description
+    auth: Literal["required", "optional", "none"] = "none"  # "required" whenever scope is set
 
 
 def operation(
@@ -40,8 +41,11 @@ def operation(
     errors: tuple[int, ...] = (),
     scope: str | None = None,
     multipart: Mapping[str, str] | None = None,
+    auth: Literal["required", "optional", "none"] | None = None,
 ) -> Callable[[F], F]:
-    """Attach the operation's description to a handler (used by `build_openapi`)."""
+    """Attach the operation's description to a handler (used by `build_openapi`). `auth`:
+    "required" (any credential; implied by `scope`), "optional" (a credential raises limits),
+    or "none" (public)."""
     op = Operation(
         summary=summary,
         tag=tag,
@@ -52,6 +56,7 @@ def operation(
         errors=errors,
         scope=scope,
         multipart=multipart,
+        auth=auth if auth is not None else ("required" if scope else "none"),
     )
 
     def attach(handler: F) -> F:

@@ -32,6 +32,14 @@ GENERATION = RouteLimit(
     authenticated=1000,
     anonymous=100,
 )
+# Billing webhooks come from the payment provider's few addresses in bursts; every one is
+# signature-checked before anything else, so they get their own, larger quota.
+WEBHOOKS = RouteLimit(
+    name="webhooks",
+    prefixes=("/v1/billing/webhook",),
+    authenticated=6000,
+    anonymous=6000,
+)
 
 
 class RateLimitSettings(ServiceSettings):
@@ -54,7 +62,7 @@ class RateLimitSettings(ServiceSettings):
         60, ge=1, validation_alias=AliasChoices("API_RATE_LIMIT_WINDOW", "rate_limit_window_s")
     )
     rate_limit_routes: tuple[RouteLimit, ...] = Field(
-        (GENERATION,),
+        (GENERATION, WEBHOOKS),
         validation_alias=AliasChoices("API_RATE_LIMIT_ROUTES", "rate_limit_routes"),
         description="JSON list of route limits ({name, prefixes, authenticated, anonymous, "
         "window_s}); replaces the default (generation endpoints).",
