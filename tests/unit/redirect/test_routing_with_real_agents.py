@@ -59,7 +59,7 @@ def rule(priority: int, target: str, **conditions: object) -> RuleSnapshot:
         type="geo",
         priority=priority,
         target_url=f"https://example.com/{target}",
-        conditions=RuleConditions(**conditions),  # type: ignore[arg-type]
+        conditions=RuleConditions(**conditions),
     )
 
 

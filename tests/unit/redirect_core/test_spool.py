@@ -39,3 +39,18 @@ def test_past_its_bound_the_oldest_segment_is_dropped_and_counted(tmp_path: Path
     assert spool.dropped_events == 1
     segment = spool.oldest_segment()
     assert segment is not None and segment[1] == [b"b" * 60]
+
+
+def test_a_replayed_spool_is_empty_and_leaves_no_files(tmp_path: Path) -> None:
+    spool = ScanSpool(tmp_path, max_bytes=1 << 20)
+    spool.append([b'{"n":1}'])
+    segment = spool.oldest_segment()
+    assert segment is not None
+    spool.remove(segment[0])
+    assert not spool and spool.oldest_segment() is None
+    assert list(tmp_path.iterdir()) == []
+    (tmp_path / "scans-000000000007.jsonl").touch()  # an empty segment left by a crash
+    reopened = ScanSpool(tmp_path, max_bytes=1 << 20)
+    assert not reopened and list(tmp_path.iterdir()) == []
+    reopened.append([b'{"n":2}'])
+    assert [p.name for p in tmp_path.iterdir()] == ["scans-000000000008.jsonl"]

@@ -19,9 +19,10 @@ import contextlib
 import logging
 from collections import deque
 
+import orjson
 from aiokafka.errors import KafkaError
 
-from qrstack_common.events import SCANS_TOPIC, ScanEvent
+from qrstack_common.events import SCANS_TOPIC
 from qrstack_common.kafka import EventProducer
 from qrstack_common.metrics import RedirectMetrics
 from qrstack_redirect.scans.spool import ScanSpool
@@ -118,7 +119,9 @@ class ScanEmitter:
             return True
         path, values = segment
         records: list[Encoded] = []
-        for value in values:
+        for n, value in enumerate(values):
+            if n and not n % _SLICE:
+                await asyncio.sleep(0)  # a turn of the loop for waiting scans
             key = spooled_key(value)
             if key is None:
                 log.error("unreadable spooled scan skipped", extra={"segment": path.name})
@@ -176,9 +179,13 @@ class ScanEmitter:
 
 
 def spooled_key(value: bytes) -> bytes | None:
-    """The Kafka key of a spooled event (the spool keeps values only), None if unreadable."""
+    """The Kafka key of a spooled event (`ScanEvent.kafka_key`: the spool keeps values only),
+    None if the line is not a scan event."""
     try:
-        event = ScanEvent.model_validate_json(value)
-    except ValueError:
+        event = orjson.loads(value)
+        code_id = event.get("code_id")
+        if code_id is not None:
+            return str(code_id).encode()
+        return f"{event['domain']}/{event['slug']}".encode()
+    except (orjson.JSONDecodeError, AttributeError, KeyError, TypeError):
         return None
-    return event.kafka_key()

@@ -3,6 +3,8 @@
 Segments are named by a zero-padded sequence number so replay order is write order. The spool
 is bounded by `max_bytes`; past it the oldest segment is dropped whole and counted (a disk that
 fills must not take the redirect down). A torn last line (crash mid-write) is skipped on replay.
+A segment handed out for replay is sealed: later appends go to a new segment, so removing the
+replayed one after it was sent never loses an event written meanwhile.
 """
 
 from __future__ import annotations
@@ -23,10 +25,18 @@ class ScanSpool:
         self.max_bytes = max_bytes
         self.dropped_events = 0
         directory.mkdir(parents=True, exist_ok=True)
-        self._segments = sorted(directory.glob("scans-*.jsonl"))
-        self._next_seq = (int(self._segments[-1].stem.split("-")[1]) + 1) if self._segments else 0
+        found = sorted(directory.glob("scans-*.jsonl"))
+        self._next_seq = (int(found[-1].stem.split("-")[1]) + 1) if found else 0
+        self._segments: list[Path] = []
+        for path in found:
+            if path.stat().st_size:
+                self._segments.append(path)
+            else:
+                path.unlink()
+        self._sealed: Path | None = None
 
     def __bool__(self) -> bool:
+        """Whether the spool holds events."""
         return bool(self._segments)
 
     @property
@@ -37,7 +47,11 @@ class ScanSpool:
         """Write events durably (fsync) to the newest segment, opening one when needed."""
         if not events:
             return
-        if not self._segments or self._segments[-1].stat().st_size >= _SEGMENT_BYTES:
+        if (
+            not self._segments
+            or self._segments[-1] == self._sealed
+            or self._segments[-1].stat().st_size >= _SEGMENT_BYTES
+        ):
             self._segments.append(self.directory / f"scans-{self._next_seq:012d}.jsonl")
             self._next_seq += 1
         with self._segments[-1].open("ab") as out:
@@ -58,15 +72,13 @@ class ScanSpool:
             )
 
     def oldest_segment(self) -> tuple[Path, list[bytes]] | None:
-        """The oldest segment and its complete events; the caller removes it after sending.
-        A new segment is started so that appends during replay do not touch it."""
+        """The oldest segment and its complete events, None when the spool is empty; the
+        caller removes it after sending. The segment is sealed: appends go elsewhere."""
         if not self._segments:
             return None
         path = self._segments[0]
-        if len(self._segments) == 1:
-            self._segments.append(self.directory / f"scans-{self._next_seq:012d}.jsonl")
-            self._next_seq += 1
-            self._segments[-1].touch()
+        if path == self._segments[-1]:
+            self._sealed = path
         data = path.read_bytes()
         lines = data.split(b"\n")
         if not data.endswith(b"\n"):
@@ -75,5 +87,7 @@ class ScanSpool:
         return path, [line for line in lines if line]
 
     def remove(self, path: Path) -> None:
-        self._segments.remove(path)
+        """Delete a replayed segment (nothing happens if the bound dropped it meanwhile)."""
+        if path in self._segments:
+            self._segments.remove(path)
         path.unlink(missing_ok=True)

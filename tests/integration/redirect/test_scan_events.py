@@ -1,0 +1,128 @@
+"""Scan events on the real Kafka: a clean shutdown sends everything buffered; events written
+to the spool while Kafka was unreachable are replayed in order, none lost, none twice."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from qrstack_common.events import SCANS_TOPIC, ScanEvent
+from qrstack_common.metrics import RedirectMetrics
+from qrstack_launcher.ports import free_port
+from qrstack_launcher.stack import Infrastructure
+from qrstack_redirect.clients import ClientFacts
+from qrstack_redirect.scans.emitter import ScanEmitter
+from qrstack_redirect.scans.encoding import ScanIds, encode_scan, scan_key
+from qrstack_redirect.scans.spool import ScanSpool
+from support.waiting import eventually
+
+from .conftest import read_topic
+
+pytestmark = pytest.mark.infra
+
+FACTS = ClientFacts(
+    "203.0.113.9", "US", None, None, None, "mobile", "iOS", "Safari", "en", None, False, None, "UA"
+)
+
+
+def events(code_id: str, count: int) -> list[tuple[bytes, bytes]]:
+    ids = ScanIds()
+    return [
+        (
+            scan_key(code_id, "qr.test", "s"),
+            encode_scan(
+                scan_id=ids.next(),
+                ts=datetime.now(UTC),
+                workspace_id=None,
+                code_id=code_id,
+                domain="qr.test",
+                slug="s",
+                rule_id=None,
+                variant=None,
+                target="https://example.com/",
+                outcome="redirect",
+                facts=FACTS,
+                visitor_hash="0" * 32,
+                ip_prefix=None,
+            ),
+        )
+        for _ in range(count)
+    ]
+
+
+def emitter(bootstrap: str, spool: Path, metrics: RedirectMetrics) -> ScanEmitter:
+    return ScanEmitter(
+        bootstrap,
+        ScanSpool(spool, 1 << 30),
+        metrics,
+        max_buffer=10_000,
+        batch_size=200,
+        linger_s=0.01,
+    )
+
+
+async def sent_for(infra: Infrastructure, code_id: str) -> list[str]:
+    records = await read_topic(
+        infra.kafka_bootstrap, SCANS_TOPIC, lambda r: r.key == code_id.encode()
+    )
+    return [str(ScanEvent.model_validate_json(r.value).scan_id) for r in records]
+
+
+def scan_ids(batch: list[tuple[bytes, bytes]]) -> list[str]:
+    return [str(ScanEvent.model_validate_json(value).scan_id) for _, value in batch]
+
+
+async def test_a_clean_shutdown_sends_everything_buffered(
+    infra: Infrastructure, tmp_path: Path
+) -> None:
+    code_id = str(uuid.uuid4())
+    batch = events(code_id, 1500)
+    out = emitter(infra.kafka_bootstrap, tmp_path, RedirectMetrics())
+    for key, value in batch:
+        out.emit(key, value)
+    await out.close()  # never ran: close alone must deliver
+    assert await sent_for(infra, code_id) == scan_ids(batch)
+    assert not ScanSpool(tmp_path, 1 << 30)  # nothing was left in the spool
+
+
+async def test_spooled_events_are_replayed_in_order_once_kafka_answers(
+    infra: Infrastructure, tmp_path: Path
+) -> None:
+    code_id = str(uuid.uuid4())
+    before, during = events(code_id, 700), events(code_id, 300)
+    unreachable = emitter(f"127.0.0.1:{free_port()}", tmp_path, RedirectMetrics())
+    running = asyncio.create_task(unreachable.run())
+    for key, value in before:
+        unreachable.emit(key, value)
+
+    async def spooled() -> bool:
+        return unreachable.pending == 0 and bool(ScanSpool(tmp_path, 1 << 30))
+
+    await eventually(spooled, timeout=30)
+    running.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await running
+    await unreachable.close()
+    assert await sent_for(infra, code_id) == []
+
+    # A restart finds the spool and sends it before anything newer.
+    back = emitter(infra.kafka_bootstrap, tmp_path, RedirectMetrics())
+    running = asyncio.create_task(back.run())
+    for key, value in during:
+        back.emit(key, value)
+
+    async def delivered() -> bool:
+        return back.produced >= len(before) + len(during)
+
+    await eventually(delivered, timeout=30)
+    running.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await running
+    await back.close()
+    assert await sent_for(infra, code_id) == scan_ids(before) + scan_ids(during)
+    assert not ScanSpool(tmp_path, 1 << 30)
