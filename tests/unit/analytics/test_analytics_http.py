@@ -3,6 +3,7 @@ scans list with its cursor, the CSV export, batched totals, metrics and readines
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import uuid
@@ -164,3 +165,25 @@ async def test_ready_and_measured(client: Client) -> None:
         "qr_analytics_query_seconds",
     ):
         assert name in metrics
+
+
+async def test_exports_and_queries_at_once_all_answer(
+    client: Client, store: AnalyticsStore
+) -> None:
+    ws, code = uuid.uuid4(), uuid.uuid4()
+    at = datetime(2026, 5, 3, tzinfo=UTC)
+    events = [
+        scan_event(workspace_id=ws, code_id=code, ts=at + timedelta(seconds=i)) for i in range(300)
+    ]
+    await store.write(write_events, store, events)
+
+    async def export() -> int:
+        response = await client.get(f"{base(ws, code)}/scans.csv")
+        return (await response.read()).count(b"\r\n")
+
+    async def analytics() -> int:
+        response = await client.get(f"{base(ws, code)}/analytics?range=all")
+        return int((await response.json())["totals"]["scans"])
+
+    results = await asyncio.gather(*(export() for _ in range(8)), *(analytics() for _ in range(8)))
+    assert results == [301] * 8 + [300] * 8

@@ -1,6 +1,6 @@
 """The scan ingestion pipeline: Kafka → batches → ClickHouse, offsets committed after the write.
 
-    poll (≤ `POLL_RECORDS` at a time, so the event loop is never held long)
+    poll (≤ `POLL_RECORDS` at a time: validating them holds the event loop ~5 ms at most)
       → decode + validate + transform each record (`ScanBatch.add`)
       → close the batch by size or time (`BatchPolicy`)
       → dead-letter refused records, drop stored scan ids, insert (`ScanWriter`, own thread)
@@ -39,7 +39,7 @@ from qrstack_common.metrics import AnalyticsMetrics
 
 log = logging.getLogger(__name__)
 
-POLL_RECORDS = 2000
+POLL_RECORDS = 500
 _FLOOD_MINIMUM = 10
 _LAG_EVERY_S = 1.0
 

@@ -4,9 +4,9 @@ chDB keeps one embedded server per process, bound to the first path opened: any 
 `Session` objects may share that path (each is a connection, safe to use from any thread), but a
 second path fails until every session of the first is closed. So exactly one
 `EmbeddedClickHouse` per process owns the path, and it holds a small pool of sessions: a
-session serves one statement at a time (a streaming query must have its session to itself — a
-statement run on the same session ends the stream), and several sessions let queries and
-inserts run in parallel on different threads. chDB releases the GIL while it works.
+session serves one statement at a time, and several sessions let queries and inserts run in
+parallel on different threads. A streaming query opens a session of its own (a statement run
+on a streaming session ends the stream). chDB releases the GIL while it works.
 """
 
 from __future__ import annotations
@@ -89,7 +89,14 @@ class EmbeddedClickHouse:
 
     @contextmanager
     def _stream(self, sql: str, params: Params | None) -> Iterator[Iterator[list[Row]]]:
-        with self._session() as session:
+        # A stream gets a session of its own, opened for it: it may stay open for as long as
+        # the client reads, and the pool's sessions must stay free for queries and inserts.
+        if self._closed:
+            raise StoreError("the chDB store is closed")
+        session: Any = _SESSION(str(self.path.resolve()))
+        try:
+            for name, value in OUTPUT_SETTINGS.items():
+                session.query(f"SET {name} = {value}")
             try:
                 result: Any = session.send_query(sql, _FORMAT, params=_bound(params))
             except RuntimeError as exc:
@@ -98,6 +105,8 @@ class EmbeddedClickHouse:
                 yield _chunks(result)
             finally:
                 result.close()
+        finally:
+            session.close()
 
     def insert_json_lines(self, table: str, lines: bytes, settings: InsertSettings) -> None:
         statement = f"INSERT INTO {self.database}.{table} {settings_clause(settings)}"

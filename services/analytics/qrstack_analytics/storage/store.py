@@ -9,7 +9,7 @@ query and a burst of queries never delays ingestion.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import ParamSpec, TypeVar
 
@@ -23,7 +23,9 @@ from qrstack_analytics.storage.server import ServerClickHouse
 P = ParamSpec("P")
 T = TypeVar("T")
 
-_END = object()
+
+def _next_chunk(chunks: Iterator[list[Row]]) -> list[Row] | None:
+    return next(chunks, None)
 
 
 def open_engine(settings: AnalyticsSettings) -> ClickHouse:
@@ -80,11 +82,10 @@ class AnalyticsStore:
         context = self.engine.stream(sql, params)
         chunks = await loop.run_in_executor(self._queries, context.__enter__)
         try:
-            while True:
-                chunk = await loop.run_in_executor(self._queries, next, chunks, _END)
-                if chunk is _END:
-                    return
-                yield chunk  # type: ignore[misc]
+            while (
+                chunk := await loop.run_in_executor(self._queries, _next_chunk, chunks)
+            ) is not None:
+                yield chunk
         finally:
             await loop.run_in_executor(self._queries, context.__exit__, None, None, None)
 
