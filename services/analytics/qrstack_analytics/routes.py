@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
+from typing import TypeVar
 from uuid import UUID
 
 from aiohttp import web
@@ -31,10 +32,10 @@ from qrstack_analytics.queries.csv_export import MAX_ROWS, csv_text, export_file
 from qrstack_analytics.queries.scan_list import page_json, parse_page_request, scans_query
 from qrstack_analytics.queries.scope import Scope
 from qrstack_analytics.queries.totals import TotalsRequest, totals_query
-from qrstack_analytics.queries.windows import parse_bool, parse_window_request
+from qrstack_analytics.queries.windows import WindowRequest, parse_bool, parse_window_request
 from qrstack_analytics.settings import AnalyticsSettings
 from qrstack_analytics.storage.store import AnalyticsStore
-from qrstack_common.errors import Issue, validation_failed
+from qrstack_common.errors import ApiError, Issue, validation_failed
 from qrstack_common.http import json_response, read_model
 from qrstack_common.metrics import AnalyticsMetrics
 from qrstack_common.observability import METRICS
@@ -44,26 +45,38 @@ log = logging.getLogger(__name__)
 STORE = web.AppKey("analytics_store", AnalyticsStore)
 SETTINGS = web.AppKey("analytics_settings", AnalyticsSettings)
 
+T = TypeVar("T")
+
 routes = web.RouteTableDef()
 _CODE = "/internal/v1/workspaces/{workspace_id}/codes/{code_id}"
 MAX_TOP = 100
 
 
-def _uuid(request: web.Request, name: str, field: str, issues: list[Issue]) -> UUID:
-    try:
-        return UUID(request.match_info[name])
-    except ValueError:
-        issues.append(Issue((field,), "must be a UUID"))
-        return UUID(int=0)
+class _Issues:
+    """Collects the issues of every parameter, so one 400 lists all of them."""
 
+    def __init__(self) -> None:
+        self.issues: list[Issue] = []
 
-def _scope_ids(request: web.Request, *, code: bool) -> tuple[UUID, UUID | None]:
-    issues: list[Issue] = []
-    workspace_id = _uuid(request, "workspace_id", "workspaceId", issues)
-    code_id = _uuid(request, "code_id", "codeId", issues) if code else None
-    if issues:
-        raise validation_failed(issues)
-    return workspace_id, code_id
+    def check(self, parse: Callable[[], T]) -> T | None:
+        try:
+            return parse()
+        except ApiError as exc:
+            if exc.code != "validation_failed":
+                raise
+            self.issues.extend(exc.issues)
+            return None
+
+    def uuid(self, request: web.Request, name: str, field: str) -> UUID:
+        try:
+            return UUID(request.match_info[name])
+        except ValueError:
+            self.issues.append(Issue((field,), "must be a UUID"))
+            return UUID(int=0)
+
+    def done(self) -> None:
+        if self.issues:
+            raise validation_failed(self.issues)
 
 
 def _top(query: Mapping[str, str]) -> int:
@@ -73,6 +86,22 @@ def _top(query: Mapping[str, str]) -> int:
     if not raw.isdigit() or not 1 <= int(raw) <= MAX_TOP:
         raise validation_failed([Issue(("top",), f"must be an integer from 1 to {MAX_TOP}")])
     return int(raw)
+
+
+def _analytics_request(
+    request: web.Request, *, code: bool, query: Mapping[str, str] | None = None
+) -> tuple[Scope, WindowRequest, int]:
+    """The scope, window and `top` of an analytics request; 400 naming every bad part."""
+    issues = _Issues()
+    query = request.query if query is None else query
+    workspace_id = issues.uuid(request, "workspace_id", "workspaceId")
+    code_id = issues.uuid(request, "code_id", "codeId") if code else None
+    zones = request.app[STORE].time_zones
+    window = issues.check(lambda: parse_window_request(query, zones))
+    top = issues.check(lambda: _top(query))
+    issues.done()
+    assert window is not None and top is not None
+    return Scope(workspace_id, code_id, window.include_bots), window, top
 
 
 def _context(request: web.Request) -> QueryContext:
@@ -92,10 +121,7 @@ def _observe(request: web.Request, kind: str, started: float) -> None:
 @routes.get(f"{_CODE}/analytics")
 async def get_code_analytics(request: web.Request) -> web.Response:
     started = time.perf_counter()
-    workspace_id, code_id = _scope_ids(request, code=True)
-    window = parse_window_request(request.query, request.app[STORE].time_zones)
-    top = _top(request.query)
-    scope = Scope(workspace_id, code_id, window.include_bots)
+    scope, window, top = _analytics_request(request, code=True)
     body = await code_analytics(_context(request), scope, window, top=top)
     _observe(request, "code", started)
     return json_response(body)
@@ -104,10 +130,7 @@ async def get_code_analytics(request: web.Request) -> web.Response:
 @routes.get("/internal/v1/workspaces/{workspace_id}/analytics")
 async def get_workspace_analytics(request: web.Request) -> web.Response:
     started = time.perf_counter()
-    workspace_id, _ = _scope_ids(request, code=False)
-    window = parse_window_request(request.query, request.app[STORE].time_zones)
-    top = _top(request.query)
-    scope = Scope(workspace_id, None, window.include_bots)
+    scope, window, top = _analytics_request(request, code=False)
     body = await workspace_analytics(_context(request), scope, window, top=top)
     _observe(request, "workspace", started)
     return json_response(body)
@@ -116,12 +139,13 @@ async def get_workspace_analytics(request: web.Request) -> web.Response:
 @routes.get(f"{_CODE}/scans")
 async def list_scans(request: web.Request) -> web.Response:
     started = time.perf_counter()
-    workspace_id, code_id = _scope_ids(request, code=True)
-    issues: list[Issue] = []
-    include_bots = parse_bool(request.query.get("includeBots"), "includeBots", issues)
-    if issues:
-        raise validation_failed(issues)
-    page = parse_page_request(request.query)
+    issues = _Issues()
+    workspace_id = issues.uuid(request, "workspace_id", "workspaceId")
+    code_id = issues.uuid(request, "code_id", "codeId")
+    include_bots = parse_bool(request.query.get("includeBots"), "includeBots", issues.issues)
+    page = issues.check(lambda: parse_page_request(request.query))
+    issues.done()
+    assert page is not None
     store = request.app[STORE]
     sql, params = scans_query(
         store.database,
@@ -136,12 +160,10 @@ async def list_scans(request: web.Request) -> web.Response:
 
 @routes.get(f"{_CODE}/scans.csv")
 async def export_scans(request: web.Request) -> web.StreamResponse:
-    workspace_id, code_id = _scope_ids(request, code=True)
     query = dict(request.query)
     if not any(k in query for k in ("range", "start", "end")):
         query["range"] = "all"
-    window_request = parse_window_request(query, request.app[STORE].time_zones)
-    scope = Scope(workspace_id, code_id, window_request.include_bots)
+    scope, window_request, _ = _analytics_request(request, code=True, query=query)
     ctx = _context(request)
     window = await window_for(ctx, scope, window_request)
     store = ctx.store
@@ -151,7 +173,7 @@ async def export_scans(request: web.Request) -> web.StreamResponse:
         headers={
             "Content-Type": "text/csv; charset=utf-8",
             "Content-Disposition": (
-                f'attachment; filename="{export_filename(str(code_id), ctx.now)}"'
+                f'attachment; filename="{export_filename(str(scope.code_id), ctx.now)}"'
             ),
             "Cache-Control": "no-store",
         }
@@ -167,8 +189,17 @@ async def export_scans(request: web.Request) -> web.StreamResponse:
 @routes.post("/internal/v1/workspaces/{workspace_id}/totals")
 async def code_totals(request: web.Request) -> web.Response:
     started = time.perf_counter()
-    workspace_id, _ = _scope_ids(request, code=False)
-    body = await read_model(request, TotalsRequest)
+    issues = _Issues()
+    workspace_id = issues.uuid(request, "workspace_id", "workspaceId")
+    body: TotalsRequest | None = None
+    try:
+        body = await read_model(request, TotalsRequest)
+    except ApiError as exc:
+        if exc.code != "validation_failed":
+            raise
+        issues.issues.extend(exc.issues)
+    issues.done()
+    assert body is not None
     store = request.app[STORE]
     totals = {str(code): 0 for code in body.code_ids}
     if body.code_ids:
