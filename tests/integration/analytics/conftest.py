@@ -4,6 +4,7 @@ on the test process's one chDB directory (its own database)."""
 from __future__ import annotations
 
 import asyncio
+import shutil
 from collections.abc import AsyncIterator
 
 import pytest
@@ -22,3 +23,5 @@ async def kafka_store() -> AsyncIterator[AnalyticsStore]:
     await store.prepare(raw_retention_days=0)
     yield store
     await store.close()
+    # The unit tests' conftest removes the directory too when they ran in this process.
+    shutil.rmtree(chdb_dir(), ignore_errors=True)
