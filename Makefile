@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 COMPOSE_VENV := .cache/compose-venv
 PYTEST_ARGS ?=
 
-.PHONY: run test lint typecheck pytest install bench gallery compose-config k8s-config clean clean-data
+.PHONY: run test lint typecheck pytest install fuzz bench gallery compose-config k8s-config clean clean-data
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ k8s-config:
 	@for o in base overlays/dev overlays/production; do \
 	  go run sigs.k8s.io/kustomize/kustomize/v5@v5.4.3 build deploy/k8s/$$o > /dev/null && \
 	  echo "deploy/k8s/$$o renders"; done
+
+## Fuzz /v1 from its OpenAPI document with schemathesis: no 5xx, every answer as documented.
+fuzz: $(STAMP)
+	$(BIN)/python tests/fuzz/api_fuzz.py
 
 bench: $(STAMP)
 	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from qrstack_launcher.ports import free_port
 from qrstack_launcher.stack import Infrastructure
 from support.containers import ContainerInfrastructure, docker_engine_available
 
@@ -51,10 +50,7 @@ async def infra(infra_root: Path) -> AsyncIterator[Infrastructure]:
         yield containers  # type: ignore[misc]  # same surface (InfrastructureEndpoints)
         await containers.stop()
         return
-    # Random ports: several test sessions may run on one machine at once.
-    infrastructure = Infrastructure(
-        infra_root, durable=False, kafka_heap="768m", pg_port=free_port(), kafka_port=free_port()
-    )
+    infrastructure = Infrastructure(infra_root, durable=False, kafka_heap="768m")
     await infrastructure.start()
     yield infrastructure
     await infrastructure.stop()

@@ -23,7 +23,7 @@ from typing import Any
 
 from qrstack_common import codec
 from qrstack_launcher.demo import create_demo_account
-from qrstack_launcher.ports import port_is_free
+from qrstack_launcher.ports import port_is_free, preferred_or_free
 from qrstack_launcher.stack import DEFAULT_PORTS, SERVICES, Infrastructure, Platform
 from qrstack_launcher.tools import MissingToolError
 
@@ -54,7 +54,10 @@ async def _until_signalled() -> None:
 async def run_platform(run_dir: Path) -> None:
     started = time.monotonic()
     ports = _service_ports()
-    infra = Infrastructure(run_dir, durable=True)
+    # Stable addresses for the data `make run` keeps in .run/ (when those ports are free).
+    infra = Infrastructure(
+        run_dir, durable=True, pg_port=preferred_or_free(55432), kafka_port=preferred_or_free(59092)
+    )
     platform = Platform(infra, ports=ports)
     print(f"starting PostgreSQL and Kafka under {run_dir}/ ...", flush=True)
     await infra.start()
@@ -106,7 +109,9 @@ def _print_summary(stack: dict[str, Any], stack_file: Path, seconds: float) -> N
 
 
 async def run_infra(run_dir: Path) -> None:
-    infra = Infrastructure(run_dir, durable=True)
+    infra = Infrastructure(
+        run_dir, durable=True, pg_port=preferred_or_free(55432), kafka_port=preferred_or_free(59092)
+    )
     await infra.start()
     try:
         for key, value in infra.env().items():

@@ -18,7 +18,7 @@ import aiohttp
 
 from qrstack_common.kafka import ensure_topics, platform_topics
 from qrstack_launcher.kafka import LocalKafka
-from qrstack_launcher.ports import free_port, preferred_or_free
+from qrstack_launcher.ports import free_port
 from qrstack_launcher.postgres import LocalPostgres
 from qrstack_launcher.processes import ManagedProcess, wait_until
 
@@ -51,7 +51,8 @@ class InfrastructureEndpoints(Protocol):
 
 @dataclass
 class Infrastructure:
-    """PostgreSQL and Kafka processes plus the chDB directory, all under `root`."""
+    """PostgreSQL and Kafka processes plus the chDB directory, all under `root`. Ports not
+    given are chosen free at start (several stacks may share a machine)."""
 
     root: Path
     durable: bool = True
@@ -91,13 +92,13 @@ class Infrastructure:
         self.root.chmod(0o755)  # PostgreSQL's user must reach its data directory
         self.postgres = LocalPostgres(
             self.root / "postgres",
-            self.pg_port or preferred_or_free(55432),
+            self.pg_port or free_port(),
             self.root / "logs" / "postgres.log",
             durable=self.durable,
         )
         self.kafka = LocalKafka(
             self.root / "kafka",
-            self.kafka_port or preferred_or_free(59092),
+            self.kafka_port or free_port(),
             free_port(),
             self.cache_dir,
             heap=self.kafka_heap,

@@ -370,3 +370,29 @@ async def test_a_static_url_code_accepts_its_own_target_back(
         json={"targetUrl": "https://e.com/other"},
     )
     assert other[0] == 400
+
+
+async def test_odd_but_well_formed_bodies_get_a_400_not_a_500(
+    api: Client, infra: Infrastructure
+) -> None:
+    """Found by schemathesis: an empty type on a static code with every field null."""
+    ws = await new_workspace(infra.database_url)
+    body = await make(
+        api,
+        ws.api_key,
+        {
+            "activeFrom": None,
+            "dynamic": False,
+            "password": "x",
+            "passwordHint": "y",
+            "redirectStatus": 301,
+            "scanTrackingEnabled": False,
+            "slug": "",
+            "status": "active",
+            "tags": None,
+            "targetUrl": None,
+            "type": "",
+        },
+        400,
+    )
+    assert body["error"] == "validation_failed"

@@ -25,15 +25,36 @@ from qrstack_common.payloads import WebUrl
 from qrstack_renderer.spec import Style
 
 TAG_PATTERN = r"^[A-Za-z0-9_:.-]{1,48}$"
+# Fields that may be sent as null (PATCH: clear them); the others refuse null on PATCH.
 Tag = Annotated[str, Field(pattern=TAG_PATTERN)]
 DerivedStatus = Literal["active", "scheduled", "expired", "limit_reached", "suspended", "deleted"]
+
+
+def _schema_nulls(schema: dict[str, Any], model: type[BaseModel]) -> None:
+    """Every field is optional in Python (unset = default or unchanged), but only the
+    NULLABLE_FIELDS accept null: the schema offers null, and a null default, for those only."""
+    for name, field in model.model_fields.items():
+        if name in NULLABLE_FIELDS:
+            continue
+        prop = schema.get("properties", {}).get(field.alias or name)
+        if prop is None:
+            continue
+        options = [o for o in prop.pop("anyOf", ()) if o.get("type") != "null"]
+        if len(options) == 1:
+            prop.update(options[0])
+        elif options:
+            prop["anyOf"] = options
+        if "default" in prop and prop["default"] is None:
+            del prop["default"]
 
 
 class CodeFields(BaseModel):
     """A code's own fields. On create and PUT, unset means the default; on PATCH, unset means
     unchanged and `null` clears a nullable field."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", populate_by_name=True, json_schema_extra=_schema_nulls
+    )
 
     type: str | None = Field(None, description="Payload type (default url); aliases accepted.")
     dynamic: bool | None = Field(

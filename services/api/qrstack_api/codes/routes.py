@@ -92,7 +92,8 @@ async def create(request: web.Request) -> web.Response:
 async def list_(request: web.Request) -> web.Response:
     principal = principal_of(request)
     principal.require("codes:read")
-    query = validate(CodeListQuery, dict(request.query))
+    # An empty parameter means "not given" (clients often send `cursor=` on the first page).
+    query = validate(CodeListQuery, {k: v for k, v in request.query.items() if v != ""})
     if query.type is not None:
         found = find_type(query.type)
         if found is None:

@@ -21,7 +21,7 @@ def _folder_name(value: str) -> str:
 
 FolderName = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_folder_name)]
 HexColor = Annotated[str, Field(pattern=HEX_COLOR, description="#RGB or #RRGGBB")]
-Position = Annotated[int, Field(ge=0, le=MAX_POSITION)]
+Position = Annotated[int, Field(ge=0, le=MAX_POSITION, strict=True)]  # false is not 0
 
 
 class FolderCreate(BaseModel):

@@ -130,7 +130,8 @@ def _operation(op: Operation, path_params: list[str]) -> dict[str, Any]:
     implied = (
         (401, 403, 429) if op.auth == "required" else (401, 429) if op.auth == "optional" else ()
     )
-    for status in sorted({*op.errors, *implied}):
+    with_body = (400, 413, 415) if op.body is not None or op.multipart is not None else ()
+    for status in sorted({*op.errors, *implied, *with_body}):
         responses[str(status)] = {
             "description": _ERROR_TEXT.get(status, "Error"),
             "content": {"application/json": {"schema": error_ref}},
