@@ -9,6 +9,8 @@ from __future__ import annotations
 import uvloop
 from aiohttp import web
 
+MAX_REQUEST_LINE = 64 * 1024
+
 
 def serve(app: web.Application, host: str, port: int) -> None:
     loop = uvloop.new_event_loop()
@@ -21,4 +23,7 @@ def serve(app: web.Application, host: str, port: int) -> None:
         access_log=None,
         shutdown_timeout=10.0,
         handle_signals=True,
+        # GET /v1/generate?data= carries up to 4296 characters, ~52 KB percent-encoded; the
+        # default 8190-byte request line would refuse it before our error handling sees it.
+        max_line_size=MAX_REQUEST_LINE,
     )
