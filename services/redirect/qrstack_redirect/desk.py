@@ -43,7 +43,6 @@ from qrstack_redirect.resolve import (
     ScanContext,
     cap_refused,
     resolve_scan,
-    safe_target,
 )
 from qrstack_redirect.scans.emitter import ScanEmitter
 from qrstack_redirect.scans.encoding import ScanIds, encode_scan, scan_key
@@ -53,6 +52,7 @@ from qrstack_redirect.table.records import (
     plain_tracks_scans,
     plain_workspace,
     uuid_text,
+    web_target,
 )
 from qrstack_redirect.table.slug_table import SlugTable, request_host_name
 
@@ -357,7 +357,7 @@ class ScanDesk:
         """A custom domain's bare URL goes to its base URL; anything else is the 404 page."""
         host = self.table.table_host(request.host)
         domain: DomainSnapshot | None = self.table.domain(host)
-        url = safe_target(domain.base_url) if domain is not None else None
+        url = web_target(domain.base_url) if domain is not None else None
         if url is not None:
             return web.Response(status=302, headers={"Location": url, "Cache-Control": NO_STORE})
         return web.Response(

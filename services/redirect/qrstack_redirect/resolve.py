@@ -33,6 +33,7 @@ from qrstack_redirect.table.records import (
     plain_forwards_query,
     plain_status,
     plain_target,
+    web_target,
 )
 
 
@@ -69,14 +70,6 @@ def hosted_page_template(code_type: str) -> str:
     return f"hosted/{code_type.replace('-', '_')}.html"
 
 
-def safe_target(url: str | None) -> str | None:
-    """Only absolute http(s) URLs are redirect targets (no open redirect to other schemes)."""
-    if url is None:
-        return None
-    scheme = urlsplit(url).scheme.lower()
-    return url if scheme in ("http", "https") else None
-
-
 def with_forwarded_query(target: str, query_string: str) -> str:
     """Append the scan's query string to the target's (the target's own parameters first)."""
     if not query_string:
@@ -86,8 +79,7 @@ def with_forwarded_query(target: str, query_string: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
 
 
-def _elsewhere(outcome: ScanOutcome, fallback: str | None, status: int, page: str) -> Resolution:
-    url = safe_target(fallback)
+def _elsewhere(outcome: ScanOutcome, url: str | None, status: int, page: str) -> Resolution:
     if url is not None:
         return Resolution(outcome, 302, location=url)
     return Resolution(outcome, status, page=page)
@@ -95,7 +87,8 @@ def _elsewhere(outcome: ScanOutcome, fallback: str | None, status: int, page: st
 
 def cap_refused(entry: CodeEntry) -> Resolution:
     """The answer when the scan cap does not allow this scan (step 4)."""
-    return _elsewhere("limit_reached", entry.code.fallback_url, 410, LIMIT_REACHED_PAGE)
+    fallback = entry.checked_url(entry.code.fallback_url)
+    return _elsewhere("limit_reached", fallback, 410, LIMIT_REACHED_PAGE)
 
 
 def resolve_scan(
@@ -104,7 +97,7 @@ def resolve_scan(
     """What scan `ctx` of `record` (None: unknown slug) on `domain` (None: the platform's short
     domain or an unknown host) gets. Pure; never raises for a record's content."""
     if record is None:
-        if domain is not None and (url := safe_target(domain.not_found_url)):
+        if domain is not None and (url := web_target(domain.not_found_url)):
             return Resolution("not_found", 302, location=url)
         return Resolution("not_found", 404, page=NOT_FOUND_PAGE)
     if isinstance(record, bytes):  # a plain code: active, unscheduled, uncapped, no rules
@@ -118,12 +111,13 @@ def resolve_scan(
 def _resolve_entry(entry: CodeEntry, ctx: ScanContext) -> Resolution:
     code = entry.code
     if code.status != "active":
-        return _elsewhere("fallback", code.fallback_url, 404, NOT_FOUND_PAGE)
+        return _elsewhere("fallback", entry.checked_url(code.fallback_url), 404, NOT_FOUND_PAGE)
     now = ctx.now
     if (code.active_from is not None and now < code.active_from) or (
         code.expires_at is not None and now >= code.expires_at
     ):
-        return _elsewhere("not_active", code.fallback_url, 410, NOT_ACTIVE_PAGE)
+        fallback = entry.checked_url(code.fallback_url)
+        return _elsewhere("not_active", fallback, 410, NOT_ACTIVE_PAGE)
     capped = code.max_scans is not None
     if capped and entry.cap_reached:
         return cap_refused(entry)
@@ -148,7 +142,7 @@ def _resolve_entry(entry: CodeEntry, ctx: ScanContext) -> Resolution:
                 capped=capped,
             )
         target = redirect_target(entry.app, ctx.facts.os) if entry.app else code.target_url
-    safe = safe_target(target)
+    safe = entry.checked_url(target)
     if safe is None:
         return Resolution("not_found", 404, page=NOT_FOUND_PAGE)
     if code.forward_query:

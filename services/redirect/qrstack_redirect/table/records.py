@@ -22,12 +22,13 @@ from __future__ import annotations
 import logging
 import struct
 from typing import Final
+from urllib.parse import urlsplit
 from uuid import UUID
 
 from pydantic import ValidationError
 
 from qrstack_common.events import CodeSnapshot
-from qrstack_common.payloads import PAYLOAD_TYPES, Payload
+from qrstack_common.payloads import PAYLOAD_TYPES, Payload, redirect_target
 from qrstack_common.payloads.web import AppPayload
 from qrstack_redirect.rules import NO_RULES, CompiledRules, compile_rules
 
@@ -61,7 +62,17 @@ class CodeEntry:
     scans that never consume a cap (bots, HEAD) see the cap as reached.
     """
 
-    __slots__ = ("app", "cap_reached", "code", "code_id", "id_bytes", "page", "rules", "workspace")
+    __slots__ = (
+        "app",
+        "cap_reached",
+        "checked_urls",
+        "code",
+        "code_id",
+        "id_bytes",
+        "page",
+        "rules",
+        "workspace",
+    )
 
     def __init__(self, code: CodeSnapshot) -> None:
         """Raises `InvalidRecord` when the page content does not fit the code's type."""
@@ -85,10 +96,34 @@ class CodeEntry:
             assert isinstance(app, AppPayload)
             self.app = app
         self.cap_reached = False
+        # Every URL this code can send a scanner to, checked once (`checked_url`).
+        urls = {code.target_url, code.fallback_url, *(rule.target_url for rule in code.rules)}
+        if self.app is not None:
+            urls.update(redirect_target(self.app, os) for os in ("iOS", "Android", None))
+        self.checked_urls = {url: web_target(url) for url in urls if url is not None}
+
+    def checked_url(self, url: str | None) -> str | None:
+        """`url` if it is an absolute http(s) URL (`web_target`), else None; cheap for the
+        URLs of this code's snapshot, which were checked when the entry was made."""
+        if url is None:
+            return None
+        checked = self.checked_urls.get(url, _UNCHECKED)
+        return web_target(url) if checked is _UNCHECKED else checked
 
     @property
     def version(self) -> int:
         return self.code.version
+
+
+_UNCHECKED = "\x00unchecked"
+
+
+def web_target(url: str | None) -> str | None:
+    """Only absolute http(s) URLs are redirect targets (no open redirect to other schemes)."""
+    if url is None:
+        return None
+    scheme = urlsplit(url).scheme.lower()
+    return url if scheme in ("http", "https") else None
 
 
 def _validated_page(model: type[Payload], content: dict[str, object] | None, kind: str) -> Payload:
