@@ -3,7 +3,7 @@
 Kafka keys the table topics by code id, but scans look codes up by slug, so the table needs
 both directions. A dict from id to slug would cost a second 16-byte key object and a dict slot
 per code (~90 bytes); this open-addressing table costs one 8-byte slot and one reference
-(~27 bytes per code at its average load), which is what keeps a million codes under 250 MB.
+(~33 bytes per code at a million codes), which is what keeps a million codes under 250 MB.
 
 Slots hold the low 64 bits of the id (0 means empty; an id whose low bits are 0 is stored as
 1) and, alongside, the slug (platform host) or a `(host, slug)` pair. Two ids that share their
