@@ -6,11 +6,14 @@ from pydantic import AliasChoices, Field
 
 from qrstack_api.accounts.settings import AccountSettings
 from qrstack_api.billing.settings import BillingSettings
+from qrstack_api.files.settings import FileSettings
 from qrstack_api.ratelimit.settings import RateLimitSettings
 from qrstack_api.status.settings import StatusSettings
 
 
-class ApiSettings(AccountSettings, RateLimitSettings, BillingSettings, StatusSettings):
+class ApiSettings(
+    AccountSettings, RateLimitSettings, BillingSettings, StatusSettings, FileSettings
+):
     host: str = Field("127.0.0.1", validation_alias=AliasChoices("API_HOST", "host"))
     port: int = Field(8000, validation_alias=AliasChoices("API_PORT", "port"))
     database_url: str = Field(

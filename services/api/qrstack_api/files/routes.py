@@ -1,0 +1,252 @@
+"""HTTP routes of files: uploads to pdf and image-carousel codes (`codes:write`), their listing
+(`codes:read`), and the public streams `/v1/files/…` (no credentials; their own rate limit)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+from aiohttp import web
+
+from qrstack_api.accounts.principal import principal_of
+from qrstack_api.codes.store import get_code
+from qrstack_api.codes.totals import total_scans
+from qrstack_api.codes.view import code_view
+from qrstack_api.context import POOL, SETTINGS
+from qrstack_api.files.inspection import PreparedFile, inspect_image, inspect_pdf
+from qrstack_api.files.model import CodeFiles, ImageOrder
+from qrstack_api.files.store import (
+    CAROUSEL,
+    PDF_PAGE,
+    PageType,
+    StoredFile,
+    delete_image,
+    page_code,
+    reorder_images,
+    save_image,
+    save_pdf,
+    stored_files,
+)
+from qrstack_api.files.stream import find_image, find_pdf, send_file
+from qrstack_api.files.upload import Upload, read_upload
+from qrstack_api.openapi import operation
+from qrstack_api.settings import ApiSettings
+from qrstack_api.upstream import UPSTREAM
+from qrstack_common.errors import ApiError, Issue, validation_failed
+from qrstack_common.http import json_response, read_model
+
+_UUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+_CODE = f"/v1/codes/{{code_id:{_UUID}}}"
+_INDEX = "{index:[0-9]{1,3}}"
+
+routes = web.RouteTableDef()
+
+
+def _code_id(request: web.Request) -> UUID:
+    return UUID(request.match_info["code_id"])
+
+
+def _index(request: web.Request) -> int:
+    return int(request.match_info["index"])
+
+
+def stream_url(settings: ApiSettings, code_id: UUID, page: str, index: int) -> str:
+    base = settings.public_api_url.rstrip("/")
+    if page == PDF_PAGE:
+        return f"{base}/v1/files/pdf/{code_id}"
+    return f"{base}/v1/files/image/{code_id}/{index}"
+
+
+def _file_view(settings: ApiSettings, row: Any, file: StoredFile) -> dict[str, Any]:
+    return {
+        "index": file.index,
+        "fileKey": file.file_key,
+        "url": stream_url(settings, row["id"], row["type"], file.index),
+        "mediaType": file.media_type,
+        "size": file.size,
+        "sha256": file.sha256.hex(),
+        "originalFilename": file.original_filename,
+        "uploadedAt": file.uploaded_at,
+    }
+
+
+async def _files_response(request: web.Request, row: Any) -> web.Response:
+    settings = request.app[SETTINGS]
+    files = await stored_files(request.app[POOL], row)
+    totals = await total_scans(
+        request.app[UPSTREAM], settings.analytics_url, row["workspace_id"], [row["id"]]
+    )
+    return json_response(
+        {
+            "files": [_file_view(settings, row, f) for f in files],
+            "code": code_view(settings, row, None if totals is None else totals[row["id"]]),
+        }
+    )
+
+
+async def _upload(
+    request: web.Request,
+    page: PageType,
+    max_bytes: int,
+    inspect: Callable[[bytes, str, str | None], PreparedFile],
+    text_fields: tuple[str, ...] = (),
+) -> tuple[UUID, UUID, Upload, PreparedFile]:
+    """Check the caller and the code before reading the body (a refused upload is not
+    received in full), then read and inspect the file."""
+    principal = principal_of(request)
+    principal.require("codes:write")
+    code_id = _code_id(request)
+    await page_code(request.app[POOL], principal.workspace_id, code_id, page)
+    upload = await read_upload(request, max_bytes=max_bytes, text_fields=text_fields)
+    prepared = await asyncio.get_running_loop().run_in_executor(
+        None, inspect, upload.content, upload.declared_type, upload.filename
+    )
+    return principal.workspace_id, code_id, upload, prepared
+
+
+@routes.post(f"{_CODE}/pdf-file")
+@operation(
+    summary="Upload the PDF of a pdf code (replaces the previous one)",
+    tag="files",
+    multipart={"file": "The PDF (application/pdf; default limit 20 MiB)."},
+    responses={200: CodeFiles},
+    errors=(400, 404, 409, 413, 415),
+    scope="codes:write",
+    description="The page's fileKey, originalFilename and fileSize are updated and the code "
+    "republished; the document is served at GET /v1/files/pdf/{codeId}.",
+)
+async def upload_pdf(request: web.Request) -> web.Response:
+    settings = request.app[SETTINGS]
+    workspace_id, code_id, _, prepared = await _upload(
+        request, PDF_PAGE, settings.files_pdf_max_bytes, inspect_pdf
+    )
+    async with request.app[POOL].acquire() as conn, conn.transaction():
+        row = await save_pdf(conn, workspace_id, code_id, prepared)
+    return await _files_response(request, row)
+
+
+def _slot(upload: Upload) -> int | None:
+    raw = upload.fields.get("index")
+    if raw is None or raw == "":
+        return None
+    if not raw.isascii() or not raw.isdigit():
+        raise validation_failed([Issue(("index",), "must be a whole number from 0")])
+    return int(raw)
+
+
+@routes.post(f"{_CODE}/image-file")
+@operation(
+    summary="Upload an image to an image-carousel code (at most 10)",
+    tag="files",
+    multipart={
+        "file": "The image: image/jpeg, image/png, image/webp or image/gif, at most 5 MiB.",
+        "index": "Optional slot: an existing index replaces that image, the next free "
+        "index (the default) appends.",
+    },
+    responses={200: CodeFiles},
+    errors=(400, 404, 409, 413, 415),
+    scope="codes:write",
+    description="Location and camera metadata (EXIF, XMP, IPTC) are removed without "
+    "re-encoding; the EXIF orientation of a JPEG is kept.",
+)
+async def upload_image(request: web.Request) -> web.Response:
+    settings = request.app[SETTINGS]
+    workspace_id, code_id, upload, prepared = await _upload(
+        request, CAROUSEL, settings.files_image_max_bytes, inspect_image, ("index",)
+    )
+    slot = _slot(upload)
+    async with request.app[POOL].acquire() as conn, conn.transaction():
+        row = await save_image(conn, workspace_id, code_id, prepared, slot)
+    return await _files_response(request, row)
+
+
+@routes.delete(f"{_CODE}/image-file/{_INDEX}")
+@operation(
+    summary="Remove one carousel image; the images after it move up one index",
+    tag="files",
+    responses={200: CodeFiles},
+    errors=(404, 409),
+    scope="codes:write",
+)
+async def remove_image(request: web.Request) -> web.Response:
+    principal = principal_of(request)
+    principal.require("codes:write")
+    async with request.app[POOL].acquire() as conn, conn.transaction():
+        row = await delete_image(conn, principal.workspace_id, _code_id(request), _index(request))
+    return await _files_response(request, row)
+
+
+@routes.post(f"{_CODE}/image-file/reorder")
+@operation(
+    summary="Reorder the carousel: the current indexes in their new order",
+    tag="files",
+    body=ImageOrder,
+    responses={200: CodeFiles},
+    errors=(400, 404, 409),
+    scope="codes:write",
+)
+async def reorder(request: web.Request) -> web.Response:
+    principal = principal_of(request)
+    principal.require("codes:write")
+    body = await read_model(request, ImageOrder)
+    async with request.app[POOL].acquire() as conn, conn.transaction():
+        row = await reorder_images(conn, principal.workspace_id, _code_id(request), body.order)
+    return await _files_response(request, row)
+
+
+@routes.get(f"{_CODE}/files")
+@operation(
+    summary="The files of a pdf or image-carousel code, in page order",
+    tag="files",
+    responses={200: CodeFiles},
+    errors=(404,),
+    scope="codes:read",
+)
+async def list_files(request: web.Request) -> web.Response:
+    principal = principal_of(request)
+    principal.require("codes:read")
+    row = await get_code(request.app[POOL], principal.workspace_id, _code_id(request))
+    return await _files_response(request, row)
+
+
+_NO_FILE = "No such file: the code does not exist, is not active, or shows no file there."
+
+
+@routes.get(f"/v1/files/pdf/{{code_id:{_UUID}}}")
+@operation(
+    summary="The PDF of an active pdf code (public, 30 requests per hour per address)",
+    tag="files",
+    responses={200: {"application/pdf": "PDF"}, 304: None},
+    errors=(404, 429),
+    auth="none",
+    description="Content-Disposition inline; ETag (the SHA-256) with If-None-Match → 304.",
+)
+async def stream_pdf(request: web.Request) -> web.StreamResponse:
+    pool = request.app[POOL]
+    file = await find_pdf(pool, _code_id(request))
+    if file is None:
+        raise ApiError("not_found", _NO_FILE)
+    return await send_file(request, pool, file)
+
+
+@routes.get(f"/v1/files/image/{{code_id:{_UUID}}}/{_INDEX}")
+@operation(
+    summary="Image `index` (from 0) of an active image-carousel code (public, 30 requests "
+    "per hour per address)",
+    tag="files",
+    responses={
+        200: {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WebP", "image/gif": "GIF"},
+        304: None,
+    },
+    errors=(404, 429),
+    auth="none",
+    description="Cache-Control: public, max-age=3600; ETag (the SHA-256) with If-None-Match → 304.",
+)
+async def stream_image(request: web.Request) -> web.StreamResponse:
+    pool = request.app[POOL]
+    file = await find_image(pool, _code_id(request), _index(request))
+    if file is None:
+        raise ApiError("not_found", _NO_FILE)
+    return await send_file(request, pool, file)

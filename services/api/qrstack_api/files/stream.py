@@ -1,0 +1,172 @@
+"""Serving a stored file to anyone: finding it, its headers, and sending it in chunks.
+
+A file is served only while its code's page shows it: the code is of the right type, active
+(not deleted or suspended, within activeFrom/expiresAt) and its payload names the file at
+that place. Files are read from PostgreSQL in chunks of `CHUNK_BYTES`, so a large PDF never
+sits whole in memory and no connection is held while a slow client downloads. A file's key
+names immutable content; if the file is replaced while it is being sent, the next chunk is
+missing and the connection is closed, so the client sees a truncated download, never a mix of
+two files.
+"""
+
+from __future__ import annotations
+
+import logging
+import unicodedata
+from dataclasses import dataclass
+from urllib.parse import quote
+from uuid import UUID
+
+import asyncpg
+from aiohttp import web
+
+from qrstack_api.files.formats import IMAGE_TYPES, PDF
+
+log = logging.getLogger(__name__)
+
+CHUNK_BYTES = 512 << 10
+IMAGE_CACHE = "public, max-age=3600"
+# A replaced PDF keeps its URL: caches revalidate (a 304 costs nothing to send).
+PDF_CACHE = "public, no-cache"
+IMAGE_POLICY = "default-src 'none'"
+# Chrome's built-in PDF viewer is a plugin inside a page of inline styles: under
+# `default-src 'none'` it shows nothing (crbug.com/271452). Scripts, connections and
+# everything else stay forbidden.
+PDF_POLICY = "default-src 'none'; object-src 'self'; style-src 'unsafe-inline'"
+_ACTIVE = (
+    "c.status = 'active' AND (c.active_from IS NULL OR c.active_from <= now())"
+    " AND (c.expires_at IS NULL OR c.expires_at > now())"
+)
+_COLUMNS = "f.file_key, f.media_type, f.size, f.sha256, f.original_filename"
+
+
+@dataclass(frozen=True)
+class ServedFile:
+    code_id: UUID
+    file_key: str
+    media_type: str
+    size: int
+    sha256: bytes
+    original_filename: str | None
+
+    @property
+    def etag(self) -> str:
+        return f'"{self.sha256.hex()}"'
+
+
+def _served(
+    code_id: UUID, row: asyncpg.Record | None, media_types: tuple[str, ...]
+) -> ServedFile | None:
+    if row is None or row["media_type"] not in media_types:
+        return None
+    return ServedFile(code_id, row["file_key"], row["media_type"], row["size"], row["sha256"],
+                      row["original_filename"])  # fmt: skip
+
+
+async def find_pdf(pool: asyncpg.Pool, code_id: UUID) -> ServedFile | None:
+    """The document of an active pdf code, or None."""
+    row = await pool.fetchrow(
+        f"SELECT {_COLUMNS} FROM codes c JOIN code_files f"  # noqa: S608 (fixed text)
+        " ON f.code_id = c.id AND f.file_key = c.payload->>'fileKey'"
+        f" WHERE c.id = $1 AND c.type = 'pdf' AND {_ACTIVE}",
+        code_id,
+    )
+    return _served(code_id, row, (PDF,))
+
+
+async def find_image(pool: asyncpg.Pool, code_id: UUID, index: int) -> ServedFile | None:
+    """Image `index` (from 0) of an active image-carousel code, or None."""
+    if index < 0:  # jsonb counts negative indexes from the end
+        return None
+    row = await pool.fetchrow(
+        f"SELECT {_COLUMNS} FROM codes c JOIN code_files f"  # noqa: S608 (fixed text)
+        " ON f.code_id = c.id AND f.file_key = c.payload->'images'->($2::int)->>'fileKey'"
+        f" WHERE c.id = $1 AND c.type = 'image-carousel' AND {_ACTIVE}",
+        code_id,
+        index,
+    )
+    return _served(code_id, row, IMAGE_TYPES)
+
+
+def content_disposition(filename: str | None, fallback: str) -> str:
+    """`inline` with the name as an ASCII `filename` and, when it is not plain ASCII, an
+    RFC 6266 / RFC 8187 `filename*` in UTF-8. Quotes, backslashes and controls never reach
+    the header."""
+    name = filename or fallback
+    ascii_name = (
+        "".join(
+            ch if ch.isascii() and (ch.isalnum() or ch in " ._-()+,") else "_"
+            for ch in unicodedata.normalize("NFKD", name)
+            if not unicodedata.combining(ch)
+        ).strip()
+        or fallback
+    )
+    value = f'inline; filename="{ascii_name}"'
+    if ascii_name != name:
+        value += f"; filename*=UTF-8''{quote(name, safe='!#$&+-.^_`|~')}"
+    return value
+
+
+def etag_matches(if_none_match: str | None, etag: str) -> bool:
+    if not if_none_match:
+        return False
+    for candidate in if_none_match.split(","):
+        tag = candidate.strip()
+        if tag == "*" or tag.removeprefix("W/") == etag:
+            return True
+    return False
+
+
+def file_headers(file: ServedFile) -> dict[str, str]:
+    """Headers of a file's answer (200 and 304 alike)."""
+    is_pdf = file.media_type == PDF
+    headers = {
+        "ETag": file.etag,
+        "Cache-Control": PDF_CACHE if is_pdf else IMAGE_CACHE,
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": PDF_POLICY if is_pdf else IMAGE_POLICY,
+        # Hosted pages on the short domains embed these: another origin, on purpose.
+        "Cross-Origin-Resource-Policy": "cross-origin",
+    }
+    if is_pdf:
+        headers["Content-Disposition"] = content_disposition(file.original_filename, "document.pdf")
+    return headers
+
+
+async def _chunk(pool: asyncpg.Pool, file: ServedFile, offset: int) -> bytes | None:
+    chunk: bytes | None = await pool.fetchval(
+        "SELECT substring(content FROM $3 FOR $4) FROM code_files"
+        " WHERE code_id = $1 AND file_key = $2",
+        file.code_id, file.file_key, offset + 1, CHUNK_BYTES,
+    )  # fmt: skip
+    return chunk or None
+
+
+async def send_file(
+    request: web.Request, pool: asyncpg.Pool, file: ServedFile
+) -> web.StreamResponse:
+    """Answer with the file: 304 when If-None-Match names its ETag, the headers alone for
+    HEAD, else the content in chunks."""
+    headers = file_headers(file)
+    if etag_matches(request.headers.get("If-None-Match"), file.etag):
+        return web.Response(status=304, headers=headers)
+    response = web.StreamResponse(headers=headers)
+    response.content_type = file.media_type
+    response.content_length = file.size
+    await response.prepare(request)
+    if request.method == "HEAD":
+        return response
+    offset = 0
+    try:
+        while offset < file.size:
+            chunk = await _chunk(pool, file, offset)
+            if chunk is None:
+                log.warning("file %s vanished while being sent", file.file_key)
+                response.force_close()
+                return response
+            await response.write(chunk)
+            offset += len(chunk)
+        await response.write_eof()
+    except ConnectionResetError:  # the client went away: nothing left to answer
+        response.force_close()
+    return response

@@ -1,0 +1,64 @@
+"""The headers of the public file streams: a safe Content-Disposition, caching, ETags and a
+policy that lets nothing run."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from qrstack_api.files.stream import ServedFile, content_disposition, etag_matches, file_headers
+
+DIGEST = bytes(range(32))
+
+
+def _file(media_type: str, name: str | None = None) -> ServedFile:
+    return ServedFile(uuid.uuid4(), "k", media_type, 10, DIGEST, name)
+
+
+def test_an_ascii_name_is_quoted_as_is() -> None:
+    assert content_disposition("Menu 2024.pdf", "document.pdf") == (
+        'inline; filename="Menu 2024.pdf"'
+    )
+
+
+def test_a_non_ascii_name_gets_an_rfc_6266_filename_star() -> None:
+    value = content_disposition("Speisekarte Ü €.pdf", "document.pdf")
+    assert value == (
+        'inline; filename="Speisekarte U _.pdf"; '
+        "filename*=UTF-8''Speisekarte%20%C3%9C%20%E2%82%AC.pdf"
+    )
+
+
+@pytest.mark.parametrize("name", ['a"; filename="evil.html', "x\r\nSet-Cookie: a=b", "\\\\"])
+def test_quotes_backslashes_and_line_breaks_never_reach_the_header(name: str) -> None:
+    value = content_disposition(name, "document.pdf")
+    fallback = value.split('filename="', 1)[1].split('"', 1)[0]
+    assert not set(fallback) & set('"\\\r\n') and "\r" not in value and "\n" not in value
+    assert value.count('"') == 2
+
+
+def test_no_name_falls_back() -> None:
+    assert content_disposition(None, "document.pdf") == 'inline; filename="document.pdf"'
+
+
+def test_if_none_match_accepts_lists_weak_tags_and_star() -> None:
+    etag = '"abc"'
+    assert etag_matches('"x", W/"abc"', etag) and etag_matches("*", etag)
+    assert not etag_matches('"abcd"', etag) and not etag_matches(None, etag)
+
+
+def test_images_are_cached_an_hour_and_may_run_nothing() -> None:
+    headers = file_headers(_file("image/png"))
+    assert headers["Cache-Control"] == "public, max-age=3600"
+    assert headers["Content-Security-Policy"] == "default-src 'none'"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["ETag"] == f'"{DIGEST.hex()}"' and "Content-Disposition" not in headers
+
+
+def test_a_pdf_is_inline_revalidated_and_may_run_no_script() -> None:
+    headers = file_headers(_file("application/pdf", "Menü.pdf"))
+    assert headers["Content-Disposition"].startswith('inline; filename="Menu.pdf"; filename*=')
+    assert headers["Cache-Control"] == "public, no-cache"
+    policy = headers["Content-Security-Policy"]
+    assert policy.startswith("default-src 'none'") and "script-src" not in policy
