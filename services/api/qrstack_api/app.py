@@ -21,6 +21,7 @@ from qrstack_api.context import HASHER, POOL, SETTINGS
 from qrstack_api.db.migrate import apply_migrations
 from qrstack_api.db.pool import create_pool
 from qrstack_api.domains import routes as domains
+from qrstack_api.files import routes as files
 from qrstack_api.folders import routes as folders
 from qrstack_api.outbox.relay import OutboxRelay
 from qrstack_api.rules import routes as rules
@@ -42,7 +43,19 @@ def create_app(settings: ApiSettings) -> web.Application:
     app[HASHER] = configured_hasher(settings)  # code passwords follow API_PASSWORD_*
     app.middlewares.extend(COMPAT_MIDDLEWARES)  # before access (install_access appends it)
     # One line per feature module (each has a `routes` RouteTableDef).
-    modules = (codes, generate, folders, tags, rules, domains, billing, status, accounts, compat)
+    modules = (
+        codes,
+        files,
+        generate,
+        folders,
+        tags,
+        rules,
+        domains,
+        billing,
+        status,
+        accounts,
+        compat,
+    )
     for module in (*modules, docs):
         app.add_routes(module.routes)
 

@@ -29,11 +29,13 @@ def test_the_defaults_are_the_documented_ones() -> None:
     settings = RateLimitSettings()
     assert (settings.rate_limit_authenticated, settings.rate_limit_anonymous) == (1000, 100)
     assert settings.rate_limit_window_s == 60 and settings.rate_limit_store == "postgres"
-    generation, webhooks = settings.rate_limit_routes
+    generation, webhooks, files = settings.rate_limit_routes
     assert set(generation.prefixes) == {"/v1/generate", "/api/generate"}
     assert (generation.authenticated, generation.anonymous) == (1000, 100)
     assert webhooks.prefixes == ("/v1/billing/webhook",)
     assert (webhooks.authenticated, webhooks.anonymous) == (6000, 6000)
+    assert files.prefixes == ("/v1/files/",)
+    assert (files.anonymous, files.window_s) == (30, 3600)
 
 
 def test_the_longest_matching_prefix_wins() -> None:

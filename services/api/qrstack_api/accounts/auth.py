@@ -55,6 +55,7 @@ PUBLIC_PREFIXES = (
     "/v1/status/",
     "/v1/billing/public",
     "/v1/billing/webhook",
+    "/v1/files/",
 )
 OPTIONAL_PREFIXES = ("/v1/generate", "/api/generate")
 PROTECTED_PREFIXES = ("/v1/", "/api/")

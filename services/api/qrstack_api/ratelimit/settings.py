@@ -41,6 +41,16 @@ WEBHOOKS = RouteLimit(
     anonymous=6000,
 )
 
+# The public file streams (TurtleQR's 30 requests per IP per hour): they serve uploads to
+# anyone, so one address cannot pull a workspace's files in bulk.
+FILES = RouteLimit(
+    name="files",
+    prefixes=("/v1/files/",),
+    authenticated=30,
+    anonymous=30,
+    window_s=3600,
+)
+
 
 class RateLimitSettings(ServiceSettings):
     rate_limit_store: Literal["postgres", "memory"] = Field(
@@ -62,10 +72,10 @@ class RateLimitSettings(ServiceSettings):
         60, ge=1, validation_alias=AliasChoices("API_RATE_LIMIT_WINDOW", "rate_limit_window_s")
     )
     rate_limit_routes: tuple[RouteLimit, ...] = Field(
-        (GENERATION, WEBHOOKS),
+        (GENERATION, WEBHOOKS, FILES),
         validation_alias=AliasChoices("API_RATE_LIMIT_ROUTES", "rate_limit_routes"),
         description="JSON list of route limits ({name, prefixes, authenticated, anonymous, "
-        "window_s}); replaces the default (generation endpoints).",
+        "window_s}); replaces the default (generation, webhooks, files).",
     )
     rate_limit_budget_ms: float = Field(
         25.0,
