@@ -3,6 +3,7 @@ capped at ten; each index streams the image the page shows there."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import uuid
 from typing import Any
@@ -128,3 +129,19 @@ async def test_images_of_the_wrong_kind_or_place_are_refused(ws: Workspace, api:
     assert status == 409 and "image-carousel" in body["detail"]
     assert (await ws.call("DELETE", f"/v1/codes/{code['id']}/image-file/0"))[0] == 404
     assert (await ws.call("DELETE", f"/v1/codes/{pdf_code['id']}/image-file/0"))[0] == 409
+
+
+async def test_concurrent_uploads_never_overfill_the_carousel(ws: Workspace) -> None:
+    code = await ws.code("image-carousel")
+    for _ in range(8):
+        await _add(ws, code["id"], image_bytes("PNG"), "image/png")
+    colours = (RED, GREEN, BLUE)
+    results = await asyncio.gather(
+        *(
+            ws.upload(code["id"], "image", image_bytes("PNG", colour=c), "image/png")
+            for c in colours
+        )
+    )
+    assert sorted(status for status, _ in results) == [200, 200, 409]
+    listed = await ws.ok("GET", f"/v1/codes/{code['id']}/files")
+    assert [f["index"] for f in listed["files"]] == list(range(10))

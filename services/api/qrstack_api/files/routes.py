@@ -86,24 +86,26 @@ async def _files_response(request: web.Request, row: Any) -> web.Response:
     )
 
 
-async def _upload(
-    request: web.Request,
-    page: PageType,
-    max_bytes: int,
-    inspect: Callable[[bytes, str, str | None], PreparedFile],
-    text_fields: tuple[str, ...] = (),
-) -> tuple[UUID, UUID, Upload, PreparedFile]:
+async def _received(
+    request: web.Request, page: PageType, max_bytes: int, text_fields: tuple[str, ...] = ()
+) -> tuple[UUID, UUID, Upload]:
     """Check the caller and the code before reading the body (a refused upload is not
-    received in full), then read and inspect the file."""
+    received in full), then read it."""
     principal = principal_of(request)
     principal.require("codes:write")
     code_id = _code_id(request)
     await page_code(request.app[POOL], principal.workspace_id, code_id, page)
     upload = await read_upload(request, max_bytes=max_bytes, text_fields=text_fields)
-    prepared = await asyncio.get_running_loop().run_in_executor(
+    return principal.workspace_id, code_id, upload
+
+
+async def _inspected(
+    inspect: Callable[[bytes, str, str | None], PreparedFile], upload: Upload
+) -> PreparedFile:
+    """The file as `inspect` accepts it, worked out off the event loop (hashing, decoding)."""
+    return await asyncio.get_running_loop().run_in_executor(
         None, inspect, upload.content, upload.declared_type, upload.filename
     )
-    return principal.workspace_id, code_id, upload, prepared
 
 
 @routes.post(f"{_CODE}/pdf-file")
@@ -119,9 +121,8 @@ async def _upload(
 )
 async def upload_pdf(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
-    workspace_id, code_id, _, prepared = await _upload(
-        request, PDF_PAGE, settings.files_pdf_max_bytes, inspect_pdf
-    )
+    workspace_id, code_id, upload = await _received(request, PDF_PAGE, settings.files_pdf_max_bytes)
+    prepared = await _inspected(inspect_pdf, upload)
     async with request.app[POOL].acquire() as conn, conn.transaction():
         row = await save_pdf(conn, workspace_id, code_id, prepared)
     return await _files_response(request, row)
@@ -153,10 +154,11 @@ def _slot(upload: Upload) -> int | None:
 )
 async def upload_image(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
-    workspace_id, code_id, upload, prepared = await _upload(
-        request, CAROUSEL, settings.files_image_max_bytes, inspect_image, ("index",)
+    workspace_id, code_id, upload = await _received(
+        request, CAROUSEL, settings.files_image_max_bytes, ("index",)
     )
     slot = _slot(upload)
+    prepared = await _inspected(inspect_image, upload)
     async with request.app[POOL].acquire() as conn, conn.transaction():
         row = await save_image(conn, workspace_id, code_id, prepared, slot)
     return await _files_response(request, row)

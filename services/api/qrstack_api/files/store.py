@@ -62,11 +62,11 @@ def _not_found() -> ApiError:
 
 def check_page(row: Any, page_type: PageType) -> None:
     """409 `conflict` when the code is deleted or is not of `page_type`."""
-    noun = "PDF uploads go to pdf codes" if page_type == PDF_PAGE else (
-        "images go to image-carousel codes"
-    )  # fmt: skip
     if row["type"] != page_type:
-        raise ApiError("conflict", f"This code is a {row['type']} code; {noun}.")
+        what = "PDF uploads" if page_type == PDF_PAGE else "Carousel images"
+        raise ApiError(
+            "conflict", f"This code is a {row['type']} code; {what} go to {page_type} codes."
+        )
     if row["status"] == "deleted":
         raise ApiError("conflict", "This code is deleted; restore it before changing its files.")
 

@@ -66,7 +66,11 @@ async def read_upload(
         while (part := await reader.next()) is not None:
             if not isinstance(part, BodyPartReader):
                 raise validation_failed([Issue((), "nested multipart bodies are not accepted")])
-            name = part.name or ""
+            name = part.name
+            if not name:
+                raise validation_failed(
+                    [Issue((), "a part has no field name (Content-Disposition: form-data; name=…)")]
+                )
             if name == FILE_FIELD:
                 if content is not None:
                     raise validation_failed([Issue((FILE_FIELD,), "send one file per request")])
