@@ -22,12 +22,15 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPa
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
+from aiokafka.partitioner import DefaultPartitioner
 
 from qrstack_common.events import CODES_TOPIC, DOMAINS_TOPIC, SCANS_TOPIC
 
 log = logging.getLogger(__name__)
 
 Record = ConsumerRecord  # re-exported so services need not import aiokafka
+
+_PARTITION_CACHE_MAX = 100_000
 
 
 @dataclass(frozen=True)
@@ -135,6 +138,8 @@ class EventProducer:
             max_batch_size=1 << 20,
             request_timeout_ms=15_000,
         )
+        self._partitioner = DefaultPartitioner()
+        self._partition_cache: dict[tuple[bytes, int], int] = {}
 
     async def start(self) -> None:
         await self._producer.start()
@@ -154,6 +159,38 @@ class EventProducer:
             topic, value=value, key=key, headers=list(headers) if headers else None
         )
         return fut
+
+    async def send_keyed(
+        self, topic: str, records: Sequence[tuple[bytes, bytes]]
+    ) -> list[asyncio.Future[object]]:
+        """Queue many records as one batch per partition; the futures resolve when the broker
+        acknowledged each batch. Partitions are the default partitioner's (murmur2 of the key,
+        as every other producer of the key computes it), cached per key; a key's records keep
+        their order. Much cheaper per record than `send` (no per-record future or accumulator
+        entry), for high-volume streams such as scan events."""
+        partitions = sorted(await self._producer.partitions_for(topic))
+        count = len(partitions)
+        grouped: dict[int, list[tuple[bytes, bytes]]] = {}
+        for key, value in records:
+            cached = self._partition_cache.get((key, count))
+            if cached is None:
+                if len(self._partition_cache) >= _PARTITION_CACHE_MAX:
+                    self._partition_cache.clear()
+                cached = self._partitioner(key, partitions, partitions)
+                self._partition_cache[(key, count)] = cached
+            grouped.setdefault(cached, []).append((key, value))
+        futures: list[asyncio.Future[object]] = []
+        for partition, items in grouped.items():
+            batch = self._producer.create_batch()
+            for key, value in items:
+                if batch.append(key=key, value=value, timestamp=None) is None:  # batch full
+                    futures.append(
+                        await self._producer.send_batch(batch, topic, partition=partition)
+                    )
+                    batch = self._producer.create_batch()
+                    batch.append(key=key, value=value, timestamp=None)
+            futures.append(await self._producer.send_batch(batch, topic, partition=partition))
+        return futures
 
     async def send_and_wait(self, topic: str, key: bytes, value: bytes | None) -> None:
         await self._producer.send_and_wait(topic, value=value, key=key)

@@ -33,6 +33,21 @@ class ServiceMetrics:
         self.ready = Gauge(
             "qr_ready", "1 when the service is ready to serve.", registry=self.registry
         )
+        # Labelled children looked up once per (route, status class): `.labels()` takes a lock
+        # and builds a key on every call, a measurable share of a redirect's cost.
+        self._request_children: dict[tuple[str, int], tuple[Counter, Histogram]] = {}
+
+    def observe_request(self, route: str, status: int, seconds: float) -> None:
+        status_class = status // 100
+        children = self._request_children.get((route, status_class))
+        if children is None:
+            children = (
+                self.http_requests.labels(route, f"{status_class}xx"),
+                self.http_latency.labels(route),
+            )
+            self._request_children[(route, status_class)] = children
+        children[0].inc()
+        children[1].observe(seconds)
 
 
 class ApiMetrics(ServiceMetrics):

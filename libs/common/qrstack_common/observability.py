@@ -14,7 +14,13 @@ from collections.abc import Callable
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from qrstack_common.http import Handler, error_middleware, json_response
+from qrstack_common.http import (
+    REQUEST_IDS,
+    Handler,
+    RequestIds,
+    error_middleware,
+    json_response,
+)
 from qrstack_common.metrics import ServiceMetrics
 
 ReadinessCheck = Callable[[], str | None]
@@ -32,6 +38,7 @@ def new_service_app(metrics: ServiceMetrics, *, client_max_size: int = 1 << 20) 
     )
     app[METRICS] = metrics
     app[READINESS] = {}
+    app[REQUEST_IDS] = RequestIds()
     app.router.add_get("/healthz", _healthz, allow_head=True)
     app.router.add_get("/readyz", _readyz, allow_head=True)
     app.router.add_get("/metrics", _metrics)
@@ -82,6 +89,4 @@ async def _metrics_middleware(request: web.Request, handler: Handler) -> web.Str
     finally:
         resource = request.match_info.route.resource
         route = resource.canonical if resource is not None else "unmatched"
-        metrics = request.app[METRICS]
-        metrics.http_requests.labels(route, f"{status // 100}xx").inc()
-        metrics.http_latency.labels(route).observe(time.perf_counter() - start)
+        request.app[METRICS].observe_request(route, status, time.perf_counter() - start)

@@ -10,6 +10,7 @@ import pytest
 
 from qrstack_common.kafka import EventProducer, TableReader, TopicSpec, ensure_topics
 from qrstack_launcher.stack import Infrastructure
+from support.kafka import find_records
 from support.waiting import eventually
 
 pytestmark = pytest.mark.infra
@@ -70,3 +71,34 @@ async def test_an_empty_topic_is_ready_at_once(infra: Infrastructure) -> None:
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
+
+
+async def test_keyed_batches_keep_each_keys_order_and_partition(infra: Infrastructure) -> None:
+    """send_keyed puts every record on its key's default partition, in order, once."""
+    from aiokafka import AIOKafkaProducer
+
+    topic = f"test.keyed.{uuid.uuid4().hex[:8]}"
+    await ensure_topics(infra.kafka_bootstrap, [TopicSpec(topic, 3, {})])
+    producer = EventProducer(infra.kafka_bootstrap, client_id="test-keyed")
+    await producer.start()
+    reference = AIOKafkaProducer(bootstrap_servers=infra.kafka_bootstrap)
+    await reference.start()
+    try:
+        records = [(f"code-{n % 7}".encode(), f"{n}".encode()) for n in range(3000)]
+        await asyncio.gather(*await producer.send_keyed(topic, records))
+        expected_partition = {}
+        for key in {k for k, _ in records}:
+            meta = await (await reference.send(topic, key=key, value=b"probe"))
+            expected_partition[key] = meta.partition
+    finally:
+        await producer.stop()
+        await reference.stop()
+    found = await find_records(
+        infra.kafka_bootstrap, topic, lambda r: r.value != b"probe", count=3000
+    )
+    for record in found:
+        assert record.partition == expected_partition[record.key]
+    for key in expected_partition:
+        values = [int(r.value) for r in found if r.key == key]
+        assert values == sorted(values)
+        assert len(values) == len({v for k, v in records if k == key})

@@ -147,8 +147,7 @@ class ScanEmitter:
         for start in range(0, len(batch), _SLICE):
             if start:
                 await asyncio.sleep(0)  # a turn of the loop for waiting scans
-            for key, value in batch[start : start + _SLICE]:
-                futures.append(await producer.send(SCANS_TOPIC, key, value))
+            futures += await producer.send_keyed(SCANS_TOPIC, batch[start : start + _SLICE])
         await asyncio.gather(*futures)
 
     async def _connected_producer(self) -> EventProducer | None:
