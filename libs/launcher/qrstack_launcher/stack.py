@@ -139,6 +139,8 @@ class Platform:
                 "RENDERER_PORT": str(self.ports["renderer"]),
                 "ANALYTICS_PORT": str(self.ports["analytics"]),
                 "SHORT_URL_BASE": self.url("redirect"),
+                "PUBLIC_API_URL": self.url("api"),  # hosted pdf/carousel pages link its files
+                "REDIRECT_URL": self.url("redirect"),
                 "RENDERER_URL": self.url("renderer"),
                 "ANALYTICS_URL": self.url("analytics"),
                 "SCAN_SPOOL_DIR": str(self.infra.root / "spool"),
