@@ -30,6 +30,10 @@ _OUTAGES = (
 )
 
 
+async def _no_session_state(conn: asyncpg.Connection) -> None:
+    """Nothing to undo: see `_connected_pool`."""
+
+
 class DatabaseUnavailable(Exception):
     """The database did not answer in time, or not at all, or refused the statement."""
 
@@ -59,8 +63,14 @@ class RedirectDatabase:
     async def _connected_pool(self) -> asyncpg.Pool:
         if self._pool is None:
             # min_size=0: creating the pool connects nothing; the first acquire does.
+            # Single statements only, no session state: skip asyncpg's reset round trip on
+            # release (an open transaction would still be rolled back).
             self._pool = await asyncpg.create_pool(
-                self._dsn, min_size=0, max_size=self._pool_size, max_inactive_connection_lifetime=60
+                self._dsn,
+                min_size=0,
+                max_size=self._pool_size,
+                max_inactive_connection_lifetime=60,
+                reset=_no_session_state,
             )
         return self._pool
 
