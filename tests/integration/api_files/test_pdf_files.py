@@ -195,3 +195,30 @@ async def test_a_form_without_its_file_or_with_strangers_is_400(ws: Workspace) -
     no_file.add_field("index", "1")
     status, body = await ws.call("POST", path, data=no_file)
     assert status == 400 and body["issues"][0]["path"] == ["index"]  # pdf uploads take no index
+
+
+async def test_editing_the_page_keeps_its_document(ws: Workspace, api: Client) -> None:
+    """A PATCH or PUT of the pdf content changes the text, never the uploaded file."""
+    code = await ws.code("pdf", description="v1")
+    status, body = await ws.call(
+        "POST",
+        f"/v1/codes/{code['id']}/pdf-file",
+        data=upload_form(pdf_bytes((5, 5, 5)), "application/pdf", "menu.pdf"),
+    )
+    assert status == 200, body
+    file_key = body["files"][0]["fileKey"]
+
+    status, body = await ws.call(
+        "PATCH", f"/v1/codes/{code['id']}", json={"pdf": {"description": "v2"}}
+    )
+    assert status == 200, body
+    assert body["pdf"]["description"] == "v2"
+    assert body["pdf"]["fileKey"] == file_key
+    assert body["pdf"]["originalFilename"] == "menu.pdf"
+    assert (await api.get(f"/v1/files/pdf/{code['id']}")).status == 200
+
+    status, body = await ws.call(
+        "PATCH", f"/v1/codes/{code['id']}", json={"pdf": {"fileKey": "pdf/elsewhere.pdf"}}
+    )
+    assert status == 400
+    assert body["issues"][0]["path"] == ["pdf", "fileKey"]

@@ -296,7 +296,8 @@ async def _column_values(
     values["dynamic"] = dynamic
     values["name"] = chosen("name")
     if inp.payload is not None:
-        values["payload"] = inp.payload.as_json()
+        stored = row["payload"] if row is not None and row["type"] == inp.payload_type.name else {}
+        values["payload"] = _with_uploaded_files(inp, stored or {}, issues)
         values["target_url"] = inp.derived_target() if dynamic else None
     elif row is not None and inp.payload_type.name != row["type"]:
         issues.append(
@@ -387,6 +388,40 @@ async def _insert(
             return await publish_code(conn, code_id)
         return await conn.fetchrow("SELECT * FROM codes WHERE id = $1", code_id)
     raise ApiError("conflict", "Could not find a free slug; try again.")
+
+
+# Payload fields that only file uploads set (files/): python name → JSON name, default.
+_UPLOAD_OWNED: dict[str, dict[str, tuple[str, Any]]] = {
+    "pdf": {
+        "file_key": ("fileKey", None),
+        "file_size": ("fileSize", None),
+        "original_filename": ("originalFilename", None),
+    },
+    "image-carousel": {"images": ("images", [])},
+}
+
+
+def _with_uploaded_files(inp: CodeInput, stored: dict[str, Any], issues: list[Issue]) -> Any:
+    """The payload to store: what was sent, with the upload-owned fields kept from the stored
+    payload. Sending one of those with another value is a 400: files change through the
+    upload endpoints, and a key a body invents would name no file."""
+    assert inp.payload is not None
+    data: dict[str, Any] = inp.payload.as_json()
+    owned = _UPLOAD_OWNED.get(inp.payload_type.name, {})
+    where = content_key(inp.payload_type)
+    for attr, (key, default) in owned.items():
+        if attr in inp.payload.model_fields_set and data.get(key) != stored.get(key, default):
+            issues.append(
+                Issue((where, key), "is set by uploading files (POST /v1/codes/{id}/pdf-file or "
+                      "/image-file), not in the code's body")
+            )  # fmt: skip
+        if key in stored:
+            data[key] = stored[key]
+        elif default is None:
+            data.pop(key, None)
+        else:
+            data[key] = default
+    return data
 
 
 def _slug_taken(slug: object) -> ApiError:
