@@ -136,29 +136,29 @@ async def test_replicas_share_exact_counts(
 
 
 async def test_a_stalled_database_costs_a_bounded_wait_and_falls_back_to_local_counts(
-    limited_twin: Client, new_account: NewAccount, infra: Any
+    limited_impatient: Client, new_account: NewAccount, infra: Any
 ) -> None:
     key = await (await new_account()).key()
     headers = {"X-API-Key": key}
-    assert (await limited_twin.get("/v1/me", headers=headers)).status == 200
+    assert (await limited_impatient.get("/v1/me", headers=headers)).status == 200
     blocker = await asyncpg.connect(infra.database_url)
     try:
         async with blocker.transaction():
             # Every upsert of a counter now waits for this lock.
             await blocker.execute("LOCK TABLE rate_limit_hits IN EXCLUSIVE MODE")
             started = time.perf_counter()
-            response = await limited_twin.get("/v1/me", headers=headers)
+            response = await limited_impatient.get("/v1/me", headers=headers)
             elapsed = time.perf_counter() - started
             assert response.status == 200 and _limits(response)[:2] == (5, 3)
             assert elapsed < 1.0
             # During the cooldown, the replica counts alone, carrying on from the shared count.
             statuses = [
-                (await limited_twin.get("/v1/me", headers=headers)).status for _ in range(4)
+                (await limited_impatient.get("/v1/me", headers=headers)).status for _ in range(4)
             ]
             assert statuses == [200, 200, 200, 429]
     finally:
         await blocker.close()
-    metrics = await (await limited_twin.get("/metrics")).text()
+    metrics = await (await limited_impatient.get("/metrics")).text()
     failures = next(
         line for line in metrics.splitlines()
         if line.startswith("qr_rate_limit_shared_failures_total ")
