@@ -141,8 +141,15 @@ async def test_writes_succeed_while_kafka_is_down_and_are_published_once_it_is_b
             )
             assert response.status == 201
             ids.append((await response.json())["id"])
+        for n in (1, 2):  # two edits of the first code: versions 2 and 3
+            edited = await down.patch(
+                f"/v1/codes/{ids[0]}",
+                json={"targetUrl": f"https://example.com/edit-{n}"},
+                headers=bearer(ws.api_key),
+            )
+            assert edited.status == 200
         await asyncio.sleep(1.0)  # give the relay time to (fail to) publish
-        assert await _count(dsn, "SELECT count(*) FROM outbox") == 3
+        assert await _count(dsn, "SELECT count(*) FROM outbox") == 5
     finally:
         await down.close()
 
@@ -150,9 +157,19 @@ async def test_writes_succeed_while_kafka_is_down_and_are_published_once_it_is_b
     await up.start_server()
     try:
         records = await find_records(
-            infra.kafka_bootstrap, CODES_TOPIC, lambda r: r.key.decode() in ids, count=3
+            infra.kafka_bootstrap, CODES_TOPIC, lambda r: r.key.decode() in ids, count=5
         )
-        assert sorted(r.key.decode() for r in records) == sorted(ids)
+        assert sorted({r.key.decode() for r in records}) == sorted(ids)
+        first = [
+            CodeSnapshot.model_validate_json(r.value)
+            for r in sorted(records, key=lambda r: r.offset)
+            if r.key.decode() == ids[0]
+        ]
+        assert [(c.version, c.target_url) for c in first] == [
+            (1, "https://example.com/0"),
+            (2, "https://example.com/edit-1"),
+            (3, "https://example.com/edit-2"),
+        ]
 
         async def outbox_empty() -> bool:
             return await _count(dsn, "SELECT count(*) FROM outbox") == 0
