@@ -142,3 +142,23 @@ def test_the_services_own_pages(template: str, context: dict[str, Any], expected
     html = render_page(page_environment(), template, **context)
     assert_self_contained(html)
     assert expected in html
+
+
+def _luminance(color: str) -> float:
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(color[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
+
+
+def test_button_text_is_readable_on_any_brand_colour() -> None:
+    """WCAG AA (4.5:1) between a brand colour and the text drawn on it, for 4,096 colours."""
+    from qrstack_redirect.pages.hosted import on_brand
+
+    for n in range(4096):
+        brand = f"#{(n >> 8) * 17:02x}{((n >> 4) & 15) * 17:02x}{(n & 15) * 17:02x}"
+        text = on_brand(brand)
+        assert text is not None
+        lighter, darker = sorted((_luminance(brand), _luminance(text)), reverse=True)
+        assert (lighter + 0.05) / (darker + 0.05) >= 4.5, (brand, text)

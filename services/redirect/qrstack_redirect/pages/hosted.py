@@ -10,13 +10,29 @@ from qrstack_common.payloads.pages import BusinessPage
 from qrstack_common.payloads.web import profile_url, scanner_platform
 
 
+def on_brand(brand: str | None) -> str | None:
+    """Text colour readable on the brand colour `#rrggbb`: black on light brands (a yellow button
+    with white text cannot be read), white on dark ones, whichever contrasts more; one of the
+    two always reaches WCAG AA (4.5:1). None without a brand."""
+    if brand is None or len(brand) != 7:
+        return None
+    r, g, b = (int(brand[i : i + 2], 16) / 255 for i in (1, 3, 5))
+
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    luminance = 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
+    return "#ffffff" if 1.05 / (luminance + 0.05) >= (luminance + 0.05) / 0.05 else "#000000"
+
+
 def hosted_context(
     page: Payload, *, code_id: str, os: str | None, files_url: str
 ) -> dict[str, Any]:
     """The template context of a hosted page of code `code_id` for a scanner on `os`.
     Files (the PDF, carousel images) are the API's public streams under `files_url`
     (`/v1/files/pdf/{code}`, `/v1/files/image/{code}/{index}`, index from 0)."""
-    context: dict[str, Any] = {"page": page, "brand": getattr(page, "brand_color", None)}
+    brand = getattr(page, "brand_color", None)
+    context: dict[str, Any] = {"page": page, "brand": brand, "on_brand": on_brand(brand)}
     base = files_url.rstrip("/")
     if isinstance(page, PdfPage):
         context["pdf_url"] = f"{base}/v1/files/pdf/{code_id}"
