@@ -39,6 +39,7 @@ from qrstack_api.accounts.passwords import PASSWORDS, password_verifier_context
 from qrstack_api.accounts.principal import PRINCIPAL
 from qrstack_api.accounts.sessions import NewSession
 from qrstack_api.context import POOL
+from qrstack_api.openapi.operation import operation_of
 from qrstack_api.ratelimit.admission import RATE_LIMITS, rate_limit_headers, rate_limits_context
 from qrstack_api.ratelimit.policy import address_subject, caller_subject, is_exempt
 from qrstack_api.settings import ApiSettings
@@ -128,6 +129,11 @@ def auth_middleware(settings: ApiSettings, metrics: ApiMetrics) -> Middleware:
             request[NEW_SESSION] = caller.new_session
         subject = caller_subject(key_id=principal.key_id, user_id=principal.user_id)
         await limits.admit(request, subject, authenticated=True)
+        # The scope a handler documents in its @operation is the scope enforced, here, for
+        # every route (handlers may still check finer rules themselves).
+        declared = operation_of(request.match_info.handler)
+        if declared is not None and declared.scope is not None:
+            principal.require(declared.scope)
         return await handler(request)
 
     return middleware
