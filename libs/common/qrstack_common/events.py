@@ -168,6 +168,14 @@ class ScanEvent(_Event):
     ip_prefix: str | None = None  # only when configured: IPv4 /24 or IPv6 /48
 
     def kafka_key(self) -> bytes:
-        if self.code_id is not None:
-            return str(self.code_id).encode()
-        return f"{self.domain}/{self.slug}".encode()
+        return scan_key(
+            str(self.code_id) if self.code_id is not None else None, self.domain, self.slug
+        )
+
+
+def scan_key(code_id: str | None, domain: str, slug: str) -> bytes:
+    """The `qr.scans.v1` key: the code id, or `domain/slug` for an orphan scan. The one rule
+    for every producer (the redirect's hot path calls this with plain strings)."""
+    if code_id is not None:
+        return code_id.encode()
+    return f"{domain}/{slug}".encode()

@@ -27,7 +27,7 @@ from aiohttp import web
 from jinja2 import Environment
 from prometheus_client import Counter
 
-from qrstack_common.events import DomainSnapshot, ScanOutcome
+from qrstack_common.events import DomainSnapshot, ScanOutcome, scan_key
 from qrstack_common.metrics import RedirectMetrics
 from qrstack_common.payloads.pages import FormPage
 from qrstack_redirect.caps import CapVerdict, ScanCaps
@@ -45,7 +45,7 @@ from qrstack_redirect.resolve import (
     resolve_scan,
 )
 from qrstack_redirect.scans.emitter import ScanEmitter
-from qrstack_redirect.scans.encoding import ScanIds, encode_scan, scan_key
+from qrstack_redirect.scans.encoding import ScanIds, encode_scan
 from qrstack_redirect.table.records import (
     CodeEntry,
     CodeRecord,

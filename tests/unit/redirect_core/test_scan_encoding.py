@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from qrstack_common.events import ScanEvent
+from qrstack_common.events import ScanEvent, scan_key
 from qrstack_redirect.clients import ClientFacts
-from qrstack_redirect.scans.encoding import ScanIds, encode_scan, scan_key
+from qrstack_redirect.scans.encoding import ScanIds, encode_scan
 
 PERSON = ClientFacts(
     "203.0.113.9", "DE", "Bavaria", "DE-BY", "München", "mobile", "iOS", "Safari",

@@ -22,7 +22,7 @@ from collections import deque
 import orjson
 from aiokafka.errors import KafkaError
 
-from qrstack_common.events import SCANS_TOPIC
+from qrstack_common.events import SCANS_TOPIC, scan_key
 from qrstack_common.kafka import EventProducer
 from qrstack_common.metrics import RedirectMetrics
 from qrstack_redirect.scans.spool import ScanSpool
@@ -183,8 +183,6 @@ def spooled_key(value: bytes) -> bytes | None:
     try:
         event = orjson.loads(value)
         code_id = event.get("code_id")
-        if code_id is not None:
-            return str(code_id).encode()
-        return f"{event['domain']}/{event['slug']}".encode()
+        return scan_key(None if code_id is None else str(code_id), event["domain"], event["slug"])
     except (orjson.JSONDecodeError, AttributeError, KeyError, TypeError):
         return None

@@ -88,11 +88,3 @@ def encode_scan(
         },
         option=orjson.OPT_UTC_Z,
     )
-
-
-def scan_key(code_id: str | None, domain: str, slug: str) -> bytes:
-    """The `qr.scans.v1` key: the code id, or `domain/slug` for an orphan scan
-    (`ScanEvent.kafka_key`)."""
-    if code_id is not None:
-        return code_id.encode()
-    return f"{domain}/{slug}".encode()
