@@ -192,17 +192,11 @@ class EventProducer:
             futures.append(await self._producer.send_batch(batch, topic, partition=partition))
         return futures
 
-    async def send_and_wait(self, topic: str, key: bytes, value: bytes | None) -> None:
-        await self._producer.send_and_wait(topic, value=value, key=key)
-
     async def send_all(self, topic: str, records: Sequence[tuple[bytes, bytes | None]]) -> None:
         """Send records in order and wait until every one is acknowledged.
         Raises KafkaError if any failed (then none is known to be lost: retry the whole batch)."""
         futures = [await self.send(topic, key, value) for key, value in records]
         await asyncio.gather(*futures)
-
-    async def flush(self) -> None:
-        await self._producer.flush()
 
 
 TableApply = Callable[[str, bytes, bytes | None], None]
@@ -229,7 +223,6 @@ class TableReader:
         self._targets: dict[TopicPartition, int] = {}
         self._positions: dict[TopicPartition, int] = {}
         self._ready = asyncio.Event()
-        self.records_applied = 0
 
     @property
     def ready(self) -> bool:
@@ -282,7 +275,6 @@ class TableReader:
                     if key is None:
                         continue
                     self._apply(tp.topic, key, record.value)
-                self.records_applied += len(records)
                 self._positions[tp] = records[-1].offset + 1
             if not self.ready:
                 await self._check_caught_up(consumer, partitions)
