@@ -30,7 +30,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy libs services
+	$(BIN)/mypy libs services dev
 
 pytest: $(STAMP)
 	$(BIN)/pytest -q $(PYTEST_ARGS)
