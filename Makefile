@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 COMPOSE_VENV := .cache/compose-venv
 PYTEST_ARGS ?=
 
-.PHONY: run test lint typecheck pytest install fuzz bench gallery compose-config k8s-config clean clean-data
+.PHONY: run test lint imports typecheck pytest install fuzz bench gallery compose-config k8s-config clean clean-data
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,13 +21,18 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/python -m qrstack_launcher run
 
-## Everything CI checks: lint, format, types, the compose file, and the whole test suite on
-## real components.
-test: lint typecheck compose-config pytest
+## Everything CI checks: lint, format, import boundaries, types, the compose file, and the
+## whole test suite on real components.
+test: lint imports typecheck compose-config pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## Import boundaries (import-linter, contracts in pyproject.toml): libs/common imports no
+## service, no service imports another, none imports the launcher.
+imports: $(STAMP)
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy libs services dev

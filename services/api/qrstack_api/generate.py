@@ -18,7 +18,7 @@ from qrstack_api.upstream import UPSTREAM, relay_response
 from qrstack_common.errors import Issue, validation_failed
 from qrstack_common.http import read_json, validate
 from qrstack_common.payloads import PAYLOAD_TYPES, encode_payload, find_type, validate_payload
-from qrstack_renderer.spec import Style
+from qrstack_common.render.spec import Style
 
 routes = web.RouteTableDef()
 

@@ -3,7 +3,7 @@
 In-process use: `render(RenderSpec(...)) -> RenderedImage`. As a service: `create_app`.
 """
 
+from qrstack_common.render.spec import RenderSpec, Style
 from qrstack_renderer.render import RenderedImage, render
-from qrstack_renderer.spec import RenderSpec, Style
 
 __all__ = ["RenderSpec", "RenderedImage", "Style", "render"]

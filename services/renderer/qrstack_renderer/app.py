@@ -24,11 +24,11 @@ from qrstack_common.errors import ApiError, Issue, validation_failed
 from qrstack_common.http import read_model, validate
 from qrstack_common.metrics import RendererMetrics
 from qrstack_common.observability import METRICS, new_service_app
+from qrstack_common.render.spec import RenderSpec
 from qrstack_renderer.cache import RenderCache
 from qrstack_renderer.logos.fetch import LogoFetcher
-from qrstack_renderer.render import RenderedImage, render
+from qrstack_renderer.render import RenderedImage, content_address, render
 from qrstack_renderer.settings import RendererSettings
-from qrstack_renderer.spec import RenderSpec
 
 SETTINGS = web.AppKey("renderer_settings", RendererSettings)
 CACHE = web.AppKey("render_cache", RenderCache)
@@ -106,7 +106,7 @@ async def render_response(request: web.Request, spec: RenderSpec) -> web.StreamR
     if spec.style.logo is not None and not spec.style.logo.startswith("data:"):
         logo = await app[LOGO_FETCHER].fetch(spec.style.logo)
         spec = spec.model_copy(update={"style": spec.style.model_copy(update={"logo": logo})})
-    key = spec.digest()
+    key = content_address(spec)
     etag = f'"{key}"'
     headers = {"ETag": etag, "Cache-Control": IMMUTABLE}
     if _matches(request.headers.get("If-None-Match"), etag):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from qrstack_common.errors import Issue, validation_failed
+from qrstack_common.render.spec import RenderSpec
 from qrstack_renderer.drawing import (
     Drawing,
     Layer,
@@ -19,7 +20,6 @@ from qrstack_renderer.drawing import (
     Solid,
 )
 from qrstack_renderer.matrix import FINDER_SIZE, QrMatrix
-from qrstack_renderer.spec import RenderSpec
 from qrstack_renderer.styles.centre import CentrePlan
 from qrstack_renderer.styles.eyes import eye_shapes
 from qrstack_renderer.styles.frames import frame_layers, plan_frame

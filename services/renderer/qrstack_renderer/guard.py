@@ -2,10 +2,9 @@
 would draw a code readers cannot scan.
 
 Checked before anything is drawn:
-- contrast: every dark colour (foreground, foreground gradient stops, eye colours) against
-  every light one (background, background gradient stops; white under a transparent
-  background) must be darker, with a luminance contrast ratio of at least 4:1. Inverted
-  (light-on-dark) codes are refused: ZXing and ZBar based readers do not find them.
+- contrast: every dark colour against every light one must be darker, with a luminance
+  contrast ratio of at least 4:1. This check needs no pixels, so it is part of the render
+  contract (`qrstack_common.render.contrast`) and any service may run it.
 - module size: at least 1 px per module for square modules, 4 px when modules or eyes have
   shapes (smaller shapes blur into noise).
 - centre element (logo, text, icon): the cleared area must stay within what the error
@@ -18,72 +17,13 @@ The quiet zone (4 modules minimum) is enforced by the spec itself.
 from __future__ import annotations
 
 from qrstack_common.errors import Issue, validation_failed
-from qrstack_renderer.matrix import ErrorCorrection, QrMatrix
-from qrstack_renderer.spec import RenderSpec, Style
+from qrstack_common.render.spec import ErrorCorrection, RenderSpec, Style
+from qrstack_renderer.matrix import QrMatrix
 from qrstack_renderer.styles.centre import CentrePlan
-from qrstack_renderer.styles.paints import contrast_ratio, relative_luminance
 from qrstack_renderer.styles.text import unsupported_characters
 
-MIN_CONTRAST = 4.0
 MIN_SHAPED_MODULE_PX = 4
 MAX_CENTRE_AREA: dict[ErrorCorrection, float] = {"L": 0.0, "M": 0.07, "Q": 0.15, "H": 0.20}
-
-Path = tuple[str | int, ...]
-
-
-def _darks(style: Style) -> list[tuple[Path, str]]:
-    out: list[tuple[Path, str]] = []
-    if style.gradient is not None and style.gradient.target == "foreground":
-        out.append((("style", "gradient", "from"), style.gradient.from_))
-        out.append((("style", "gradient", "to"), style.gradient.to))
-    else:
-        out.append((("style", "foreground"), style.foreground))
-    if style.eye_outer:
-        out.append((("style", "eyeOuter"), style.eye_outer))
-    if style.eye_inner:
-        out.append((("style", "eyeInner"), style.eye_inner))
-    return out
-
-
-def _lights(style: Style) -> list[tuple[Path, str]]:
-    if style.gradient is not None and style.gradient.target == "background":
-        return [
-            (("style", "gradient", "from"), style.gradient.from_),
-            (("style", "gradient", "to"), style.gradient.to),
-        ]
-    if style.background == "transparent":
-        return [(("style", "background"), "#ffffff")]
-    return [(("style", "background"), style.background)]
-
-
-def contrast_issues(style: Style) -> list[Issue]:
-    """One issue per dark colour that is not clearly darker than every light colour."""
-    issues: list[Issue] = []
-    lights = _lights(style)
-    for path, dark in _darks(style):
-        for light_path, light in lights:
-            where = ".".join(str(p) for p in light_path[1:])
-            if relative_luminance(dark) >= relative_luminance(light):
-                issues.append(
-                    Issue(
-                        path,
-                        f"{dark} is not darker than {where} {light}: readers need dark modules "
-                        "on a light background; use a dark colour here and a light one there",
-                    )
-                )
-                break
-            ratio = contrast_ratio(dark, light)
-            if ratio < MIN_CONTRAST:
-                issues.append(
-                    Issue(
-                        path,
-                        f"contrast {ratio:.1f}:1 against {where} {light} is too low to scan; "
-                        f"it must be at least {MIN_CONTRAST:.0f}:1 — darken this colour or "
-                        f"lighten {where}",
-                    )
-                )
-                break
-    return issues
 
 
 def shaped(style: Style) -> bool:

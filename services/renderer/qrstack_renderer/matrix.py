@@ -9,16 +9,14 @@ not plain alphanumeric, the way phones expect it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 import zxingcpp
 from numpy.typing import NDArray
 
 from qrstack_common.errors import ApiError, Issue, validation_failed
+from qrstack_common.render.spec import EC_ORDER, ErrorCorrection
 
-ErrorCorrection = Literal["L", "M", "Q", "H"]
-EC_ORDER: tuple[ErrorCorrection, ...] = ("L", "M", "Q", "H")
 FINDER_SIZE = 7
 
 

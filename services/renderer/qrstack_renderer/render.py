@@ -1,32 +1,32 @@
 """`render(spec) -> RenderedImage`: the whole renderer as one pure function.
 
 Encode the payload, check the style would scan, lay it out, paint it in the requested
-format. The same spec always gives the same bytes, so `spec.digest()` is a valid ETag and
-cache key. Fails with `ApiError` 400 `validation_failed` (fields and reasons) for a payload
+format. The same spec always gives the same bytes, so `content_address(spec)` is a valid
+ETag and cache key. Fails with `ApiError` 400 `validation_failed` (fields and reasons) for a payload
 that does not fit or a style that would not scan.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
+from qrstack_common import codec
 from qrstack_common.errors import Issue, validation_failed
+from qrstack_common.render.contrast import contrast_issues
+from qrstack_common.render.spec import ImageFormat, RenderSpec, Style
 from qrstack_renderer.compose import compose, placement
 from qrstack_renderer.formats.bitmap import encode_raster, plain_image
 from qrstack_renderer.formats.pdf import write_pdf
 from qrstack_renderer.formats.raster import paint_raster
 from qrstack_renderer.formats.svg import write_svg
-from qrstack_renderer.guard import (
-    centre_issues,
-    contrast_issues,
-    module_size_issues,
-    refuse_if_any,
-    text_issues,
-)
+from qrstack_renderer.guard import centre_issues, module_size_issues, refuse_if_any, text_issues
 from qrstack_renderer.logos.images import decode_logo
 from qrstack_renderer.matrix import encode, encode_raised
-from qrstack_renderer.spec import ImageFormat, RenderSpec, Style
 from qrstack_renderer.styles.centre import plan_centre
+
+RENDERER_REVISION = "1"
+"""Part of every content address: bump it when the same spec starts drawing different pixels."""
 
 MEDIA_TYPES: dict[ImageFormat, str] = {
     "png": "image/png",
@@ -43,6 +43,12 @@ class RenderedImage:
     media_type: str
     etag: str
     """Quoted strong ETag: the spec's content address."""
+
+
+def content_address(spec: RenderSpec) -> str:
+    """The content address of a render: equal specs give equal images."""
+    canonical = codec.dumps([RENDERER_REVISION, spec.model_dump(mode="json")])
+    return hashlib.sha256(canonical).hexdigest()[:32]
 
 
 def is_plain(style: Style) -> bool:
@@ -98,4 +104,4 @@ def render(spec: RenderSpec) -> RenderedImage:
             body = write_pdf(drawing)
         else:
             body = encode_raster(paint_raster(drawing), spec.format, spec.dpi)
-    return RenderedImage(body, MEDIA_TYPES[spec.format], f'"{spec.digest()}"')
+    return RenderedImage(body, MEDIA_TYPES[spec.format], f'"{content_address(spec)}"')

@@ -10,8 +10,8 @@ from typing import Any, get_args
 import numpy as np
 import pytest
 
+from qrstack_common.render.spec import EyeShape, Pattern
 from qrstack_renderer import RenderSpec, render
-from qrstack_renderer.spec import EyeShape, Pattern
 from tests.unit.renderer.samples import LOGO, URL, VCARD
 from tests.unit.renderer.scanning import Scan, scan_image, to_image
 

@@ -22,7 +22,7 @@ from pydantic import (
 
 from qrstack_api.codes.slugs import slug_problem
 from qrstack_common.payloads import WebUrl
-from qrstack_renderer.spec import Style
+from qrstack_common.render.spec import Style
 
 TAG_PATTERN = r"^[A-Za-z0-9_:.-]{1,48}$"
 # Fields that may be sent as null (PATCH: clear them); the others refuse null on PATCH.

@@ -24,7 +24,7 @@ from qrstack_api.db.pool import Connection
 from qrstack_api.domains.store import require_domain
 from qrstack_api.plans import plan_of, require_feature, require_room
 from qrstack_common.errors import ApiError, Issue, validation_failed
-from qrstack_renderer.spec import Style
+from qrstack_common.render.spec import Style
 
 _GENERATED_SLUG_ATTEMPTS = 8
 _COLUMNS = (

@@ -26,7 +26,7 @@ from yarl import URL
 from qrstack_common.errors import ApiError, Issue, validation_failed
 from qrstack_common.http import read_bounded
 from qrstack_common.metrics import RendererMetrics
-from qrstack_renderer.logos.images import LOGO_MEDIA_TYPES
+from qrstack_common.render.logos import LOGO_MEDIA_TYPES
 
 LOGO_PATH = ("style", "logo")
 

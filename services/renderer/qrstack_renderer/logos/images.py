@@ -1,21 +1,19 @@
 """Decode a logo `data:` URI into an image the renderer can place.
 
-Accepted: PNG, JPEG and SVG, at most 1 MiB decoded. The declared type must match the bytes
-(PNG and JPEG are opened by Pillow and checked; SVG must parse as an `<svg>` document and may
-not reference anything outside itself, so rendering it can never read a file or the
-network). SVG logos are rasterised with resvg for raster and PDF output and embedded as they
-are in SVG output. Optional background removal makes the colour around the logo (taken from
+Accepted: PNG, JPEG and SVG, at most 1 MiB decoded (the URI's shape is checked by the render
+contract, `qrstack_common.render.logos`). The declared type must match the bytes (PNG and
+JPEG are opened by Pillow and checked; SVG must parse as an `<svg>` document and may not
+reference anything outside itself, so rendering it can never read a file or the network).
+SVG logos are rasterised with resvg for raster and PDF output and embedded as they are in SVG
+output. Optional background removal makes the colour around the logo (taken from
 its border) transparent where it touches the border, keeping same-coloured areas inside.
 Every refusal is a 400 `validation_failed` on `style.logo`.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import io
 import re
-import urllib.parse
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,18 +21,14 @@ import resvg_py
 from PIL import Image, ImageDraw, UnidentifiedImageError
 
 from qrstack_common.errors import ApiError, Issue, validation_failed
+from qrstack_common.render.logos import parse_data_uri
 
-LOGO_MEDIA_TYPES = ("image/png", "image/jpeg", "image/svg+xml")
-LOGO_MAX_BYTES = 1 << 20
 LOGO_MAX_PIXELS = 4096 * 4096
 SVG_RASTER_PX = 1024
 BACKGROUND_TOLERANCE = 48
 """How far (Euclidean, 0-255 RGB) a pixel may be from the border colour and still count as
 background when removing it."""
 
-_DATA_URI = re.compile(
-    r"data:(?P<type>[\w.+-]+/[\w.+-]+)(?P<params>(?:;[^,;]*)*),(?P<data>.*)", re.S
-)
 _EXTERNAL_REF = re.compile(
     r"""(?:href|src)\s*=\s*["'](?!\s*(?:#|data:))""" r"""|url\(\s*["']?(?!\s*(?:#|data:))""",
     re.I,
@@ -57,35 +51,6 @@ class LogoImage:
 
 def _refuse(reason: str) -> ApiError:
     return validation_failed([Issue(("style", "logo"), reason)])
-
-
-def parse_data_uri(uri: str) -> tuple[str, bytes]:
-    """The media type and bytes of a `data:` URI (base64 or percent-encoded)."""
-    match = _DATA_URI.fullmatch(uri.strip())
-    if match is None:
-        raise _refuse("not a data: URI like data:image/png;base64,…")
-    media_type = match.group("type").lower()
-    if media_type == "image/jpg":
-        media_type = "image/jpeg"
-    if media_type not in LOGO_MEDIA_TYPES:
-        raise _refuse(
-            f"{media_type} is not a logo type; use image/png, image/jpeg or image/svg+xml"
-        )
-    payload = match.group("data")
-    if ";base64" in match.group("params").lower():
-        if len(payload) > (LOGO_MAX_BYTES * 4) // 3 + 8:
-            raise _refuse(f"the logo is larger than {LOGO_MAX_BYTES} bytes")
-        try:
-            data = base64.b64decode(payload, validate=False)
-        except binascii.Error as exc:
-            raise _refuse(f"the logo's base64 is invalid: {exc}") from exc
-    else:
-        data = urllib.parse.unquote_to_bytes(payload)
-    if len(data) > LOGO_MAX_BYTES:
-        raise _refuse(f"the logo is {len(data)} bytes; at most {LOGO_MAX_BYTES} allowed")
-    if not data:
-        raise _refuse("the logo is empty")
-    return media_type, data
 
 
 def _raster(media_type: str, data: bytes) -> Image.Image:

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from qrstack_common.render.spec import SocialIcon, Style
 from qrstack_renderer.drawing import ImageLayer, Layer, Paint, ShapeLayer, Solid
 from qrstack_renderer.logos.images import LogoImage
-from qrstack_renderer.spec import SocialIcon, Style
 from qrstack_renderer.styles.icons import icon_pieces
 from qrstack_renderer.styles.text import text_shape, text_width
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from qrstack_common.render.spec import EyeShape
 from qrstack_renderer.geometry import Outline, Shape, circle, moved, polygon, rounded_rect
-from qrstack_renderer.spec import EyeShape
 
 MAX_OUTER_RADIUS = 2.0
 """Largest outer-ring corner radius, in modules: it leaves 3 of the 7 modules straight."""

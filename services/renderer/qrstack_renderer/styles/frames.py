@@ -14,9 +14,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from qrstack_common.render.spec import Style
 from qrstack_renderer.drawing import Layer, ShapeLayer, Solid
 from qrstack_renderer.geometry import rounded_rect
-from qrstack_renderer.spec import Style
 from qrstack_renderer.styles.text import text_shape, text_width
 
 BORDER = 1

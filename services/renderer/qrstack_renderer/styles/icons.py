@@ -7,8 +7,8 @@ shapes are filled even-odd.
 
 from __future__ import annotations
 
+from qrstack_common.render.spec import SocialIcon
 from qrstack_renderer.geometry import Outline, Shape, circle, moved, polygon, rounded_rect
-from qrstack_renderer.spec import SocialIcon
 
 WHITE = "#ffffff"
 Piece = tuple[Shape, str]

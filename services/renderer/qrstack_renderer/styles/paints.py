@@ -1,32 +1,14 @@
-"""Colours and gradients of a style, as paints placed on the canvas, and their contrast.
+"""Gradients of a style as paints placed on the canvas.
 
-Contrast follows WCAG's relative luminance: readers need dark modules on a light ground with
-a luminance contrast ratio of at least 4:1.
+(Their contrast is the render contract's check: `qrstack_common.render.contrast`.)
 """
 
 from __future__ import annotations
 
 import math
 
+from qrstack_common.render.spec import Gradient
 from qrstack_renderer.drawing import GradientPaint, Paint
-from qrstack_renderer.spec import Gradient
-
-
-def relative_luminance(color: str) -> float:
-    """WCAG 2 relative luminance of `#rrggbb`, 0 (black) to 1 (white)."""
-    value = int(color[1:], 16)
-    r, g, b = (
-        s / 12.92 if s <= 0.04045 else ((s + 0.055) / 1.055) ** 2.4
-        for s in (((value >> shift) & 255) / 255 for shift in (16, 8, 0))
-    )
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def contrast_ratio(a: str, b: str) -> float:
-    """WCAG contrast ratio between two colours, 1 to 21."""
-    la, lb = relative_luminance(a), relative_luminance(b)
-    hi, lo = max(la, lb), min(la, lb)
-    return (hi + 0.05) / (lo + 0.05)
 
 
 def gradient_paint(gradient: Gradient, box: tuple[float, float, float, float]) -> Paint:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from qrstack_common.render.spec import Pattern
 from qrstack_renderer.geometry import Shape, circle, rounded_rect
-from qrstack_renderer.spec import Pattern
 
 UP, RIGHT, DOWN, LEFT = 1, 2, 4, 8
 DOT_RADIUS = 0.45

@@ -26,7 +26,7 @@ from qrstack_api.compat.recodeqr.styles import styles_input
 from qrstack_common.errors import ApiError, Issue, validation_failed
 from qrstack_common.http import read_json
 from qrstack_common.payloads import encode_payload, validate_payload
-from qrstack_renderer.spec import MAX_DATA_CHARS
+from qrstack_common.render.spec import MAX_DATA_CHARS
 
 GENERATE_FORMATS = ("png", "jpeg", "svg")
 _BODY_FIELDS = ("destination", "format", "data", "styles")

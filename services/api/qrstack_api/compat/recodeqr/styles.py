@@ -1,4 +1,4 @@
-"""RecodeQR's `styles` object ↔ the code's stored style (the renderer's `Style`).
+"""RecodeQR's `styles` object ↔ the code's stored style (the render contract's `Style`).
 
 RecodeQR has five style fields: `logo_url` (a public URL), `logo` (a base64 data URI; png, jpg
 or svg, at most 1 MB), `bg_color`, `fg_color` and `remove_logo_bg`. They are the renderer's
@@ -18,9 +18,9 @@ from pydantic import ValidationError
 
 from qrstack_common.errors import ApiError, Issue, issues_from_pydantic
 from qrstack_common.payloads import web_url
-from qrstack_renderer.guard import contrast_issues
-from qrstack_renderer.logos.images import parse_data_uri
-from qrstack_renderer.spec import Style
+from qrstack_common.render.contrast import contrast_issues
+from qrstack_common.render.logos import parse_data_uri
+from qrstack_common.render.spec import Style
 
 STYLE_KEYS = ("logo_url", "logo", "bg_color", "fg_color", "remove_logo_bg")
 # RecodeQR's field → the stored style's key.

@@ -1,24 +1,20 @@
 """What a caller asks the renderer for: `RenderSpec` and its `Style` (TurtleQR's field names).
 
 The models validate shape and ranges only; whether a valid style would still scan is the
-scannability guard's question (`qrstack_renderer.guard`). RecodeQR's names are accepted as
+scannability guard's question (see `qrstack_common.render`). RecodeQR's names are accepted as
 aliases (`fg_color`, `bg_color`, `logo_url`, `remove_logo_bg`). Unknown fields are refused so a
 misspelt style field fails loudly instead of rendering something else.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, AliasChoices, BaseModel, ConfigDict, Field, model_validator
 
-from qrstack_common import codec
-from qrstack_renderer.matrix import ErrorCorrection
-
-RENDERER_REVISION = "1"
-"""Part of every cache key: bump it when the same spec starts drawing different pixels."""
+ErrorCorrection = Literal["L", "M", "Q", "H"]
+EC_ORDER: tuple[ErrorCorrection, ...] = ("L", "M", "Q", "H")
 
 ImageFormat = Literal["png", "svg", "pdf", "jpeg", "webp"]
 Pattern = Literal[
@@ -214,8 +210,3 @@ class RenderSpec(BaseModel):
         if self.size is not None and self.scale is not None:
             raise ValueError("send size (pixels) or scale (pixels per module), not both")
         return self
-
-    def digest(self) -> str:
-        """The content address of this render: equal specs give equal images."""
-        canonical = codec.dumps([RENDERER_REVISION, self.model_dump(mode="json")])
-        return hashlib.sha256(canonical).hexdigest()[:32]
