@@ -8,6 +8,8 @@ version (`qr.codes.v2`), never an edit in place.
                   (the code was purged). Compacted: the latest snapshot per code is the table.
 - `qr.domains.v1` key = host name, value = `DomainSnapshot` JSON, `None` = tombstone.
 - `qr.scans.v1`   key = code id (or `domain/slug` for orphan scans), value = `ScanEvent` JSON.
+- `qr.scans.v2`   same key, value = the compact positional form of `ScanEvent`
+                  (`scan_wire.py`: `encode_scan` writes it, `decode_scan` reads v1 and v2).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 CODES_TOPIC = "qr.codes.v1"
 DOMAINS_TOPIC = "qr.domains.v1"
 SCANS_TOPIC = "qr.scans.v1"
+SCANS_TOPIC_V2 = "qr.scans.v2"
 
 
 def _utc(value: datetime) -> datetime:

@@ -24,7 +24,7 @@ from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 from aiokafka.partitioner import DefaultPartitioner
 
-from qrstack_common.events import CODES_TOPIC, DOMAINS_TOPIC, SCANS_TOPIC
+from qrstack_common.events import CODES_TOPIC, DOMAINS_TOPIC, SCANS_TOPIC, SCANS_TOPIC_V2
 
 log = logging.getLogger(__name__)
 
@@ -56,10 +56,13 @@ def platform_topics(
     return [
         TopicSpec(CODES_TOPIC, partitions, table),
         TopicSpec(DOMAINS_TOPIC, 1, table),
-        TopicSpec(
-            SCANS_TOPIC,
-            partitions,
-            {"cleanup.policy": "delete", "retention.ms": str(scan_retention_ms)},
+        *(
+            TopicSpec(
+                topic,
+                partitions,
+                {"cleanup.policy": "delete", "retention.ms": str(scan_retention_ms)},
+            )
+            for topic in (SCANS_TOPIC, SCANS_TOPIC_V2)
         ),
     ]
 
@@ -294,10 +297,13 @@ class TableReader:
 class BatchConsumer:
     """A consumer-group member handing out batches; commits only what the caller confirms."""
 
-    def __init__(self, bootstrap: str, topic: str, *, group_id: str, client_id: str) -> None:
-        self.topic = topic
+    def __init__(
+        self, bootstrap: str, topic: str | Sequence[str], *, group_id: str, client_id: str
+    ) -> None:
+        self.topics = (topic,) if isinstance(topic, str) else tuple(topic)
+        self.topic = self.topics[0]
         self._consumer = AIOKafkaConsumer(
-            topic,
+            *self.topics,
             bootstrap_servers=bootstrap,
             client_id=client_id,
             group_id=group_id,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 
 from aiohttp import web
 
@@ -21,7 +21,7 @@ from qrstack_analytics.scans.dead_letters import DeadLetters
 from qrstack_analytics.scans.ingestion import Backoff, ScanIngestion
 from qrstack_analytics.settings import AnalyticsSettings
 from qrstack_analytics.storage.store import AnalyticsStore, open_engine
-from qrstack_common.events import SCANS_TOPIC
+from qrstack_common.events import SCANS_TOPIC, SCANS_TOPIC_V2
 from qrstack_common.kafka import BatchConsumer, ensure_topics, platform_topics
 from qrstack_common.metrics import AnalyticsMetrics
 from qrstack_common.observability import add_readiness_check, new_service_app
@@ -84,12 +84,15 @@ def _ingestion_state(app: web.Application) -> str | None:
 
 
 class ScanConsumer(BatchConsumer):
-    """The consumer of `qr.scans.v1` in the service's group; creates the topic if missing."""
+    """The consumer of `qr.scans.v2` and `qr.scans.v1` (replayed spools, older producers) in
+    the service's group; creates the topics if missing."""
 
-    def __init__(self, settings: AnalyticsSettings, topic: str = SCANS_TOPIC) -> None:
+    def __init__(
+        self, settings: AnalyticsSettings, topics: Sequence[str] = (SCANS_TOPIC_V2, SCANS_TOPIC)
+    ) -> None:
         super().__init__(
             settings.kafka_bootstrap_servers,
-            topic,
+            topics,
             group_id=settings.consumer_group,
             client_id="qrstack-analytics",
         )
@@ -97,7 +100,7 @@ class ScanConsumer(BatchConsumer):
         self._partitions = settings.topic_partitions
 
     async def start(self) -> None:
-        specs = [s for s in platform_topics(self._partitions) if s.name == self.topic]
+        specs = [s for s in platform_topics(self._partitions) if s.name in self.topics]
         if specs:
             await ensure_topics(self._bootstrap, specs)
         await super().start()

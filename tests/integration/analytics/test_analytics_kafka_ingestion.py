@@ -26,9 +26,10 @@ from qrstack_analytics.scans.ingestion import Backoff, ScanIngestion
 from qrstack_analytics.scans.synthetic import scan_event
 from qrstack_analytics.settings import AnalyticsSettings
 from qrstack_analytics.storage.store import AnalyticsStore
-from qrstack_common.events import SCANS_TOPIC, ScanEvent
+from qrstack_common.events import SCANS_TOPIC, SCANS_TOPIC_V2, ScanEvent
 from qrstack_common.kafka import BatchConsumer, EventProducer, TopicSpec, ensure_topics
 from qrstack_common.metrics import AnalyticsMetrics
+from qrstack_common.scan_wire import scan_to_v2
 from qrstack_launcher.stack import Infrastructure
 
 pytestmark = pytest.mark.infra
@@ -228,7 +229,7 @@ async def test_a_consumer_restarted_from_old_offsets_counts_nothing_twice(
     assert metrics.registry.get_sample_value("qr_ingest_duplicates_total") == 400
 
 
-async def test_the_service_counts_one_published_scan(infra: Infrastructure) -> None:
+async def test_the_service_counts_scans_published_in_v1_and_v2(infra: Infrastructure) -> None:
     settings = AnalyticsSettings(
         kafka_bootstrap_servers=infra.kafka_bootstrap,
         chdb_path=chdb_dir(),
@@ -245,14 +246,18 @@ async def test_the_service_counts_one_published_scan(infra: Infrastructure) -> N
 
         await eventually(ready)
         event = scan_event()
+        newer = scan_event(code_id=event.code_id, workspace_id=event.workspace_id)
         await publish(infra.kafka_bootstrap, SCANS_TOPIC, keyed([event]))
+        await publish(
+            infra.kafka_bootstrap, SCANS_TOPIC_V2, [(newer.kafka_key(), scan_to_v2(newer))]
+        )
         url = f"/internal/v1/workspaces/{event.workspace_id}/codes/{event.code_id}/analytics"
 
-        async def one_scan() -> bool:
+        async def both_scans() -> bool:
             response = await client.get(url, params={"range": "7d"})
-            return bool((await response.json())["totals"]["scans"] == 1)
+            return bool((await response.json())["totals"]["scans"] == 2)
 
-        await eventually(one_scan)
+        await eventually(both_scans)
         metrics = await (await client.get("/metrics")).text()
         assert "qr_scans_ingested_total" in metrics
     except aiohttp.ClientError:

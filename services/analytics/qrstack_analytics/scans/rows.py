@@ -1,11 +1,10 @@
-"""Decoding, validation and the transform of one scan event into its `scans` row.
+"""The transform of one decoded scan event into its `scans` row.
 
-The raw table's columns are named after `ScanEvent`'s fields, so the row of a valid event is
-the event's canonical JSON (pydantic's serialisation of the validated model: lower-case UUIDs,
-RFC 3339 times, real booleans), which ClickHouse reads as `JSONEachRow`. Re-serialising the
-model rather than passing the received bytes through means anything pydantic accepted in a
-lenient form (an upper-case UUID, a number for a boolean) still reaches ClickHouse in the one
-form it parses.
+Records are read by `qrstack_common.scan_wire.decode_scan` (v1 and v2, exactly what the
+`ScanEvent` contract accepts). The raw table's columns are named after the event's fields, so
+the row of a scan is its fields as JSON, re-encoded from the decoded values rather than passed
+through: anything accepted in a lenient form (an upper-case UUID, a number for a boolean) still
+reaches ClickHouse in the one form it parses.
 """
 
 from __future__ import annotations
@@ -13,9 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
-from pydantic import ValidationError
+import msgspec
+import orjson
 
-from qrstack_common.events import ScanEvent
+from qrstack_common.scan_wire import SCAN_V2_FIELDS, Scan, decode_scan
+
+__all__ = ["Delivery", "Rejected", "ScanRow", "decode_scan", "rejected", "scan_row"]
 
 
 class Delivery(Protocol):
@@ -54,30 +56,19 @@ class Rejected:
     reason: str
 
 
-def decode_scan(value: bytes | None) -> ScanEvent:
-    """Validate a record value against the `ScanEvent` contract. Raises ValueError naming the
-    failing fields."""
-    if value is None:
-        raise ValueError("the record has no value")
-    try:
-        return ScanEvent.model_validate_json(value)
-    except ValidationError as exc:
-        reasons = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or 'value'}: {err['msg']}"
-            for err in exc.errors()[:5]
-        )
-        raise ValueError(reasons) from None
-
-
-def scan_row(event: ScanEvent) -> ScanRow:
-    """The `scans` row of a validated event (pure)."""
-    ts = event.ts
+def scan_row(scan: Scan) -> ScanRow:
+    """The `scans` row of a decoded scan (pure)."""
+    ts = scan.ts
     # Whole seconds: the float timestamp minus its exact fraction is within far less than half
     # a second of an integer, so rounding it is exact; milliseconds from the microseconds.
     # (Several times cheaper than timedelta arithmetic.)
     seconds = round(ts.timestamp() - ts.microsecond / 1_000_000)
     millis = seconds * 1000 + ts.microsecond // 1000
-    return ScanRow(event.scan_id.int, millis, event.to_bytes())
+    line = orjson.dumps(
+        dict(zip(SCAN_V2_FIELDS, msgspec.structs.astuple(scan), strict=True)),
+        option=orjson.OPT_UTC_Z,
+    )
+    return ScanRow(scan.scan_id.int, millis, line)
 
 
 def rejected(delivery: Delivery, reason: str) -> Rejected:
