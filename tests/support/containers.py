@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from qrstack_common.kafka import ensure_topics, platform_topics
+from qrstack_launcher.stack import service_env
 
 
 def docker_engine_available() -> bool:
@@ -48,12 +49,7 @@ class ContainerInfrastructure:
         return self.root / "chdb"
 
     def env(self) -> dict[str, str]:
-        return {
-            "DATABASE_URL": self.database_url,
-            "KAFKA_BOOTSTRAP_SERVERS": self.kafka_bootstrap,
-            "KAFKA_TOPIC_PARTITIONS": str(self.partitions),
-            "CHDB_PATH": str(self.chdb_path),
-        }
+        return service_env(self)
 
     async def start(self) -> None:
         from testcontainers.community.kafka import KafkaContainer

@@ -46,7 +46,19 @@ class InfrastructureEndpoints(Protocol):
     def kafka_bootstrap(self) -> str: ...
     @property
     def chdb_path(self) -> Path: ...
+    @property
+    def partitions(self) -> int: ...
     def env(self) -> dict[str, str]: ...
+
+
+def service_env(infra: InfrastructureEndpoints) -> dict[str, str]:
+    """The environment variables that point a service at `infra`."""
+    return {
+        "DATABASE_URL": infra.database_url,
+        "KAFKA_BOOTSTRAP_SERVERS": infra.kafka_bootstrap,
+        "KAFKA_TOPIC_PARTITIONS": str(infra.partitions),
+        "CHDB_PATH": str(infra.chdb_path),
+    }
 
 
 @dataclass
@@ -80,12 +92,7 @@ class Infrastructure:
 
     def env(self) -> dict[str, str]:
         """The environment variables that point a service at this infrastructure."""
-        return {
-            "DATABASE_URL": self.database_url,
-            "KAFKA_BOOTSTRAP_SERVERS": self.kafka_bootstrap,
-            "KAFKA_TOPIC_PARTITIONS": str(self.partitions),
-            "CHDB_PATH": str(self.chdb_path),
-        }
+        return service_env(self)
 
     async def start(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)

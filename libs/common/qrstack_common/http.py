@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from aiohttp import StreamReader, web
+from aiohttp.helpers import ETAG_ANY
 from pydantic import BaseModel, ValidationError
 
 from qrstack_common import codec
@@ -51,6 +52,16 @@ def json_response(
     return web.Response(
         body=codec.dumps(body), status=status, headers=headers, content_type="application/json"
     )
+
+
+def etag_matches(request: web.Request, etag: str) -> bool:
+    """Whether the request's `If-None-Match` (as aiohttp parses it) names `etag` (a quoted
+    tag) or is `*`: the weak comparison RFC 9110 prescribes for If-None-Match."""
+    tags = request.if_none_match
+    if not tags:
+        return False
+    value = etag.strip('"')
+    return any(tag.value in (ETAG_ANY, value) for tag in tags)
 
 
 def error_response(error: ApiError, request_id: str | None = None) -> web.Response:

@@ -12,9 +12,8 @@ from typing import Any, Literal
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
-from qrstack_api.context import SETTINGS
 from qrstack_api.openapi import operation
-from qrstack_api.upstream import UPSTREAM, relay_response
+from qrstack_api.upstream import relay_render
 from qrstack_common.errors import Issue, validation_failed
 from qrstack_common.http import read_json, validate
 from qrstack_common.payloads import PAYLOAD_TYPES, encode_payload, find_type, validate_payload
@@ -79,7 +78,7 @@ async def generate_get(request: web.Request) -> web.Response:
     style = {k: v for k, v in (("foreground", query.fg), ("background", query.bg)) if v}
     if style:
         spec["style"] = style
-    return await _render(request, spec)
+    return await relay_render(request, spec)
 
 
 @routes.post("/v1/generate")
@@ -122,16 +121,4 @@ async def generate_post(request: web.Request) -> web.Response:
     spec["data"] = data
     if body.style is not None:
         spec["style"] = body.style.model_dump(mode="json", by_alias=True, exclude_unset=True)
-    return await _render(request, spec)
-
-
-async def _render(request: web.Request, spec: dict[str, Any]) -> web.Response:
-    headers = {"If-None-Match": inm} if (inm := request.headers.get("If-None-Match")) else {}
-    return await relay_response(
-        request.app[UPSTREAM],
-        "POST",
-        f"{request.app[SETTINGS].renderer_url}/v1/render",
-        service="renderer",
-        json=spec,
-        headers=headers,
-    )
+    return await relay_render(request, spec)

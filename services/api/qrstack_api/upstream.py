@@ -7,6 +7,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from qrstack_api.context import SETTINGS
 from qrstack_common.errors import ApiError
 
 UPSTREAM = web.AppKey("upstream_session", aiohttp.ClientSession)
@@ -40,3 +41,17 @@ async def relay_response(
             f"The {service} service is unreachable right now; try again shortly.",
             headers={"Retry-After": "5"},
         ) from exc
+
+
+async def relay_render(request: web.Request, spec: dict[str, Any]) -> web.Response:
+    """The renderer's answer to `POST /v1/render` with `spec` (a `RenderSpec` body): the
+    image, 304 (the request's `If-None-Match` is passed on) or its refusal as it said it."""
+    inm = request.headers.get("If-None-Match")
+    return await relay_response(
+        request.app[UPSTREAM],
+        "POST",
+        f"{request.app[SETTINGS].renderer_url}/v1/render",
+        service="renderer",
+        json=spec,
+        headers={"If-None-Match": inm} if inm else {},
+    )

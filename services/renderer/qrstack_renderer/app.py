@@ -21,7 +21,7 @@ from typing import Any
 from aiohttp import web
 
 from qrstack_common.errors import ApiError, Issue, validation_failed
-from qrstack_common.http import read_model, validate
+from qrstack_common.http import etag_matches, read_model, validate
 from qrstack_common.metrics import RendererMetrics
 from qrstack_common.observability import METRICS, new_service_app
 from qrstack_common.render.spec import RenderSpec
@@ -89,16 +89,6 @@ def _metrics(app: web.Application) -> RendererMetrics:
     return metrics
 
 
-def _matches(if_none_match: str | None, etag: str) -> bool:
-    if not if_none_match:
-        return False
-    for candidate in if_none_match.split(","):
-        tag = candidate.strip()
-        if tag == "*" or tag.removeprefix("W/") == etag:
-            return True
-    return False
-
-
 async def render_response(request: web.Request, spec: RenderSpec) -> web.StreamResponse:
     """Answer with the rendered image of `spec`: 304, a cache hit, or a fresh render."""
     app = request.app
@@ -109,7 +99,7 @@ async def render_response(request: web.Request, spec: RenderSpec) -> web.StreamR
     key = content_address(spec)
     etag = f'"{key}"'
     headers = {"ETag": etag, "Cache-Control": IMMUTABLE}
-    if _matches(request.headers.get("If-None-Match"), etag):
+    if etag_matches(request, etag):
         metrics.renders.labels(spec.format, "not_modified").inc()
         return web.Response(status=304, headers=headers)
     cache = app[CACHE]

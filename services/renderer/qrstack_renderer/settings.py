@@ -2,56 +2,43 @@
 
 from __future__ import annotations
 
-from pydantic import AliasChoices, Field
-
-from qrstack_common.settings import ServiceSettings
+from qrstack_common.settings import ServiceSettings, setting
 
 
 class RendererSettings(ServiceSettings):
     """Where the renderer listens, how much it caches and how it fetches logos by URL."""
 
-    host: str = Field(
-        "127.0.0.1", validation_alias=AliasChoices("RENDERER_HOST", "host"), description="Bind."
-    )
-    port: int = Field(8002, ge=0, le=65535, validation_alias=AliasChoices("RENDERER_PORT", "port"))
-    cache_bytes: int = Field(
+    host: str = setting("RENDERER_HOST", "127.0.0.1", description="Bind.")
+    port: int = setting("RENDERER_PORT", 8002, ge=0, le=65535)
+    cache_bytes: int = setting(
+        "RENDERER_CACHE_BYTES",
         64 << 20,
         ge=0,
-        validation_alias=AliasChoices("RENDERER_CACHE_BYTES", "cache_bytes"),
         description="Memory budget of the rendered-image cache; 0 turns the cache off.",
     )
-    render_threads: int = Field(
+    render_threads: int = setting(
+        "RENDERER_THREADS",
         2,
         ge=1,
         le=64,
-        validation_alias=AliasChoices("RENDERER_THREADS", "render_threads"),
         description="Threads that render cache misses, so the event loop keeps answering.",
     )
-    logo_max_bytes: int = Field(
+    logo_max_bytes: int = setting(
+        "RENDERER_LOGO_MAX_BYTES",
         1 << 20,
         ge=1024,
-        validation_alias=AliasChoices("RENDERER_LOGO_MAX_BYTES", "logo_max_bytes"),
         description="Largest logo accepted, fetched or inline.",
     )
-    logo_fetch_timeout: float = Field(
+    logo_fetch_timeout: float = setting(
+        "RENDERER_LOGO_FETCH_TIMEOUT",
         5.0,
         gt=0,
-        validation_alias=AliasChoices("RENDERER_LOGO_FETCH_TIMEOUT", "logo_fetch_timeout"),
         description="Seconds allowed for fetching a logo URL, redirects included.",
     )
-    logo_fetch_redirects: int = Field(
-        3,
-        ge=0,
-        le=10,
-        validation_alias=AliasChoices("RENDERER_LOGO_FETCH_REDIRECTS", "logo_fetch_redirects"),
-    )
-    logo_allow_private_hosts: bool = Field(
+    logo_fetch_redirects: int = setting("RENDERER_LOGO_FETCH_REDIRECTS", 3, ge=0, le=10)
+    logo_allow_private_hosts: bool = setting(
+        "RENDERER_LOGO_ALLOW_PRIVATE_HOSTS",
         False,
-        validation_alias=AliasChoices(
-            "RENDERER_LOGO_ALLOW_PRIVATE_HOSTS", "logo_allow_private_hosts"
-        ),
-        description=(
-            "Allow logo URLs on loopback/private addresses. Off in production (SSRF guard); "
-            "only for closed test networks."
-        ),
+        description="Allow logo URLs on loopback/private addresses. Off in production (SSRF "
+        "guard); only for closed test networks.",
     )

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from qrstack_api.files.stream import ServedFile, content_disposition, etag_matches, file_headers
+from qrstack_api.files.stream import ServedFile, content_disposition
 
 DIGEST = bytes(range(32))
 
@@ -40,25 +40,3 @@ def test_quotes_backslashes_and_line_breaks_never_reach_the_header(name: str) ->
 
 def test_no_name_falls_back() -> None:
     assert content_disposition(None, "document.pdf") == 'inline; filename="document.pdf"'
-
-
-def test_if_none_match_accepts_lists_weak_tags_and_star() -> None:
-    etag = '"abc"'
-    assert etag_matches('"x", W/"abc"', etag) and etag_matches("*", etag)
-    assert not etag_matches('"abcd"', etag) and not etag_matches(None, etag)
-
-
-def test_images_are_cached_an_hour_and_may_run_nothing() -> None:
-    headers = file_headers(_file("image/png"))
-    assert headers["Cache-Control"] == "public, max-age=3600"
-    assert headers["Content-Security-Policy"] == "default-src 'none'"
-    assert headers["X-Content-Type-Options"] == "nosniff"
-    assert headers["ETag"] == f'"{DIGEST.hex()}"' and "Content-Disposition" not in headers
-
-
-def test_a_pdf_is_inline_revalidated_and_may_run_no_script() -> None:
-    headers = file_headers(_file("application/pdf", "Menü.pdf"))
-    assert headers["Content-Disposition"].startswith('inline; filename="Menu.pdf"; filename*=')
-    assert headers["Cache-Control"] == "public, no-cache"
-    policy = headers["Content-Security-Policy"]
-    assert policy.startswith("default-src 'none'") and "script-src" not in policy

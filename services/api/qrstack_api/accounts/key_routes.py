@@ -105,7 +105,6 @@ async def _manageable_key(request: web.Request, principal: Principal) -> Any:
 )
 async def create(request: web.Request) -> web.Response:
     principal = principal_of(request)
-    principal.require("keys:write")
     body = await read_model(request, ApiKeyCreate)
     workspace_mode = "test" if principal.is_test else "live"
     if body.mode is not None and body.mode != workspace_mode:
@@ -145,7 +144,6 @@ async def create(request: web.Request) -> web.Response:
 )
 async def list_(request: web.Request) -> web.Response:
     principal = principal_of(request)
-    principal.require("keys:read")
     rows = await list_keys(request.app[POOL], principal.workspace_id)
     return json_response({"data": [_key_view(row) for row in rows]})
 
@@ -160,7 +158,6 @@ async def list_(request: web.Request) -> web.Response:
 )
 async def read(request: web.Request) -> web.Response:
     principal = principal_of(request)
-    principal.require("keys:read")
     row = await get_key(request.app[POOL], principal.workspace_id, _key_id(request))
     if row is None:
         raise not_found("API key")
@@ -178,7 +175,6 @@ async def read(request: web.Request) -> web.Response:
 )
 async def patch(request: web.Request) -> web.Response:
     principal = principal_of(request)
-    principal.require("keys:write")
     body = await read_model(request, ApiKeyUpdate)
     sent = body.model_fields_set
     issues = [
@@ -215,7 +211,6 @@ async def patch(request: web.Request) -> web.Response:
 )
 async def revoke(request: web.Request) -> web.Response:
     principal = principal_of(request)
-    principal.require("keys:write")
     await _manageable_key(request, principal)
     if not await revoke_key(request.app[POOL], principal.workspace_id, _key_id(request)):
         raise not_found("API key")

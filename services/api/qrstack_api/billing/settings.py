@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
-from qrstack_common.settings import ServiceSettings
+from qrstack_common.settings import ServiceSettings, setting
 
 
 class Price(BaseModel):
@@ -40,21 +40,20 @@ DEFAULT_PRICES: dict[str, Price] = {
 
 
 class BillingSettings(ServiceSettings):
-    billing_prices: dict[str, Price] = Field(
+    billing_prices: dict[str, Price] = setting(
+        "BILLING_PRICES",
         default_factory=lambda: dict(DEFAULT_PRICES),
-        validation_alias=AliasChoices("BILLING_PRICES", "billing_prices"),
         description="The price catalogue (JSON object of name → price).",
     )
-    billing_webhook_secret: SecretStr | None = Field(
+    billing_webhook_secret: SecretStr | None = setting(
+        "BILLING_WEBHOOK_SECRET",
         None,
-        validation_alias=AliasChoices(
-            "BILLING_WEBHOOK_SECRET", "STRIPE_WEBHOOK_SECRET", "billing_webhook_secret"
-        ),
+        also=("STRIPE_WEBHOOK_SECRET",),
         description="Signing secret of the subscription webhook (whsec_…); unset: refused.",
     )
-    billing_webhook_tolerance_s: int = Field(
+    billing_webhook_tolerance_s: int = setting(
+        "BILLING_WEBHOOK_TOLERANCE",
         300,
         ge=1,
-        validation_alias=AliasChoices("BILLING_WEBHOOK_TOLERANCE", "billing_webhook_tolerance_s"),
         description="How old (or early) a signed webhook timestamp may be, in seconds.",
     )

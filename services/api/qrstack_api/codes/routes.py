@@ -31,7 +31,7 @@ from qrstack_api.codes.view import code_view, image_data
 from qrstack_api.context import HASHER, POOL, SETTINGS
 from qrstack_api.openapi import operation
 from qrstack_api.plans import require_feature
-from qrstack_api.upstream import UPSTREAM, relay_response
+from qrstack_api.upstream import UPSTREAM, relay_render, relay_response
 from qrstack_common.errors import ApiError, Issue, validation_failed
 from qrstack_common.http import json_response, read_json, read_model, validate
 from qrstack_common.payloads import find_type
@@ -73,7 +73,6 @@ async def _one_total(request: web.Request, row: Any) -> int | None:
 )
 async def create(request: web.Request) -> web.Response:
     principal = principal_of(request)
-    principal.require("codes:write")
     inp = parse_code_body(await read_json(request), partial=False)
     async with request.app[POOL].acquire() as conn, conn.transaction():
         row = await create_code(conn, principal, inp, request.app[HASHER])
@@ -91,7 +90,6 @@ async def create(request: web.Request) -> web.Response:
 )
 async def list_(request: web.Request) -> web.Response:
     principal = principal_of(request)
-    principal.require("codes:read")
     # An empty parameter means "not given" (clients often send `cursor=` on the first page).
     query = validate(CodeListQuery, {k: v for k, v in request.query.items() if v != ""})
     if query.type is not None:
@@ -124,7 +122,6 @@ async def list_(request: web.Request) -> web.Response:
 )
 async def bulk_create(request: web.Request) -> web.Response:
     principal = principal_of(request)
-    principal.require("codes:write")
     body = await read_model(request, BulkCreate, max_bytes=16 << 20)
     settings = request.app[SETTINGS]
     results: list[dict[str, Any]] = []
@@ -154,14 +151,12 @@ async def bulk_create(request: web.Request) -> web.Response:
 )  # fmt: skip
 async def read(request: web.Request) -> web.Response:
     principal = principal_of(request)
-    principal.require("codes:read")
     row = await get_code(request.app[POOL], principal.workspace_id, _code_id(request))
     return json_response(code_view(request.app[SETTINGS], row, await _one_total(request, row)))
 
 
 async def _update(request: web.Request, *, replace: bool) -> web.Response:
     principal = principal_of(request)
-    principal.require("codes:write")
     code_id = _code_id(request)
     raw = await read_json(request)
     pool = request.app[POOL]
@@ -210,7 +205,6 @@ async def put(request: web.Request) -> web.Response:
 )
 async def delete(request: web.Request) -> web.Response:
     principal = principal_of(request)
-    principal.require("codes:write")
     purge = request.query.get("purge", "false").lower() in ("1", "true", "yes")
     async with request.app[POOL].acquire() as conn, conn.transaction():
         await delete_code(conn, principal.workspace_id, _code_id(request), purge=purge)
@@ -224,7 +218,6 @@ async def delete(request: web.Request) -> web.Response:
 )  # fmt: skip
 async def restore(request: web.Request) -> web.Response:
     principal = principal_of(request)
-    principal.require("codes:write")
     async with request.app[POOL].acquire() as conn, conn.transaction():
         row = await restore_code(conn, principal, _code_id(request))
     return json_response(code_view(request.app[SETTINGS], row, await _one_total(request, row)))
@@ -232,7 +225,6 @@ async def restore(request: web.Request) -> web.Response:
 
 async def _image(request: web.Request, fmt: str) -> web.Response:
     principal = principal_of(request)
-    principal.require("codes:read")
     row = await get_code(request.app[POOL], principal.workspace_id, _code_id(request))
     settings = request.app[SETTINGS]
     spec: dict[str, Any] = {"data": image_data(settings, row), "format": fmt}
@@ -253,11 +245,7 @@ async def _image(request: web.Request, fmt: str) -> web.Response:
         spec["errorCorrection"] = ecc
     if row["style"]:
         spec["style"] = row["style"]
-    headers = {"If-None-Match": inm} if (inm := request.headers.get("If-None-Match")) else {}
-    return await relay_response(
-        request.app[UPSTREAM], "POST", f"{settings.renderer_url}/v1/render",
-        service="renderer", json=spec, headers=headers,
-    )  # fmt: skip
+    return await relay_render(request, spec)
 
 
 @routes.get(f"{_CODE}.{{fmt:{'|'.join(IMAGE_FORMATS)}}}")

@@ -55,7 +55,6 @@ def _view(request: web.Request, row: object) -> Domain:
 )
 async def create(request: web.Request) -> web.Response:
     principal = principal_of(request)
-    principal.require("domains:write")
     body = await read_model(request, DomainCreate)
     if body.host == platform_host(request.app[SETTINGS].short_url_base):
         raise validation_failed(
@@ -74,7 +73,6 @@ async def create(request: web.Request) -> web.Response:
 )
 async def list_(request: web.Request) -> web.Response:
     principal = principal_of(request)
-    principal.require("domains:read")
     rows = await list_domains(request.app[POOL], principal.workspace_id)
     return json_response(DomainList(data=[_view(request, row) for row in rows]))
 
@@ -86,7 +84,6 @@ async def list_(request: web.Request) -> web.Response:
 )  # fmt: skip
 async def read(request: web.Request) -> web.Response:
     principal = principal_of(request)
-    principal.require("domains:read")
     row = await get_domain(request.app[POOL], principal.workspace_id, _domain_id(request))
     return json_response(_view(request, row))
 
@@ -102,7 +99,6 @@ async def read(request: web.Request) -> web.Response:
 )
 async def update(request: web.Request) -> web.Response:
     principal = principal_of(request)
-    principal.require("domains:write")
     domain_id = _domain_id(request)
     body = await read_model(request, DomainUpdate)
     row = await update_domain(request.app[POOL], principal.workspace_id, domain_id, body)
@@ -119,6 +115,5 @@ async def update(request: web.Request) -> web.Response:
 )
 async def delete(request: web.Request) -> web.Response:
     principal = principal_of(request)
-    principal.require("domains:write")
     await delete_domain(request.app[POOL], principal.workspace_id, _domain_id(request))
     return web.Response(status=204)

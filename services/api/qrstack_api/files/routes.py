@@ -89,10 +89,9 @@ async def _files_response(request: web.Request, row: Any) -> web.Response:
 async def _received(
     request: web.Request, page: PageType, max_bytes: int, text_fields: tuple[str, ...] = ()
 ) -> tuple[UUID, UUID, Upload]:
-    """Check the caller and the code before reading the body (a refused upload is not
-    received in full), then read it."""
+    """Check the code before reading the body (a refused upload is not received in full;
+    the auth middleware has checked the caller's scope), then read it."""
     principal = principal_of(request)
-    principal.require("codes:write")
     code_id = _code_id(request)
     await page_code(request.app[POOL], principal.workspace_id, code_id, page)
     upload = await read_upload(request, max_bytes=max_bytes, text_fields=text_fields)
@@ -174,7 +173,6 @@ async def upload_image(request: web.Request) -> web.Response:
 )
 async def remove_image(request: web.Request) -> web.Response:
     principal = principal_of(request)
-    principal.require("codes:write")
     async with request.app[POOL].acquire() as conn, conn.transaction():
         row = await delete_image(conn, principal.workspace_id, _code_id(request), _index(request))
     return await _files_response(request, row)
@@ -191,7 +189,6 @@ async def remove_image(request: web.Request) -> web.Response:
 )
 async def reorder(request: web.Request) -> web.Response:
     principal = principal_of(request)
-    principal.require("codes:write")
     body = await read_model(request, ImageOrder)
     async with request.app[POOL].acquire() as conn, conn.transaction():
         row = await reorder_images(conn, principal.workspace_id, _code_id(request), body.order)
@@ -208,7 +205,6 @@ async def reorder(request: web.Request) -> web.Response:
 )
 async def list_files(request: web.Request) -> web.Response:
     principal = principal_of(request)
-    principal.require("codes:read")
     row = await get_code(request.app[POOL], principal.workspace_id, _code_id(request))
     return await _files_response(request, row)
 

@@ -21,6 +21,7 @@ import asyncpg
 from aiohttp import web
 
 from qrstack_api.files.formats import IMAGE_TYPES, PDF
+from qrstack_common.http import etag_matches
 
 log = logging.getLogger(__name__)
 
@@ -107,16 +108,6 @@ def content_disposition(filename: str | None, fallback: str) -> str:
     return value
 
 
-def etag_matches(if_none_match: str | None, etag: str) -> bool:
-    if not if_none_match:
-        return False
-    for candidate in if_none_match.split(","):
-        tag = candidate.strip()
-        if tag == "*" or tag.removeprefix("W/") == etag:
-            return True
-    return False
-
-
 def file_headers(file: ServedFile) -> dict[str, str]:
     """Headers of a file's answer (200 and 304 alike)."""
     is_pdf = file.media_type == PDF
@@ -148,7 +139,7 @@ async def send_file(
     """Answer with the file: 304 when If-None-Match names its ETag, the headers alone for
     HEAD, else the content in chunks."""
     headers = file_headers(file)
-    if etag_matches(request.headers.get("If-None-Match"), file.etag):
+    if etag_matches(request, file.etag):
         return web.Response(status=304, headers=headers)
     response = web.StreamResponse(headers=headers)
     response.content_type = file.media_type

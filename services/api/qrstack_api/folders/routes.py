@@ -53,7 +53,6 @@ def _path_id(request: web.Request, name: str, not_found: str) -> UUID:
 )
 async def create(request: web.Request) -> web.Response:
     principal = principal_of(request)
-    principal.require("folders:write")
     body = await read_model(request, FolderCreate)
     row = await create_folder(request.app[POOL], principal.workspace_id, body)
     return json_response(Folder.of(row), status=201)
@@ -68,7 +67,6 @@ async def create(request: web.Request) -> web.Response:
 )
 async def list_(request: web.Request) -> web.Response:
     principal = principal_of(request)
-    principal.require("folders:read")
     rows = await list_folders(request.app[POOL], principal.workspace_id)
     return json_response(FolderList(data=[Folder.of(row) for row in rows]))
 
@@ -80,7 +78,6 @@ async def list_(request: web.Request) -> web.Response:
 )  # fmt: skip
 async def read(request: web.Request) -> web.Response:
     principal = principal_of(request)
-    principal.require("folders:read")
     folder_id = _path_id(request, "folder_id", FOLDER_NOT_FOUND)
     return json_response(
         Folder.of(await get_folder(request.app[POOL], principal.workspace_id, folder_id))
@@ -98,7 +95,6 @@ async def read(request: web.Request) -> web.Response:
 )
 async def update(request: web.Request) -> web.Response:
     principal = principal_of(request)
-    principal.require("folders:write")
     folder_id = _path_id(request, "folder_id", FOLDER_NOT_FOUND)
     body = await read_model(request, FolderUpdate)
     row = await update_folder(request.app[POOL], principal.workspace_id, folder_id, body)
@@ -115,7 +111,6 @@ async def update(request: web.Request) -> web.Response:
 )
 async def delete(request: web.Request) -> web.Response:
     principal = principal_of(request)
-    principal.require("folders:write")
     folder_id = _path_id(request, "folder_id", FOLDER_NOT_FOUND)
     await delete_folder(request.app[POOL], principal.workspace_id, folder_id)
     return web.Response(status=204)
@@ -134,7 +129,6 @@ async def delete(request: web.Request) -> web.Response:
 )
 async def assign(request: web.Request) -> web.Response:
     principal = principal_of(request)
-    principal.require("codes:write")
     code_id = _path_id(request, "code_id", "Code not found.")
     body = await read_model(request, FolderAssignment)
     row = await assign_folder(request.app[POOL], principal.workspace_id, code_id, body.folder_id)

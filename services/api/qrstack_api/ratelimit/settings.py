@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from qrstack_common.settings import ServiceSettings
+from qrstack_common.settings import ServiceSettings, setting
 
 
 class RouteLimit(BaseModel):
@@ -53,41 +53,31 @@ FILES = RouteLimit(
 
 
 class RateLimitSettings(ServiceSettings):
-    rate_limit_store: Literal["postgres", "memory"] = Field(
+    rate_limit_store: Literal["postgres", "memory"] = setting(
+        "API_RATE_LIMIT_STORE",
         "postgres",
-        validation_alias=AliasChoices("API_RATE_LIMIT_STORE", "rate_limit_store"),
         description="postgres: exact counts shared by every replica; memory: per replica.",
     )
-    rate_limit_authenticated: int = Field(
-        1000,
-        ge=1,
-        validation_alias=AliasChoices("API_RATE_LIMIT_AUTHENTICATED", "rate_limit_authenticated"),
-    )
-    rate_limit_anonymous: int = Field(
-        100,
-        ge=1,
-        validation_alias=AliasChoices("API_RATE_LIMIT_ANONYMOUS", "rate_limit_anonymous"),
-    )
-    rate_limit_window_s: int = Field(
-        60, ge=1, validation_alias=AliasChoices("API_RATE_LIMIT_WINDOW", "rate_limit_window_s")
-    )
-    rate_limit_routes: tuple[RouteLimit, ...] = Field(
+    rate_limit_authenticated: int = setting("API_RATE_LIMIT_AUTHENTICATED", 1000, ge=1)
+    rate_limit_anonymous: int = setting("API_RATE_LIMIT_ANONYMOUS", 100, ge=1)
+    rate_limit_window_s: int = setting("API_RATE_LIMIT_WINDOW", 60, ge=1)
+    rate_limit_routes: tuple[RouteLimit, ...] = setting(
+        "API_RATE_LIMIT_ROUTES",
         (GENERATION, WEBHOOKS, FILES),
-        validation_alias=AliasChoices("API_RATE_LIMIT_ROUTES", "rate_limit_routes"),
         description="JSON list of route limits ({name, prefixes, authenticated, anonymous, "
         "window_s}); replaces the default (generation, webhooks, files).",
     )
-    rate_limit_budget_ms: float = Field(
+    rate_limit_budget_ms: float = setting(
+        "API_RATE_LIMIT_BUDGET_MS",
         25.0,
         gt=0,
-        validation_alias=AliasChoices("API_RATE_LIMIT_BUDGET_MS", "rate_limit_budget_ms"),
         description="The longest a request waits for the shared counter before this replica "
         "decides from its own counts.",
     )
-    rate_limit_cooldown_s: float = Field(
+    rate_limit_cooldown_s: float = setting(
+        "API_RATE_LIMIT_COOLDOWN",
         5.0,
         ge=0,
-        validation_alias=AliasChoices("API_RATE_LIMIT_COOLDOWN", "rate_limit_cooldown_s"),
         description="After the shared counter failed or was slow, how long to count locally "
         "before trying it again.",
     )

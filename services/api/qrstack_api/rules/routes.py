@@ -52,7 +52,6 @@ def _rule_id(request: web.Request) -> tuple[UUID, UUID]:
 
 def _writer(request: web.Request) -> Principal:
     principal = principal_of(request)
-    principal.require("rules:write")
     require_feature(principal.plan, "routing_rules")
     return principal
 
@@ -68,7 +67,6 @@ def _writer(request: web.Request) -> Principal:
 )
 async def list_(request: web.Request) -> web.Response:
     principal = principal_of(request)
-    principal.require("rules:read")
     code_id = _code_id(request)
     rows = await list_rules(request.app[POOL], principal.workspace_id, code_id)
     return json_response(RoutingRuleList(data=[RoutingRule.of(row) for row in rows]))
@@ -99,7 +97,6 @@ async def create(request: web.Request) -> web.Response:
 )  # fmt: skip
 async def read(request: web.Request) -> web.Response:
     principal = principal_of(request)
-    principal.require("rules:read")
     code_id, rule_id = _rule_id(request)
     row = await get_rule(request.app[POOL], principal.workspace_id, code_id, rule_id)
     return json_response(RoutingRule.of(row))

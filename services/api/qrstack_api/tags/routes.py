@@ -48,7 +48,6 @@ class TagList(BaseModel):
 )
 async def list_(request: web.Request) -> web.Response:
     principal = principal_of(request)
-    principal.require("codes:read")
     rows = await request.app[POOL].fetch(_TAG_COUNTS, principal.workspace_id)
     return json_response(
         TagList(data=[TagCount(tag=r["tag"], code_count=r["code_count"]) for r in rows])

@@ -12,8 +12,7 @@ from typing import Any
 from aiohttp import web
 
 from qrstack_api.compat.recodeqr.body import in_recodeqr_names
-from qrstack_api.context import SETTINGS
-from qrstack_api.upstream import UPSTREAM, relay_response
+from qrstack_api.upstream import relay_render
 from qrstack_common import codec
 from qrstack_common.errors import STATUS_BY_CODE, ApiError, Issue
 
@@ -23,15 +22,7 @@ IMAGE_FORMATS = ("png", "jpeg", "svg", "pdf")
 async def render_image(request: web.Request, spec: dict[str, Any]) -> web.Response:
     """The renderer's image for `spec` (a `RenderSpec` body), or its refusal raised as an
     `ApiError`; 503 when the renderer cannot be reached. `If-None-Match` is passed on."""
-    headers = {"If-None-Match": inm} if (inm := request.headers.get("If-None-Match")) else {}
-    response = await relay_response(
-        request.app[UPSTREAM],
-        "POST",
-        f"{request.app[SETTINGS].renderer_url}/v1/render",
-        service="renderer",
-        json=spec,
-        headers=headers,
-    )
+    response = await relay_render(request, spec)
     if response.status >= 400:
         raise in_recodeqr_names(renderer_refusal(response))
     return response
