@@ -21,7 +21,8 @@ from multidict import CIMultiDict, CIMultiDictProxy
 from netaddr import IPSet  # type: ignore[import-untyped]
 
 from qrstack_common.events import RuleConditions, RuleSnapshot
-from qrstack_redirect.clients import (
+from qrstack_redirect.rules import compile_rules
+from qrstack_redirect.scanner import (
     ClientFactsReader,
     GeoDatabase,
     TrustedProxies,
@@ -29,7 +30,6 @@ from qrstack_redirect.clients import (
     visitor_hash,
     visitor_key,
 )
-from qrstack_redirect.rules import compile_rules
 
 IPHONE = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "

@@ -24,18 +24,19 @@ from qrstack_common.kafka import TableReader
 from qrstack_common.metrics import RedirectMetrics
 from qrstack_common.observability import add_readiness_check, new_service_app
 from qrstack_redirect.caps import ScanCaps
-from qrstack_redirect.clients import (
+from qrstack_redirect.database import RedirectDatabase
+from qrstack_redirect.forms import FormSubmissions
+from qrstack_redirect.gate import Attempts, PasswordChecker, UnlockCookies, gate_key
+from qrstack_redirect.pages import page_environment
+from qrstack_redirect.routes import Routes
+from qrstack_redirect.scan import Answers
+from qrstack_redirect.scanner import (
     ClientFactsReader,
     GeoDatabase,
     TrustedProxies,
     UserAgentParser,
     visitor_key,
 )
-from qrstack_redirect.database import RedirectDatabase
-from qrstack_redirect.desk import SLUG_PATTERN, ScanDesk
-from qrstack_redirect.forms import FormSubmissions
-from qrstack_redirect.gate import Attempts, PasswordChecker, UnlockCookies, gate_key
-from qrstack_redirect.pages import page_environment
 from qrstack_redirect.scans.emitter import ScanEmitter
 from qrstack_redirect.scans.encoding import ScanIds
 from qrstack_redirect.scans.spool import ScanSpool
@@ -45,7 +46,7 @@ from qrstack_redirect.table.slug_table import SlugTable
 
 log = logging.getLogger(__name__)
 
-DESK = web.AppKey("scan_desk", ScanDesk)
+ROUTES = web.AppKey("routes", Routes)
 
 
 def create_app(settings: RedirectSettings) -> web.Application:
@@ -60,17 +61,24 @@ def create_app(settings: RedirectSettings) -> web.Application:
         timeout_s=settings.db_timeout_ms / 1000,
         retry_s=settings.db_retry_ms / 1000,
     )
-    desk = ScanDesk(
+    answers = Answers(
+        table=table,
+        pages=page_environment(),
+        metrics=metrics,
+        store_ip_prefix=settings.store_ip_prefix,
+        files_url=settings.public_api_url,
+        ids=ScanIds(),
+    )
+    routes = Routes(
         table=table,
         facts=ClientFactsReader(
             agents=UserAgentParser(cache_size=10_000),
             geo=geo,
             trusted_proxies=TrustedProxies(settings.trusted_proxies),
         ),
-        pages=page_environment(),
+        answers=answers,
         metrics=metrics,
         salt=visitor_key(settings.visitor_salt or secrets.token_hex(32)),
-        store_ip_prefix=settings.store_ip_prefix,
         caps=ScanCaps(database, metrics),
         unlocks=UnlockCookies(
             gate_key(settings.gate_secret, settings.visitor_salt), settings.gate_cookie_ttl_s
@@ -79,10 +87,8 @@ def create_app(settings: RedirectSettings) -> web.Application:
         passwords=PasswordChecker(),
         forms=FormSubmissions(database),
         form_attempts=Attempts(settings.form_posts, settings.form_window_s),
-        files_url=settings.public_api_url,
-        ids=ScanIds(),
     )
-    app[DESK] = desk
+    app[ROUTES] = routes
     metrics.table_codes.set_function(lambda: len(table))
     metrics.table_lag.set_function(reader.lag)
     metrics.table_rejected.set_function(lambda: table.rejected)
@@ -107,14 +113,14 @@ def create_app(settings: RedirectSettings) -> web.Application:
             batch_size=settings.scan_batch_size,
             linger_s=settings.scan_linger_ms / 1000,
         )
-        desk.emitter = emitter
+        answers.emitter = emitter
         task = asyncio.create_task(emitter.run(), name="scan-emitter")
         yield
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
         await emitter.close()
-        desk.emitter = None
+        answers.emitter = None
 
     async def database_pool(app: web.Application) -> AsyncIterator[None]:
         yield
@@ -126,12 +132,7 @@ def create_app(settings: RedirectSettings) -> web.Application:
         "slug_table",
         lambda: None if reader.ready else f"replaying the code table ({reader.lag()} behind)",
     )
-    slug_route = f"/{{slug:{SLUG_PATTERN}}}"
-    app.router.add_route("GET", slug_route, desk.scan)
-    app.router.add_route("HEAD", slug_route, desk.scan)
-    app.router.add_route("POST", slug_route, desk.post)
-    app.router.add_route("GET", "/", desk.root)
-    app.router.add_route("HEAD", "/", desk.root)
+    routes.add_to(app)
     return app
 
 

@@ -26,7 +26,7 @@ from uuid import UUID
 
 from qrstack_common.events import DomainSnapshot, ScanOutcome
 from qrstack_common.payloads import Payload, redirect_target
-from qrstack_redirect.clients import ClientFacts
+from qrstack_redirect.scanner import ClientFacts
 from qrstack_redirect.table.records import (
     CodeEntry,
     CodeRecord,

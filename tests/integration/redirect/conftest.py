@@ -19,7 +19,7 @@ from qrstack_api.db.migrate import apply_migrations
 from qrstack_common.events import CODES_TOPIC, DOMAINS_TOPIC, CodeSnapshot, DomainSnapshot
 from qrstack_common.kafka import EventProducer
 from qrstack_launcher.stack import Infrastructure
-from qrstack_redirect.app import DESK, create_app
+from qrstack_redirect.app import ROUTES, create_app
 from qrstack_redirect.settings import RedirectSettings
 from support.api import api_settings
 from support.waiting import eventually
@@ -100,7 +100,7 @@ async def location_of(client: Client, slug: str, **headers: str) -> str | None:
 
 def held(client: Client, slug: str, host: str = "") -> bool:
     """Whether the in-process redirect's table holds `slug` on `host` ("" = platform)."""
-    return client.app[DESK].table.lookup(host, slug) is not None
+    return client.app[ROUTES].table.lookup(host, slug) is not None
 
 
 async def read_topic(

@@ -15,7 +15,7 @@ from qrstack_common.events import SCANS_TOPIC, ScanEvent, scan_key
 from qrstack_common.metrics import RedirectMetrics
 from qrstack_launcher.ports import free_port
 from qrstack_launcher.stack import Infrastructure
-from qrstack_redirect.clients import ClientFacts
+from qrstack_redirect.scanner import ClientFacts
 from qrstack_redirect.scans.emitter import ScanEmitter
 from qrstack_redirect.scans.encoding import ScanIds, encode_scan
 from qrstack_redirect.scans.spool import ScanSpool

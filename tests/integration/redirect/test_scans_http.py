@@ -19,7 +19,7 @@ from qrstack_common.events import (
     ScanEvent,
 )
 from qrstack_launcher.stack import Infrastructure
-from qrstack_redirect.app import DESK
+from qrstack_redirect.app import ROUTES
 from support.kafka import find_records
 from support.waiting import eventually
 
@@ -225,4 +225,4 @@ async def _all_held(client: Client, slugs: list[str], host: str = "") -> bool:
 
 
 async def _domain_known(client: Client, host: str) -> bool:
-    return client.app[DESK].table.domain(host) is not None
+    return client.app[ROUTES].table.domain(host) is not None

@@ -16,7 +16,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from qrstack_common.events import CODES_TOPIC, CodeSnapshot
 from qrstack_common.kafka import EventProducer
 from qrstack_launcher.stack import Infrastructure
-from qrstack_redirect.app import DESK, create_app
+from qrstack_redirect.app import ROUTES, create_app
 from support.accounts import new_workspace
 from support.waiting import eventually
 
@@ -65,7 +65,7 @@ async def test_a_cold_start_replays_100k_codes_before_it_is_ready(infra: Infrast
 
         await eventually(ready, timeout=60)
         took = time.perf_counter() - started
-        table = app[DESK].table
+        table = app[ROUTES].table
         assert all(table.lookup("", f"b{run}{n}") is not None for n in range(BOOTSTRAP_CODES))
         for n in random.sample(range(BOOTSTRAP_CODES), 20):
             assert (

@@ -36,7 +36,11 @@ def test_when_every_hop_is_trusted_the_leftmost_is_the_client() -> None:
 
 @pytest.mark.parametrize(
     ("header", "expected"),
-    [("garbage", "10.0.0.2"), ("203.0.113.5:8080", "10.0.0.2"), ("unknown, 10.1.1.1", "10.1.1.1")],
+    [
+        ("garbage", "10.0.0.2"),
+        ("203.0.113.5:8080", "203.0.113.5"),
+        ("unknown, 10.1.1.1", "10.1.1.1"),
+    ],
 )
 def test_an_unreadable_entry_stops_at_the_trusted_hop_that_passed_it_on(
     header: str, expected: str

@@ -13,7 +13,7 @@ from mmdb_writer import MMDBWriter
 from netaddr import IPSet  # type: ignore[import-untyped]
 
 from qrstack_common.events import RuleConditions, RuleSnapshot
-from qrstack_redirect.clients import ClientFacts, GeoDatabase, UserAgentParser
+from qrstack_redirect.scanner import ClientFacts, GeoDatabase, UserAgentParser
 
 
 def _city(country: str, region_code: str, region: str, city: str) -> dict[str, Any]:

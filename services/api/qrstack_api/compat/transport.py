@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from aiohttp import web
 
-from qrstack_api.accounts.client_address import IPNetwork, is_within, parse_address
+from qrstack_api.accounts.client_address import IPNetwork, is_trusted_proxy
 from qrstack_api.context import SETTINGS
 from qrstack_common.http import Handler
 
@@ -27,8 +27,7 @@ def client_scheme(request: web.Request, trusted: Sequence[IPNetwork]) -> str:
     """`https` or `http`: how the client reached us, as far as it can be vouched for."""
     if request.secure:
         return "https"
-    peer = parse_address(request.remote)
-    if peer is None or not trusted or not is_within(peer, trusted):
+    if not is_trusted_proxy(request.remote, trusted):
         return request.scheme
     values = [v.strip().lower() for h in request.headers.getall("X-Forwarded-Proto", [])
               for v in h.split(",") if v.strip()]  # fmt: skip

@@ -1,7 +1,8 @@
 """A routing rule's `condition` (TurtleQR's keys, extended) and which keys each rule type takes.
 
 Everything accepted here compiles in the redirect service (`qrstack_redirect.rules`): lists are
-never empty, times are `HH:MM`, timezones load, CIDRs parse, days are 0–6. Values are stored
+never empty, and times, timezones, CIDRs and days are checked by `qrstack_common.rule_values`,
+which the redirect compiles with. Values are stored
 normalised (country codes in upper case, duplicates dropped, CIDRs in network form).
 
 Which keys a rule type takes:
@@ -17,15 +18,14 @@ Which keys a rule type takes:
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Iterable
 from typing import Annotated, Any, Literal, TypeVar
-from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from qrstack_api.rules.countries import COUNTRY_CODES
+from qrstack_common import rule_values
 from qrstack_common.errors import Issue
 
 RuleType = Literal["geo", "device", "time", "ab", "browser", "language", "query", "ip"]
@@ -36,7 +36,6 @@ MAX_NETWORKS = 100
 
 _T = TypeVar("_T")
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*")
-_CLOCK = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d")
 
 
 def _distinct(values: list[_T]) -> list[_T]:
@@ -69,44 +68,26 @@ def _language(value: str) -> str:
 
 
 def _start_time(value: str) -> str:
-    if not _CLOCK.fullmatch(value):
-        raise ValueError(f"{value!r} is not a time of day HH:MM (00:00 to 23:59)")
+    rule_values.clock_minutes(value)
     return value
 
 
 def _end_time(value: str) -> str:
-    if value != "24:00" and not _CLOCK.fullmatch(value):
-        raise ValueError(f"{value!r} is not a time of day HH:MM (00:00 to 24:00)")
+    rule_values.clock_minutes(value, end=True)
     return value
 
 
 def _timezone(value: str) -> str:
-    try:
-        ZoneInfo(value)
-    except (KeyError, ValueError, OSError):
-        raise ValueError(f"{value!r} is not an IANA timezone (e.g. America/Chicago)") from None
+    rule_values.time_zone(value)
     return value
-
-
-def _network(value: str) -> str:
-    text = value.strip()
-    try:
-        return str(ipaddress.ip_network(text, strict=True))
-    except ValueError:
-        pass
-    try:
-        network = ipaddress.ip_network(text, strict=False)
-    except ValueError:
-        raise ValueError(f"{value!r} is not an IP address or CIDR (e.g. 203.0.113.0/24)") from None
-    raise ValueError(f"{value!r} has host bits set; did you mean {network}?")
 
 
 Name = Annotated[str, Field(max_length=100), AfterValidator(_name)]
 Country = Annotated[str, AfterValidator(_country)]
 Language = Annotated[str, AfterValidator(_language)]
-Weekday = Annotated[int, Field(ge=0, le=6)]
+Weekday = Annotated[int, Field(ge=rule_values.WEEKDAYS[0], le=rule_values.WEEKDAYS[-1])]
 QueryValue = Annotated[str, Field(max_length=200)]
-Network = Annotated[str, AfterValidator(_network)]
+Network = Annotated[str, AfterValidator(rule_values.network)]
 
 
 def _list(alias: str, description: str, max_length: int = MAX_LIST) -> Any:

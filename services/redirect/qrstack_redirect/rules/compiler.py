@@ -25,11 +25,11 @@ from datetime import datetime
 from uuid import UUID
 
 from qrstack_common.events import RuleSnapshot
-from qrstack_redirect.clients import ClientFacts
 from qrstack_redirect.rules.conditions import Check, compile_conditions
 from qrstack_redirect.rules.decision import RejectedRule, RuleDecision
 from qrstack_redirect.rules.schedule import InvalidCondition
 from qrstack_redirect.rules.split import split_bucket
+from qrstack_redirect.scanner import ClientFacts
 
 
 class CompiledRule:

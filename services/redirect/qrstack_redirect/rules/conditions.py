@@ -12,13 +12,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 
+from qrstack_common import rule_values
+from qrstack_common.addresses import IpNetworks
 from qrstack_common.events import RuleConditions
-from qrstack_redirect.clients import ClientFacts, IpNetworks
 from qrstack_redirect.rules.schedule import InvalidCondition, TimeWindow, load_zone
+from qrstack_redirect.scanner import ClientFacts
 
 Check = Callable[[ClientFacts, datetime, Mapping[str, str]], bool]
 
-# Other spellings of the names `clients` produces, folded to those names' folded form.
+# Other spellings of the names `scanner` produces, folded to those names' folded form.
 _OS_ALIASES = {
     "mac os x": "macos",
     "mac os": "macos",
@@ -155,7 +157,7 @@ def _query(name: str | None, values: Iterable[str] | None) -> Check:
 
 def _networks(values: Iterable[str]) -> Check:
     try:
-        networks = IpNetworks(values)
+        networks = IpNetworks(rule_values.network(value) for value in values)
     except ValueError as exc:
         raise InvalidCondition(f"ip_in: {exc}") from None
     if not networks:

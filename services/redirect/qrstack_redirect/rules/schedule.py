@@ -15,13 +15,12 @@ Semantics:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-_CLOCK = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d|24:00")
-_MINUTES_PER_DAY = 24 * 60
+from qrstack_common import rule_values
+from qrstack_common.rule_values import MINUTES_PER_DAY
 
 
 class InvalidCondition(ValueError):
@@ -30,10 +29,10 @@ class InvalidCondition(ValueError):
 
 def parse_clock(value: str, field: str, *, allow_end_of_day: bool) -> int:
     """Minutes since midnight for `HH:MM`. Raises `InvalidCondition` naming `field`."""
-    if not _CLOCK.fullmatch(value) or (value == "24:00" and not allow_end_of_day):
-        raise InvalidCondition(f"{field} {value!r} is not a time of day HH:MM")
-    hours, minutes = value.split(":")
-    return int(hours) * 60 + int(minutes)
+    try:
+        return rule_values.clock_minutes(value, end=allow_end_of_day)
+    except ValueError as exc:
+        raise InvalidCondition(f"{field} {exc}") from None
 
 
 def load_zone(name: str | None) -> ZoneInfo:
@@ -41,9 +40,9 @@ def load_zone(name: str | None) -> ZoneInfo:
     if not name:
         raise InvalidCondition("timezone is required with days_of_week, start_time or end_time")
     try:
-        return ZoneInfo(name)
-    except (KeyError, ValueError, OSError):
-        raise InvalidCondition(f"timezone {name!r} is not an IANA timezone") from None
+        return rule_values.time_zone(name)
+    except ValueError as exc:
+        raise InvalidCondition(f"timezone {exc}") from None
 
 
 class TimeWindow:
@@ -64,7 +63,7 @@ class TimeWindow:
             day_set = frozenset(days)
             if not day_set:
                 raise InvalidCondition("days_of_week is empty")
-            if not day_set <= frozenset(range(7)):
+            if not day_set <= frozenset(rule_values.WEEKDAYS):
                 raise InvalidCondition(f"days_of_week {sorted(day_set)} are not all in 0..6")
             self.days: frozenset[int] | None = day_set
         else:
@@ -73,7 +72,7 @@ class TimeWindow:
         self.end: int | None = None
         if start is not None or end is not None:
             first = parse_clock(start, "start_time", allow_end_of_day=False) if start else 0
-            last = parse_clock(end, "end_time", allow_end_of_day=True) if end else _MINUTES_PER_DAY
+            last = parse_clock(end, "end_time", allow_end_of_day=True) if end else MINUTES_PER_DAY
             self.start, self.end = first, last
 
     def contains(self, now: datetime) -> bool:

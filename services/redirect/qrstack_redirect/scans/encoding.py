@@ -19,7 +19,7 @@ from datetime import datetime
 import orjson
 
 from qrstack_common.events import ScanOutcome
-from qrstack_redirect.clients import ClientFacts
+from qrstack_redirect.scanner import ClientFacts
 
 _COUNTER_BITS = 62
 _COUNTER_MASK = (1 << _COUNTER_BITS) - 1

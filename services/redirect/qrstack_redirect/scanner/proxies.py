@@ -5,9 +5,9 @@ A request that arrives straight from the internet can carry any `X-Forwarded-For
 the configured trusted-proxy networks (the load balancer, the CDN's ranges). Trusting a proxy
 means trusting every header below that it passes on.
 
-Client address, from a trusted peer: `CF-Connecting-IP` if it is an address, else the
-right-most `X-Forwarded-For` entry that is not itself a trusted proxy (each proxy appends the
-address it saw, so entries to the left of the first untrusted one may be forged).
+Client address, from a trusted peer: `CF-Connecting-IP` if it is an address, else what
+`qrstack_common.addresses.forwarded_client` reads from `X-Forwarded-For` (the rule the API
+uses too).
 
 Geolocation, from a trusted peer: Cloudflare (`CF-IPCountry`, `CF-Region`, `CF-Region-Code`,
 `CF-IPCity`) or CloudFront (`CloudFront-Viewer-Country`, `-Country-Region`,
@@ -23,12 +23,11 @@ from collections.abc import Iterable, Mapping
 
 from multidict import istr
 
-from qrstack_redirect.clients.addresses import IpNetworks, format_ip, parse_ip
-from qrstack_redirect.clients.geo import GeoFacts
+from qrstack_common.addresses import IpNetworks, format_ip, forwarded_client, parse_ip
+from qrstack_redirect.scanner.geo import GeoFacts
 
 _CF_CONNECTING_IP = istr("CF-Connecting-IP")
 _X_FORWARDED_FOR = istr("X-Forwarded-For")
-_MAX_FORWARDED_HOPS = 32  # a longer chain is junk; look at its right end only
 
 # (country, region code, region name, city) header names per CDN.
 _CDN_GEO_HEADERS = (
@@ -42,16 +41,6 @@ _CDN_GEO_HEADERS = (
 )
 _NOT_A_COUNTRY = frozenset({"XX", "T1"})
 _MAX_PLACE_LENGTH = 128
-
-
-def _forwarded_entry(text: str) -> tuple[int, int] | None:
-    """One `X-Forwarded-For` entry: an address, maybe with a port (`1.2.3.4:80`, `[::1]:80`)."""
-    text = text.strip()
-    if text.startswith("["):
-        text = text[1 : text.find("]")] if "]" in text else ""
-    elif text.count(":") == 1:
-        text = text.partition(":")[0]
-    return parse_ip(text)
 
 
 def _place(value: str | None) -> str | None:
@@ -94,13 +83,6 @@ class TrustedProxies:
         client = self._client(peer_ip, headers.get(_CF_CONNECTING_IP), self._forwarded_for(headers))
         return client, self.cdn_geo(headers)
 
-    def client_ip(self, peer_ip: str, headers: Mapping[str, str]) -> str:
-        """The scanner's address for a request whose direct peer is `peer_ip`.
-
-        `peer_ip` itself unless it is trusted and the headers name the client; the answer is
-        always a canonical address (never header junk)."""
-        return self.resolve(peer_ip, headers)[0]
-
     def _client_uncached(self, peer_ip: str, connecting: str | None, forwarded: str | None) -> str:
         if connecting:
             parsed = parse_ip(connecting.strip())
@@ -108,15 +90,10 @@ class TrustedProxies:
                 return format_ip(*parsed)
         if not forwarded:
             return peer_ip
-        client: tuple[int, int] | None = None
-        for entry in reversed(forwarded.split(",")[-_MAX_FORWARDED_HOPS:]):
-            hop = _forwarded_entry(entry)
-            if hop is None:
-                break  # junk: nothing to its left can be believed
-            client = hop
-            if not self.networks.contains_parsed(*hop):
-                break
-        return format_ip(*client) if client is not None else peer_ip
+        peer = parse_ip(peer_ip)
+        if peer is None:
+            return peer_ip
+        return format_ip(*forwarded_client(peer, forwarded, self.networks))
 
     @staticmethod
     def _forwarded_for(headers: Mapping[str, str]) -> str | None:

@@ -11,8 +11,8 @@ import pytest
 from multidict import CIMultiDict, CIMultiDictProxy
 
 from qrstack_common.events import CodeSnapshot, RuleConditions, RuleSnapshot
-from qrstack_redirect.clients import ClientFactsReader, GeoDatabase, TrustedProxies, UserAgentParser
 from qrstack_redirect.resolve import ScanContext, resolve_scan
+from qrstack_redirect.scanner import ClientFactsReader, GeoDatabase, TrustedProxies, UserAgentParser
 from qrstack_redirect.table.records import CodeEntry
 
 IPHONE_SAFARI = (

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from multidict import CIMultiDict, CIMultiDictProxy
 
-from qrstack_redirect.clients import (
+from qrstack_redirect.scanner import (
     ClientFactsReader,
     GeoDatabase,
     TrustedProxies,

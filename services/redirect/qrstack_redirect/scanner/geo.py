@@ -100,10 +100,6 @@ class GeoDatabase:
         """A database that knows no address (geolocation switched off)."""
         return cls(None)
 
-    @property
-    def available(self) -> bool:
-        return self._reader is not None
-
     def close(self) -> None:
         if self._reader is not None:
             self._reader.close()

@@ -17,16 +17,15 @@ Per scan::
     hash_ = visitor_hash(facts.ip, facts.user_agent, now.date(), salt)
 """
 
-from qrstack_redirect.clients.addresses import IpNetworks, normalize_ip, parse_ip
-from qrstack_redirect.clients.agents import MAX_USER_AGENT_LENGTH, AgentFacts, UserAgentParser
-from qrstack_redirect.clients.bots import bot_reason
-from qrstack_redirect.clients.facts import ClientFacts
-from qrstack_redirect.clients.geo import NO_GEO, GeoDatabase, GeoFacts
-from qrstack_redirect.clients.languages import primary_language
-from qrstack_redirect.clients.proxies import TrustedProxies
-from qrstack_redirect.clients.reader import ClientFactsReader
-from qrstack_redirect.clients.referrers import referrer_host
-from qrstack_redirect.clients.visitors import ip_prefix, visitor_hash, visitor_key
+from qrstack_redirect.scanner.agents import MAX_USER_AGENT_LENGTH, AgentFacts, UserAgentParser
+from qrstack_redirect.scanner.bots import bot_reason
+from qrstack_redirect.scanner.facts import ClientFacts
+from qrstack_redirect.scanner.geo import NO_GEO, GeoDatabase, GeoFacts
+from qrstack_redirect.scanner.languages import primary_language
+from qrstack_redirect.scanner.proxies import TrustedProxies
+from qrstack_redirect.scanner.reader import ClientFactsReader
+from qrstack_redirect.scanner.referrers import referrer_host
+from qrstack_redirect.scanner.visitors import ip_prefix, visitor_hash, visitor_key
 
 __all__ = [
     "MAX_USER_AGENT_LENGTH",
@@ -36,13 +35,10 @@ __all__ = [
     "ClientFactsReader",
     "GeoDatabase",
     "GeoFacts",
-    "IpNetworks",
     "TrustedProxies",
     "UserAgentParser",
     "bot_reason",
     "ip_prefix",
-    "normalize_ip",
-    "parse_ip",
     "primary_language",
     "referrer_host",
     "visitor_hash",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from hashlib import blake2b
 
-from qrstack_redirect.clients.addresses import format_ip, parse_ip
+from qrstack_common.addresses import format_ip, parse_ip
 
 _MAX_KEY_BYTES = 64  # BLAKE2b's key limit
 _V4_PREFIX_MASK = 0xFFFFFF00  # /24

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from qrstack_redirect.clients import NO_GEO, GeoDatabase, GeoFacts
+from qrstack_redirect.scanner import NO_GEO, GeoDatabase, GeoFacts
 
 
 @pytest.mark.parametrize(
@@ -42,9 +42,8 @@ def test_missing_database_means_no_geo_and_one_warning(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     missing = tmp_path / "GeoLite2-City.mmdb"
-    with caplog.at_level(logging.WARNING, logger="qrstack_redirect.clients.geo"):
+    with caplog.at_level(logging.WARNING, logger="qrstack_redirect.scanner.geo"):
         db = GeoDatabase.open(missing)
-        assert db.available is False
         assert db.lookup("203.0.113.77") == NO_GEO
         assert db.lookup("198.51.100.1") == NO_GEO
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
@@ -56,14 +55,13 @@ def test_corrupt_database_means_no_geo(tmp_path: Path) -> None:
     corrupt = tmp_path / "corrupt.mmdb"
     corrupt.write_bytes(b"this is not a MaxMind database" * 10)
     db = GeoDatabase.open(corrupt)
-    assert db.available is False
     assert db.lookup("203.0.113.77") == NO_GEO
 
 
 def test_unconfigured_database_is_silent(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING):
         db = GeoDatabase.open(None)
-    assert db.available is False
+    assert db.lookup("203.0.113.77") == NO_GEO
     assert not caplog.records
 
 

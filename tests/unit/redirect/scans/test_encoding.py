@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from qrstack_common.events import ScanEvent, scan_key
-from qrstack_redirect.clients import ClientFacts
+from qrstack_redirect.scanner import ClientFacts
 from qrstack_redirect.scans.encoding import ScanIds, encode_scan
 
 PERSON = ClientFacts(

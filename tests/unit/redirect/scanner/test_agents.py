@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from qrstack_redirect.clients import MAX_USER_AGENT_LENGTH, UserAgentParser, bot_reason
+from qrstack_redirect.scanner import MAX_USER_AGENT_LENGTH, UserAgentParser, bot_reason
 
 IPHONE_SAFARI = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "

@@ -23,7 +23,7 @@ from ua_parser import Domain, Resolver
 from ua_parser.loaders import load_builtins, load_lazy_builtins
 
 from qrstack_common.events import Device
-from qrstack_redirect.clients.bots import bot_reason
+from qrstack_redirect.scanner.bots import bot_reason
 
 MAX_USER_AGENT_LENGTH = 1024
 """Longer UAs are cut to this many characters before parsing and caching: real ones are

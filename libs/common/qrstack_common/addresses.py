@@ -1,4 +1,6 @@
-"""IP addresses as integers, and sets of CIDR networks tested against them.
+"""IP addresses as integers, sets of CIDR networks tested against them, and the one rule for
+which address a request comes from behind trusted proxies (`forwarded_client`), used by the
+API (rate limits, key allow-lists) and the redirect (scanner facts) alike.
 
 `ipaddress` objects cost microseconds to build; a scan only needs "is this address in one of
 these networks", so addresses are parsed with `inet_pton` into `(version, integer)` and networks
@@ -9,10 +11,13 @@ are kept as `(version, first address, mask)` triples. IPv4-mapped IPv6 addresses
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from socket import AF_INET, AF_INET6, inet_ntop, inet_pton
 
 _V4_MAPPED_PREFIX = 0xFFFF  # the upper 96 bits of ::ffff:a.b.c.d
+_MAX_FORWARDED_HOPS = 32  # a longer X-Forwarded-For chain is junk; look at its right end only
+
+Address = tuple[int, int]  # (4 or 6, the address as an integer)
 
 
 def parse_ip(text: str) -> tuple[int, int] | None:
@@ -105,3 +110,49 @@ class IpNetworks:
             return False
         parsed = parse_ip(ip)
         return parsed is not None and self.contains_parsed(*parsed)
+
+
+def forwarded_entry(text: str) -> Address | None:
+    """One `X-Forwarded-For` entry: an address, maybe with a port (`1.2.3.4:80`, `[::1]:80`)."""
+    text = text.strip()
+    if text.startswith("["):
+        text = text[1 : text.find("]")] if "]" in text else ""
+    elif text.count(":") == 1:
+        text = text.partition(":")[0]
+    return parse_ip(text)
+
+
+def forwarded_client(peer: Address, forwarded_for: str | None, trusted: IpNetworks) -> Address:
+    """The client behind `peer`, a trusted proxy, from its `X-Forwarded-For` (several headers
+    joined with commas, in the order received).
+
+    The chain is read from the right (the entry the nearest proxy appended); the first entry
+    that is not itself a trusted proxy is the client. Entries left of it were written by the
+    client or by proxies we do not know, so they are never believed; an unreadable entry stops
+    the walk at the trusted hop that passed it on. With no header the peer is the client; when
+    every hop is trusted, the left-most one is. The caller checks that `peer` is trusted.
+    """
+    if not forwarded_for:
+        return peer
+    client = peer
+    for entry in reversed(forwarded_for.split(",")[-_MAX_FORWARDED_HOPS:]):
+        hop = forwarded_entry(entry)
+        if hop is None:
+            break  # junk: nothing to its left can be believed
+        client = hop
+        if not trusted.contains_parsed(*hop):
+            break
+    return client
+
+
+def client_address(
+    peer: str | None, forwarded_for: Sequence[str], trusted: IpNetworks
+) -> str | None:
+    """The canonical address a request comes from: the socket `peer`, unless it is a trusted
+    proxy (then `forwarded_client` decides). None only when the peer is not an address."""
+    parsed = parse_ip(peer.strip()) if peer else None
+    if parsed is None:
+        return None
+    if trusted and trusted.contains_parsed(*parsed):
+        parsed = forwarded_client(parsed, ",".join(forwarded_for), trusted)
+    return format_ip(*parsed)

@@ -9,13 +9,13 @@ from collections.abc import Mapping
 
 from multidict import istr
 
-from qrstack_redirect.clients.addresses import normalize_ip
-from qrstack_redirect.clients.agents import UserAgentParser
-from qrstack_redirect.clients.facts import ClientFacts
-from qrstack_redirect.clients.geo import NO_GEO, GeoDatabase, GeoFacts
-from qrstack_redirect.clients.languages import primary_language
-from qrstack_redirect.clients.proxies import TrustedProxies
-from qrstack_redirect.clients.referrers import referrer_host
+from qrstack_common.addresses import normalize_ip
+from qrstack_redirect.scanner.agents import UserAgentParser
+from qrstack_redirect.scanner.facts import ClientFacts
+from qrstack_redirect.scanner.geo import NO_GEO, GeoDatabase, GeoFacts
+from qrstack_redirect.scanner.languages import primary_language
+from qrstack_redirect.scanner.proxies import TrustedProxies
+from qrstack_redirect.scanner.referrers import referrer_host
 
 _USER_AGENT = istr("User-Agent")
 _ACCEPT_LANGUAGE = istr("Accept-Language")

@@ -1,0 +1,170 @@
+"""One scan as the handlers see it (`Scan`), and how it is answered and recorded (`Answers`).
+
+A `Scan` is built once per request by `routes` and handed through: the answer (a redirect or a
+page), the scan event and the page's template context all read it. Every answer carries
+`Cache-Control: private, no-store`: a cached redirect would hide repeat scans from the count
+and pin an old destination after an edit.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from aiohttp import web
+from jinja2 import Environment
+from prometheus_client import Counter
+
+from qrstack_common.events import ScanOutcome, scan_key
+from qrstack_common.metrics import RedirectMetrics
+from qrstack_redirect.pages import PAGE_HEADERS, hosted_context, render_page
+from qrstack_redirect.resolve import GATE_PAGE, Resolution
+from qrstack_redirect.scanner import ClientFacts, ip_prefix
+from qrstack_redirect.scans.emitter import ScanEmitter
+from qrstack_redirect.scans.encoding import ScanIds, encode_scan
+from qrstack_redirect.table.records import (
+    CodeEntry,
+    CodeRecord,
+    plain_tracks_scans,
+    plain_workspace,
+    uuid_text,
+)
+from qrstack_redirect.table.slug_table import SlugTable, request_host_name
+
+NO_STORE = "private, no-store"
+_OUTCOMES: tuple[ScanOutcome, ...] = (
+    "redirect",
+    "page",
+    "fallback",
+    "not_active",
+    "limit_reached",
+    "password_required",
+    "not_found",
+)
+
+
+class Scan(NamedTuple):
+    """The facts of one request to `/{slug}`, read once by the handler."""
+
+    request: web.Request
+    host: str  # the slug table's host key (`SlugTable.table_host`)
+    slug: str
+    record: CodeRecord | None  # None: no code has this slug on this host
+    facts: ClientFacts
+    now: datetime  # aware, UTC
+    visitor: str  # the daily visitor hash
+
+    @property
+    def entry(self) -> CodeEntry | None:
+        """The record when it is a full entry (rules, gate, cap, page), else None."""
+        record = self.record
+        return record if isinstance(record, CodeEntry) else None
+
+
+@dataclass(slots=True)
+class Answers:
+    """Turns a scan and its resolution into the HTTP answer, recording the scan event."""
+
+    table: SlugTable
+    pages: Environment
+    metrics: RedirectMetrics
+    store_ip_prefix: bool
+    files_url: str
+    ids: ScanIds
+    emitter: ScanEmitter | None = None
+    _outcome_counters: dict[str, Counter] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._outcome_counters = {o: self.metrics.scans.labels(o) for o in _OUTCOMES}
+
+    def answer(
+        self, scan: Scan, resolution: Resolution, *, after_post: bool = False
+    ) -> web.Response:
+        """Count the outcome, record the scan (not for HEAD), answer it."""
+        self._outcome_counters[resolution.outcome].inc()
+        if scan.request.method != "HEAD":
+            self.record(scan, resolution)
+        if resolution.location is not None:
+            return web.Response(
+                status=303 if after_post else resolution.status,
+                headers={"Location": resolution.location, "Cache-Control": NO_STORE},
+            )
+        return self.page(scan, resolution)
+
+    def record(self, scan: Scan, resolution: Resolution) -> None:
+        """Emit the scan event, unless the code does not track scans."""
+        emitter = self.emitter
+        if emitter is None:
+            return
+        record = scan.record
+        if record is None:
+            domain = self.table.domain(scan.host)
+            workspace = str(domain.workspace_id) if domain is not None else None
+            code_id = None
+        elif isinstance(record, bytes):
+            if not plain_tracks_scans(record):
+                return
+            workspace = self.table.workspaces.text(plain_workspace(record))
+            code_id = uuid_text(record[:16])
+        else:
+            if not record.code.scan_tracking:
+                return
+            workspace, code_id = record.workspace, record.code_id
+        domain_name = request_host_name(scan.request.host)
+        rule_id = resolution.rule_id
+        facts = scan.facts
+        value = encode_scan(
+            scan_id=self.ids.next(),
+            ts=scan.now,
+            workspace_id=workspace,
+            code_id=code_id,
+            domain=domain_name,
+            slug=scan.slug,
+            rule_id=str(rule_id) if rule_id is not None else None,
+            variant=resolution.variant,
+            target=resolution.location,
+            outcome=resolution.outcome,
+            facts=facts,
+            visitor_hash=scan.visitor,
+            ip_prefix=ip_prefix(facts.ip) if self.store_ip_prefix else None,
+        )
+        emitter.emit(scan_key(code_id, domain_name, scan.slug), value)
+
+    def page(
+        self,
+        scan: Scan,
+        resolution: Resolution,
+        *,
+        status: int | None = None,
+        retry_after: float | None = None,
+        **extra: Any,
+    ) -> web.Response:
+        """A page answer; `extra` goes to the template (`error`, `done`, `answers`, ...)."""
+        assert resolution.page is not None
+        context: dict[str, Any] = {"slug": scan.slug, "action": scan.request.rel_url.path_qs}
+        entry = scan.entry
+        if resolution.content is not None and entry is not None:
+            context.update(
+                hosted_context(
+                    resolution.content,
+                    code_id=entry.code_id,
+                    os=scan.facts.os,
+                    files_url=self.files_url,
+                )
+            )
+            context.setdefault("answers", {})
+            context.setdefault("problems", {})
+        if resolution.page == GATE_PAGE and entry is not None:
+            context["hint"] = entry.code.password_hint
+        context.update(extra)
+        headers = dict(PAGE_HEADERS)
+        if retry_after is not None:
+            headers["Retry-After"] = str(math.ceil(retry_after))
+        return web.Response(
+            status=status or resolution.status,
+            text=render_page(self.pages, resolution.page, **context),
+            content_type="text/html",
+            headers=headers,
+        )
