@@ -30,6 +30,7 @@ ON CONFLICT (code_id) DO UPDATE SET used = c.used + 1, updated_at = now()
     WHERE c.used < $2
 RETURNING c.used
 """
+STATEMENTS = (_TAKE,)  # every statement on `qrstack_common.tables.SCAN_CAPS`
 
 
 class CapVerdict(StrEnum):

@@ -16,6 +16,7 @@ INSERT INTO form_submissions (id, code_id, workspace_id, answers)
 VALUES ($1, $2, $3, $4::jsonb)
 RETURNING id
 """
+STATEMENTS = (_INSERT,)  # every statement on `qrstack_common.tables.FORM_SUBMISSIONS`
 
 
 class FormSubmissions:
