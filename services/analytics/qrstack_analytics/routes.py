@@ -3,7 +3,9 @@
     GET  /internal/v1/workspaces/{ws}/codes/{code}/analytics   per-code analytics
     GET  /internal/v1/workspaces/{ws}/codes/{code}/scans       raw scans, newest first, cursor
     GET  /internal/v1/workspaces/{ws}/codes/{code}/scans.csv   the same as streamed CSV
-    GET  /internal/v1/workspaces/{ws}/analytics                workspace totals and top codes
+    GET  /internal/v1/workspaces/{ws}/analytics                workspace analytics, top codes
+    POST /internal/v1/workspaces/{ws}/analytics                the same over `{"codeIds": […]}`
+    GET  /internal/v1/workspaces/{ws}/analytics.csv            (and POST) the same as CSV
     POST /internal/v1/workspaces/{ws}/totals                   all-time totals of many codes
 
 Every ClickHouse call runs on the store's threads; handlers only await. Bad parameters are a
@@ -12,14 +14,16 @@ Every ClickHouse call runs on the store's threads; handlers only await. Bad para
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
 from aiohttp import web
+from pydantic import BaseModel, ConfigDict, Field
 
 from qrstack_analytics.queries.analytics import (
     DEFAULT_TOP,
@@ -28,7 +32,12 @@ from qrstack_analytics.queries.analytics import (
     window_for,
     workspace_analytics,
 )
-from qrstack_analytics.queries.csv_export import MAX_ROWS, csv_text, export_filename
+from qrstack_analytics.queries.csv_export import (
+    MAX_ROWS,
+    analytics_csv,
+    csv_text,
+    export_filename,
+)
 from qrstack_analytics.queries.scan_list import page_json, parse_page_request, scans_query
 from qrstack_analytics.queries.scope import Scope
 from qrstack_analytics.queries.totals import TotalsRequest, totals_query
@@ -50,6 +59,7 @@ T = TypeVar("T")
 routes = web.RouteTableDef()
 _CODE = "/internal/v1/workspaces/{workspace_id}/codes/{code_id}"
 MAX_TOP = 100
+MAX_SCOPE_CODES = 100_000
 
 
 class _Issues:
@@ -127,13 +137,48 @@ async def get_code_analytics(request: web.Request) -> web.Response:
     return json_response(body)
 
 
-@routes.get("/internal/v1/workspaces/{workspace_id}/analytics")
-async def get_workspace_analytics(request: web.Request) -> web.Response:
+class WorkspaceScopeRequest(BaseModel):
+    """Which of the workspace's codes a workspace answer covers (the API resolves folders,
+    tags and types to ids)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    code_ids: list[UUID] = Field(alias="codeIds", max_length=MAX_SCOPE_CODES)
+
+
+async def _workspace_answer(request: web.Request) -> tuple[dict[str, Any], WindowRequest]:
     started = time.perf_counter()
     scope, window, top = _analytics_request(request, code=False)
-    body = await workspace_analytics(_context(request), scope, window, top=top)
+    if request.method == "POST":
+        body = await read_model(request, WorkspaceScopeRequest)
+        scope = dataclasses.replace(scope, code_ids=tuple(body.code_ids))
+    answer = await workspace_analytics(_context(request), scope, window, top=top)
     _observe(request, "workspace", started)
-    return json_response(body)
+    return answer, window
+
+
+@routes.route("*", "/internal/v1/workspaces/{workspace_id}/analytics")
+async def get_workspace_analytics(request: web.Request) -> web.Response:
+    if request.method not in ("GET", "POST"):
+        raise web.HTTPMethodNotAllowed(request.method, ["GET", "POST"])
+    answer, _ = await _workspace_answer(request)
+    return json_response(answer)
+
+
+@routes.route("*", "/internal/v1/workspaces/{workspace_id}/analytics.csv")
+async def export_workspace_analytics(request: web.Request) -> web.Response:
+    if request.method not in ("GET", "POST"):
+        raise web.HTTPMethodNotAllowed(request.method, ["GET", "POST"])
+    answer, window = await _workspace_answer(request)
+    name = export_filename("analytics", answer["workspaceId"], window)
+    return web.Response(
+        body=analytics_csv(answer).encode(),
+        headers={
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @routes.get(f"{_CODE}/scans")
@@ -155,26 +200,22 @@ async def list_scans(request: web.Request) -> web.Response:
     )
     rows = await store.rows(sql, params)
     _observe(request, "scans", started)
-    return json_response(page_json(rows, page.limit))
+    return json_response(page_json(rows, page.limit, page.cursor))
 
 
 @routes.get(f"{_CODE}/scans.csv")
 async def export_scans(request: web.Request) -> web.StreamResponse:
-    query = dict(request.query)
-    if not any(k in query for k in ("range", "start", "end")):
-        query["range"] = "all"
-    scope, window_request, _ = _analytics_request(request, code=True, query=query)
+    scope, window_request, _ = _analytics_request(request, code=True)
     ctx = _context(request)
     window = await window_for(ctx, scope, window_request)
     store = ctx.store
     sql, params = scans_query(store.database, scope, limit=MAX_ROWS, window=window)
 
+    name = export_filename("scans", str(scope.code_id), window_request)
     response = web.StreamResponse(
         headers={
             "Content-Type": "text/csv; charset=utf-8",
-            "Content-Disposition": (
-                f'attachment; filename="{export_filename(str(scope.code_id), ctx.now)}"'
-            ),
+            "Content-Disposition": f'attachment; filename="{name}"',
             "Cache-Control": "no-store",
         }
     )

@@ -13,6 +13,7 @@ from qrstack_api import docs, generate
 from qrstack_api.accounts import routes as accounts
 from qrstack_api.accounts.auth import install_access
 from qrstack_api.accounts.passwords import configured_hasher
+from qrstack_api.analytics import routes as analytics
 from qrstack_api.billing import routes as billing
 from qrstack_api.codes import routes as codes
 from qrstack_api.compat import routes as compat
@@ -45,6 +46,7 @@ def create_app(settings: ApiSettings) -> web.Application:
     # One line per feature module (each has a `routes` RouteTableDef).
     modules = (
         codes,
+        analytics,
         files,
         generate,
         folders,

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from qrstack_analytics.queries.breakdowns import ANSWER_FIELDS
 from qrstack_analytics.queries.scope import DIMENSIONS
 from qrstack_analytics.queries.windows import Window, buckets
 from qrstack_common.events import ScanEvent
@@ -48,9 +49,13 @@ def expected_analytics(
         day_of_week[(local.weekday() + 1) % 7] += 1
     series = [
         {
-            "t": b.start.astimezone(window.tz).isoformat(),
+            "t": (
+                b.start.astimezone(window.tz).isoformat()
+                if window.granularity == "hour"
+                else b.start.astimezone(window.tz).date().isoformat()
+            ),
             "scans": len(per_bucket[b.key]),
-            "uniqueScanners": len({e.visitor_hash for e in per_bucket[b.key]}),
+            "uniqueIpHashes": len({e.visitor_hash for e in per_bucket[b.key]}),
         }
         for b in buckets(window)
     ]
@@ -64,7 +69,7 @@ def expected_analytics(
             {
                 "key": key or None,
                 "scans": len(es),
-                "uniqueScanners": len({e.visitor_hash for e in es}),
+                "uniqueIpHashes": len({e.visitor_hash for e in es}),
             }
             for key, es in ranked[:top]
         ]
@@ -74,20 +79,25 @@ def expected_analytics(
                 {
                     "key": "other",
                     "scans": len(rest),
-                    "uniqueScanners": len({e.visitor_hash for e in rest}),
+                    "uniqueIpHashes": len({e.visitor_hash for e in rest}),
                     "other": True,
                 }
             )
-        breakdowns[dim] = listed
-    breakdowns["hourOfDay"] = hour_of_day
-    breakdowns["dayOfWeek"] = day_of_week
+        breakdowns[ANSWER_FIELDS[dim]] = listed
+    breakdowns["byHour"] = hour_of_day
+    breakdowns["byDayOfWeek"] = day_of_week
     return {
         "range": window.describe(),
         "totals": {
             "scans": len(scans),
-            "uniqueScanners": len({e.visitor_hash for e in scans}),
+            "uniqueIpHashes": len({e.visitor_hash for e in scans}),
             "countries": len({e.country for e in scans if e.country}),
         },
         "series": series,
-        "breakdowns": breakdowns,
+        **breakdowns,
     }
+
+
+def breakdowns_of(body: dict[str, Any]) -> dict[str, Any]:
+    """The `by…` fields of an answer."""
+    return {k: v for k, v in body.items() if k.startswith("by")}

@@ -29,13 +29,14 @@ async def test_one_scan_is_one_scan(client: Client, store: AnalyticsStore) -> No
     response = await client.get(f"{base(ws, code)}/analytics?range=7d")
     assert response.status == 200
     body = await response.json()
-    assert set(body) == {"codeId", "range", "totals", "series", "breakdowns"}
-    assert body["totals"] == {"scans": 1, "uniqueScanners": 1, "countries": 1}
+    breakdowns = {"Country", "Region", "City", "Device", "Os", "Browser", "Referer"}
+    assert set(body) == {"codeId", "range", "totals", "series", "byHour", "byDayOfWeek"} | {
+        f"by{name}" for name in breakdowns
+    }
+    assert body["totals"] == {"scans": 1, "uniqueIpHashes": 1, "countries": 1}
     assert set(body["range"]) == {"start", "end", "tz", "granularity"}
-    dimensions = {"country", "region", "city", "device", "os", "browser", "referrer"}
-    assert set(body["breakdowns"]) == dimensions | {"hourOfDay", "dayOfWeek"}
-    assert len(body["breakdowns"]["hourOfDay"]) == 24 and len(body["breakdowns"]["dayOfWeek"]) == 7
-    assert len(body["series"]) == 7 and set(body["series"][0]) == {"t", "scans", "uniqueScanners"}
+    assert len(body["byHour"]) == 24 and len(body["byDayOfWeek"]) == 7
+    assert len(body["series"]) == 7 and set(body["series"][0]) == {"t", "scans", "uniqueIpHashes"}
 
 
 async def test_bad_parameters_are_a_400_naming_each_one(client: Client) -> None:
@@ -72,7 +73,8 @@ async def test_the_scans_list_pages_newest_first_with_a_cursor(
         response = await client.get(f"{base(ws, code)}/scans?limit=3&cursor={cursor}")
         assert response.status == 200
         page = await response.json()
-        seen.extend(page["items"])
+        assert set(page) == {"data", "nextCursor"}
+        seen.extend(page["data"])
         if page["nextCursor"] is None:
             break
         cursor = page["nextCursor"]
@@ -80,11 +82,11 @@ async def test_the_scans_list_pages_newest_first_with_a_cursor(
     expected = sorted(events[:7], key=lambda e: (e.ts, str(e.scan_id)), reverse=True)
     assert [s["scanId"] for s in seen] == [str(e.scan_id) for e in expected]
     first = seen[-1]
-    assert first["ts"] == "2026-05-01T10:00:00.000Z"
-    assert first["country"] == "US" and first["referrer"] is None and first["ruleId"] is None
+    assert first["scannedAt"] == "2026-05-01T10:00:00.000Z"
+    assert first["country"] == "US" and first["referer"] is None and first["ruleId"] is None
     assert first["isBot"] is False
     with_bots = await client.get(f"{base(ws, code)}/scans?limit=200&includeBots=true")
-    assert len((await with_bots.json())["items"]) == 8
+    assert len((await with_bots.json())["data"]) == 8
     bad = await client.get(f"{base(ws, code)}/scans?limit=201&cursor=garbage!")
     assert bad.status == 400
     assert {tuple(i["path"]) for i in (await bad.json())["issues"]} == {("cursor",), ("limit",)}
@@ -107,21 +109,24 @@ async def test_the_csv_export_is_rfc_4180_and_formula_safe(
     )
     plain = scan_event(workspace_id=ws, code_id=code, ts=at - timedelta(hours=1))
     await store.write(write_events, store, [nasty, plain])
-    response = await client.get(f"{base(ws, code)}/scans.csv?tz=Europe/Berlin")
+    response = await client.get(f"{base(ws, code)}/scans.csv?tz=Europe/Berlin&range=all")
     assert response.status == 200
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     disposition = response.headers["Content-Disposition"]
-    assert disposition.startswith('attachment; filename="scans-') and disposition.endswith('.csv"')
+    assert disposition == f'attachment; filename="scans-{code}-all.csv"'
     raw = await response.read()
     assert raw.count(b"\r\n") == 3  # header and two rows; the \n inside a field is quoted
     assert b'"Dallas, ""TX""\nUSA"' in raw
     rows = list(csv.DictReader(io.StringIO(raw.decode(), newline="")))
     assert [r["scanId"] for r in rows] == [str(nasty.scan_id), str(plain.scan_id)]
-    assert rows[0]["time"] == "2026-05-02T14:00:00.000+02:00"
+    assert list(rows[0])[:8] == [
+        "scannedAt", "country", "region", "city", "device", "os", "browser", "referer"
+    ]  # fmt: skip
+    assert rows[0]["scannedAt"] == "2026-05-02T14:00:00.000+02:00"
     assert rows[0]["city"] == 'Dallas, "TX"\nUSA'
-    assert rows[0]["referrer"] == '\'=HYPERLINK("http://evil")'
+    assert rows[0]["referer"] == '\'=HYPERLINK("http://evil")'
     assert (rows[0]["region"], rows[0]["os"], rows[0]["browser"]) == ("'+1", "'-cmd", "'@SUM(A1)")
-    assert rows[1]["referrer"] == ""
+    assert rows[1]["referer"] == ""
 
 
 async def test_totals_of_many_codes_in_one_call(client: Client, store: AnalyticsStore) -> None:
@@ -152,7 +157,21 @@ async def test_workspace_analytics_over_http(client: Client, store: AnalyticsSto
     assert response.status == 200
     body = await response.json()
     assert body["totals"]["scans"] == 1
-    assert body["topCodes"] == [{"codeId": str(code), "scans": 1, "uniqueScanners": 1}]
+    assert body["topCodes"] == [
+        {"codeId": str(code), "scans": 1, "uniqueIpHashes": 1, "share": 1.0}
+    ]
+    other = uuid.uuid4()
+    narrowed = await client.post(
+        f"/internal/v1/workspaces/{ws}/analytics?range=30d", json={"codeIds": [str(other)]}
+    )
+    assert (await narrowed.json())["totals"]["scans"] == 0
+    exported = await client.get(f"/internal/v1/workspaces/{ws}/analytics.csv?range=7d")
+    assert exported.headers["Content-Disposition"] == (
+        f'attachment; filename="analytics-{ws}-7d.csv"'
+    )
+    rows = list(csv.reader(io.StringIO((await exported.read()).decode(), newline="")))
+    assert rows[0] == ["section", "key", "scans", "uniqueIpHashes", "share"]
+    assert ["totals", "", "1", "1", ""] in rows and ["topCodes", str(code), "1", "1", "1.0"] in rows
 
 
 async def test_ready_and_measured(client: Client) -> None:
@@ -179,7 +198,7 @@ async def test_exports_and_queries_at_once_all_answer(
     await store.write(write_events, store, events)
 
     async def export() -> int:
-        response = await client.get(f"{base(ws, code)}/scans.csv")
+        response = await client.get(f"{base(ws, code)}/scans.csv?range=all")
         return (await response.read()).count(b"\r\n")
 
     async def analytics() -> int:
@@ -188,3 +207,31 @@ async def test_exports_and_queries_at_once_all_answer(
 
     results = await asyncio.gather(*(export() for _ in range(8)), *(analytics() for _ in range(8)))
     assert results == [301] * 8 + [300] * 8
+
+
+async def test_scans_sharing_a_millisecond_page_one_at_a_time_without_loss(
+    client: Client, store: AnalyticsStore
+) -> None:
+    ws, code = uuid.uuid4(), uuid.uuid4()
+    at = datetime(2026, 5, 1, 10, 0, 0, 250_000, tzinfo=UTC)
+    events = [scan_event(workspace_id=ws, code_id=code, ts=at) for _ in range(3)]
+    events.append(scan_event(workspace_id=ws, code_id=code, ts=at - timedelta(seconds=1)))
+    await store.write(write_events, store, events)
+    seen, cursors, cursor = [], [], None
+    while True:
+        params = {"limit": "1"} | ({"cursor": cursor} if cursor else {})
+        page = await (await client.get(f"{base(ws, code)}/scans", params=params)).json()
+        seen += [item["scanId"] for item in page["data"]]
+        if (cursor := page["nextCursor"]) is None:
+            break
+        cursors.append(cursor)
+    assert sorted(seen) == sorted(str(e.scan_id) for e in events) and len(seen) == 4
+    assert cursors[:2] == ["2026-05-01T10:00:00.250000001Z", "2026-05-01T10:00:00.250000002Z"]
+    # Timestamps a client built itself: scans at or before them.
+    for built, expected in (
+        ("2026-05-01T10:00:00.250Z", 4),
+        ("2026-05-01T12:00:00.249+02:00", 1),
+        ("2026-05-01", 0),
+    ):
+        page = await (await client.get(f"{base(ws, code)}/scans", params={"cursor": built})).json()
+        assert len(page["data"]) == expected, built

@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from qrstack_analytics.queries.breakdowns import assemble_breakdowns, breakdown_query
+from qrstack_analytics.queries.breakdowns import Breakdowns, assemble_breakdowns, breakdown_query
 from qrstack_analytics.queries.scope import Scope
 from qrstack_analytics.queries.selector import (
     breakdown_segments,
     raw_horizon,
     timeline_segments,
 )
-from qrstack_analytics.queries.timeline import assemble_timeline, timeline_query
+from qrstack_analytics.queries.timeline import Timeline, assemble_timeline, timeline_query
 from qrstack_analytics.queries.top_codes import assemble_top_codes, top_codes_query
 from qrstack_analytics.queries.windows import Window, WindowRequest, resolve_window
 from qrstack_analytics.storage.backend import ParamValue
@@ -49,12 +49,10 @@ async def window_for(ctx: QueryContext, scope: Scope, request: WindowRequest) ->
     return resolve_window(request, ctx.now, first)
 
 
-async def code_analytics(
-    ctx: QueryContext, scope: Scope, request: WindowRequest, *, top: int = DEFAULT_TOP
-) -> dict[str, Any]:
-    """The per-code answer: range, totals, zero-filled series, every breakdown."""
+async def _timeline_and_breakdowns(
+    ctx: QueryContext, scope: Scope, window: Window, top: int
+) -> tuple[Timeline, Breakdowns]:
     store = ctx.store
-    window = await window_for(ctx, scope, request)
     horizon = raw_horizon(ctx.now, ctx.raw_retention_days)
     timeline_rows, breakdown_rows = await asyncio.gather(
         store.rows(
@@ -64,59 +62,51 @@ async def code_analytics(
             *breakdown_query(store.database, scope, breakdown_segments(window, horizon), top=top)
         ),
     )
-    timeline = assemble_timeline(window, timeline_rows)
-    breakdowns = assemble_breakdowns(breakdown_rows)
+    return assemble_timeline(window, timeline_rows), assemble_breakdowns(breakdown_rows)
+
+
+def _answer(window: Window, timeline: Timeline, breakdowns: Breakdowns) -> dict[str, Any]:
+    """The fields the seed documents (`totals`, `series`, `byCountry`, `byDevice`, `byHour`,
+    `byDayOfWeek`) and ours beside them (`range`, the other breakdowns, uniques per row)."""
     return {
-        "codeId": str(scope.code_id),
         "range": window.describe(),
         "totals": {
             "scans": timeline.scans,
-            "uniqueScanners": timeline.unique_scanners,
+            "uniqueIpHashes": timeline.unique_scanners,
             "countries": breakdowns.known_values["country"],
         },
         "series": timeline.series,
-        "breakdowns": {
-            **breakdowns.as_json(),
-            "hourOfDay": timeline.hour_of_day,
-            "dayOfWeek": timeline.day_of_week,
-        },
+        **breakdowns.as_json(),
+        "byHour": timeline.hour_of_day,
+        "byDayOfWeek": timeline.day_of_week,
     }
+
+
+async def code_analytics(
+    ctx: QueryContext, scope: Scope, request: WindowRequest, *, top: int = DEFAULT_TOP
+) -> dict[str, Any]:
+    """The per-code answer: range, totals, zero-filled series, every breakdown."""
+    window = await window_for(ctx, scope, request)
+    timeline, breakdowns = await _timeline_and_breakdowns(ctx, scope, window, top)
+    return {"codeId": str(scope.code_id), **_answer(window, timeline, breakdowns)}
 
 
 async def workspace_analytics(
     ctx: QueryContext, scope: Scope, request: WindowRequest, *, top: int = DEFAULT_TOP
 ) -> dict[str, Any]:
-    """The workspace answer: range, totals (scans, unique scanners, countries, codes scanned),
-    zero-filled series and the top codes by scans."""
+    """The workspace answer: the per-code answer's fields over every code in scope, plus how
+    many codes were scanned and the top codes by scans (with uniques and share)."""
     store = ctx.store
     window = await window_for(ctx, scope, request)
     horizon = raw_horizon(ctx.now, ctx.raw_retention_days)
-    timeline_segs = timeline_segments(window, horizon)
-    timeline_rows, country_rows, code_rows = await asyncio.gather(
-        store.rows(*timeline_query(store.database, scope, window, timeline_segs)),
+    (timeline, breakdowns), code_rows = await asyncio.gather(
+        _timeline_and_breakdowns(ctx, scope, window, top),
         store.rows(
-            *breakdown_query(
-                store.database,
-                scope,
-                breakdown_segments(window, horizon),
-                top=0,
-                dimensions=("country",),
-            )
+            *top_codes_query(store.database, scope, timeline_segments(window, horizon), top)
         ),
-        store.rows(*top_codes_query(store.database, scope, timeline_segs, top)),
     )
-    timeline = assemble_timeline(window, timeline_rows)
-    countries = assemble_breakdowns(country_rows, ("country",)).known_values["country"]
-    top_codes = assemble_top_codes(code_rows)
-    return {
-        "workspaceId": str(scope.workspace_id),
-        "range": window.describe(),
-        "totals": {
-            "scans": timeline.scans,
-            "uniqueScanners": timeline.unique_scanners,
-            "countries": countries,
-            "codes": top_codes.codes_scanned,
-        },
-        "series": timeline.series,
-        "topCodes": top_codes.entries,
-    }
+    top_codes = assemble_top_codes(code_rows, timeline.scans)
+    body = {"workspaceId": str(scope.workspace_id), **_answer(window, timeline, breakdowns)}
+    body["totals"]["codes"] = top_codes.codes_scanned
+    body["topCodes"] = top_codes.entries
+    return body

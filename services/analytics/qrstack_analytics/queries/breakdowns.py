@@ -13,6 +13,15 @@ from qrstack_analytics.queries.selector import Segments
 from qrstack_analytics.storage.backend import ParamValue, Row
 
 OTHER_KEY = "other"
+ANSWER_FIELDS = {
+    "country": "byCountry",
+    "region": "byRegion",
+    "city": "byCity",
+    "device": "byDevice",
+    "os": "byOs",
+    "browser": "byBrowser",
+    "referrer": "byReferer",
+}
 
 
 def breakdown_query(
@@ -67,7 +76,7 @@ class Entry:
         out: dict[str, object] = {
             "key": OTHER_KEY if self.other else self.key,
             "scans": self.scans,
-            "uniqueScanners": self.unique_scanners,
+            "uniqueIpHashes": self.unique_scanners,
         }
         if self.other:
             out["other"] = True
@@ -80,7 +89,11 @@ class Breakdowns:
     known_values: dict[str, int] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, list[dict[str, object]]]:
-        return {dim: [e.as_json() for e in entries] for dim, entries in self.entries.items()}
+        """`byCountry`, `byDevice`, … (the seed's names; `byReferer` spelled as HTTP does)."""
+        return {
+            ANSWER_FIELDS[dim]: [e.as_json() for e in entries]
+            for dim, entries in self.entries.items()
+        }
 
 
 def assemble_breakdowns(rows: list[Row], dimensions: Sequence[str] = DIMENSIONS) -> Breakdowns:

@@ -18,18 +18,26 @@ DIMENSIONS = ("country", "region", "city", "device", "os", "browser", "referrer"
 
 @dataclass(frozen=True)
 class Scope:
+    """One workspace; one code of it, or some of its codes (`code_ids`, e.g. a folder's), or
+    all of them."""
+
     workspace_id: UUID
     code_id: UUID | None = None
     include_bots: bool = False
+    code_ids: tuple[UUID, ...] | None = None
 
     def filter(self, params: dict[str, ParamValue]) -> str:
-        """`workspace_id = … [AND code_id = …] AND (bots filter)` for any table of ours."""
+        """`workspace_id = … [AND code_id = … | IN …] AND (bots filter)` for any table of
+        ours."""
         params["ws"] = str(self.workspace_id)
         params["bots"] = int(self.include_bots)
         clause = "workspace_id = {ws:UUID}"
         if self.code_id is not None:
             params["code"] = str(self.code_id)
             clause += " AND code_id = {code:UUID}"
+        elif self.code_ids is not None:
+            params["codes"] = [str(code) for code in self.code_ids]
+            clause += " AND code_id IN {codes:Array(UUID)}"
         return clause + " AND (NOT is_bot OR {bots:Bool})"
 
 

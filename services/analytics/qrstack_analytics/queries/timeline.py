@@ -77,11 +77,16 @@ def assemble_timeline(window: Window, rows: list[Row]) -> Timeline:
             timeline.scans, timeline.unique_scanners = int(scans), int(unique)
     for bucket in buckets(window):
         scans, unique = per_bucket.get(bucket.key, (0, 0))
+        local = bucket.start.astimezone(window.tz)
         timeline.series.append(
             {
-                "t": bucket.start.astimezone(window.tz).isoformat(),
+                # A date for daily and monthly buckets (as the seed shows), a local time with
+                # its offset for hourly ones (a fall-back day repeats an hour).
+                "t": local.isoformat()
+                if window.granularity == "hour"
+                else local.date().isoformat(),
                 "scans": scans,
-                "uniqueScanners": unique,
+                "uniqueIpHashes": unique,
             }
         )
     return timeline

@@ -44,11 +44,17 @@ class TopCodes:
     entries: list[dict[str, object]]
 
 
-def assemble_top_codes(rows: list[Row]) -> TopCodes:
+def assemble_top_codes(rows: list[Row], total_scans: int) -> TopCodes:
+    """`share` is the code's part of all the scans in scope (0–1, four decimals)."""
     return TopCodes(
         int(rows[0][3]) if rows else 0,
         [
-            {"codeId": code, "scans": int(scans), "uniqueScanners": int(unique)}
+            {
+                "codeId": code,
+                "scans": int(scans),
+                "uniqueIpHashes": int(unique),
+                "share": round(int(scans) / total_scans, 4) if total_scans else 0.0,
+            }
             for code, scans, unique, _ in rows
         ],
     )

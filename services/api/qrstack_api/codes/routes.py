@@ -1,4 +1,4 @@
-"""HTTP routes of /v1/codes: the code resource, its image and its analytics."""
+"""HTTP routes of /v1/codes: the code resource and its image (analytics: `analytics/`)."""
 
 from __future__ import annotations
 
@@ -30,8 +30,7 @@ from qrstack_api.codes.totals import total_scans
 from qrstack_api.codes.view import code_view, image_data
 from qrstack_api.context import HASHER, POOL, SETTINGS
 from qrstack_api.openapi import operation
-from qrstack_api.plans import require_feature
-from qrstack_api.upstream import UPSTREAM, relay_render, relay_response
+from qrstack_api.upstream import UPSTREAM, relay_render
 from qrstack_common.errors import ApiError, Issue, validation_failed
 from qrstack_common.http import json_response, read_json, read_model, validate
 from qrstack_common.payloads import find_type
@@ -39,7 +38,6 @@ from qrstack_common.payloads import find_type
 IMAGE_FORMATS = ("png", "svg", "pdf", "jpeg", "webp")
 _UUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 _CODE = f"/v1/codes/{{code_id:{_UUID}}}"
-_AUTH_PARAMS = frozenset({"apiKey", "workspaceId"})  # never forwarded to internal services
 _IMAGE_MEDIA = {
     "image/png": "PNG", "image/svg+xml": "SVG", "application/pdf": "PDF",
     "image/jpeg": "JPEG", "image/webp": "WebP",
@@ -273,54 +271,3 @@ async def image_by_query(request: web.Request) -> web.Response:
     if fmt not in IMAGE_FORMATS:
         raise validation_failed([Issue(("format",), f"one of {', '.join(IMAGE_FORMATS)}")])
     return await _image(request, fmt)
-
-
-async def _analytics(request: web.Request, tail: str, *, csv: bool = False) -> web.Response:
-    principal = principal_of(request)
-    principal.require("analytics:read")
-    row = await get_code(request.app[POOL], principal.workspace_id, _code_id(request))
-    if csv:
-        require_feature(principal.plan, "csv_export")
-    settings = request.app[SETTINGS]
-    return await relay_response(
-        request.app[UPSTREAM],
-        "GET",
-        f"{settings.analytics_url}/internal/v1/workspaces/{row['workspace_id']}"
-        f"/codes/{row['id']}/{tail}",
-        service="analytics",
-        params={k: v for k, v in request.query.items() if k not in _AUTH_PARAMS},
-    )
-
-
-@routes.get(f"{_CODE}/analytics")
-@operation(
-    summary="Scan analytics: totals, series, breakdowns (?range=7d|30d|90d|all, start, end, tz)",
-    tag="analytics",
-    errors=(400, 404),
-    scope="analytics:read",
-)
-async def analytics(request: web.Request) -> web.Response:
-    return await _analytics(request, "analytics")
-
-
-@routes.get(f"{_CODE}/scans")
-@operation(
-    summary="Raw scans, newest first (?cursor, ?limit ≤ 200)",
-    tag="analytics",
-    errors=(400, 404),
-    scope="analytics:read",
-)
-async def scans(request: web.Request) -> web.Response:
-    return await _analytics(request, "scans")
-
-
-@routes.get(f"{_CODE}/scans.csv")
-@operation(
-    summary="CSV export of the scans (RFC 4180, ≤ 100,000 rows; Pro+)",
-    tag="analytics",
-    responses={200: {"text/csv": "CSV"}},
-    errors=(400, 402, 404),
-    scope="analytics:read",
-)
-async def scans_csv(request: web.Request) -> web.Response:
-    return await _analytics(request, "scans.csv", csv=True)

@@ -1,0 +1,150 @@
+"""HTTP routes of /v1 analytics: a code's analytics, scans and CSV, and the workspace's
+analytics and CSV. The analytics service answers; the API checks the caller, the code's
+workspace and the plan, resolves workspace filters to code ids in PostgreSQL, and relays."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from aiohttp import web
+
+from qrstack_api.accounts.principal import principal_of
+from qrstack_api.analytics.model import (
+    AnalyticsQuery,
+    CodeAnalytics,
+    ScanPage,
+    ScansQuery,
+    WindowQuery,
+    WorkspaceAnalytics,
+    WorkspaceAnalyticsQuery,
+)
+from qrstack_api.analytics.scope import FILTERS, workspace_code_ids
+from qrstack_api.codes.store import get_code
+from qrstack_api.context import POOL, SETTINGS
+from qrstack_api.openapi import operation
+from qrstack_api.plans import require_feature
+from qrstack_api.upstream import UPSTREAM, relay_response
+
+_UUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+_CODE = f"/v1/codes/{{code_id:{_UUID}}}"
+_AUTH_PARAMS = frozenset({"apiKey", "workspaceId"})  # never forwarded to internal services
+
+routes = web.RouteTableDef()
+
+
+def _forwarded(request: web.Request, dropped: frozenset[str] = frozenset()) -> dict[str, str]:
+    return {k: v for k, v in request.query.items() if k not in _AUTH_PARAMS | dropped}
+
+
+async def _code(request: web.Request, tail: str, *, csv: bool = False) -> web.Response:
+    principal = principal_of(request)
+    principal.require("analytics:read")
+    row = await get_code(
+        request.app[POOL], principal.workspace_id, UUID(request.match_info["code_id"])
+    )
+    if csv:
+        require_feature(principal.plan, "csv_export")
+    settings = request.app[SETTINGS]
+    return await relay_response(
+        request.app[UPSTREAM],
+        "GET",
+        f"{settings.analytics_url}/internal/v1/workspaces/{row['workspace_id']}"
+        f"/codes/{row['id']}/{tail}",
+        service="analytics",
+        params=_forwarded(request),
+    )
+
+
+@routes.get(f"{_CODE}/analytics")
+@operation(
+    summary="A code's scan analytics: totals, series, breakdowns, hour of day, day of week",
+    description="Shaped as TurtleQR documents it (totals.uniqueIpHashes, byCountry, byDevice, "
+    "byHour[24], byDayOfWeek[7], 0 = Sunday), with byRegion, byCity, byOs, byBrowser, "
+    "byReferer and unique counts per row beside. Hours, days and buckets are local to tz.",
+    tag="analytics",
+    query=AnalyticsQuery,
+    responses={200: CodeAnalytics},
+    errors=(400, 404),
+    scope="analytics:read",
+)
+async def code_analytics(request: web.Request) -> web.Response:
+    return await _code(request, "analytics")
+
+
+@routes.get(f"{_CODE}/scans")
+@operation(
+    summary="A code's scans, newest first, cursor-paginated (data + nextCursor)",
+    description="nextCursor is an ISO 8601 timestamp; any timestamp a client builds itself "
+    "works as a cursor too (scans at or before it).",
+    tag="analytics",
+    query=ScansQuery,
+    responses={200: ScanPage},
+    errors=(400, 404),
+    scope="analytics:read",
+)
+async def scans(request: web.Request) -> web.Response:
+    return await _code(request, "scans")
+
+
+@routes.get(f"{_CODE}/scans.csv")
+@operation(
+    summary="CSV export of a code's scans (RFC 4180, ≤ 100,000 rows, default range 30d; Pro+)",
+    description='Content-Disposition: attachment; filename="scans-{id}-{range}.csv". Columns: '
+    "scannedAt, country, region, city, device, os, browser, referer, then scanId, outcome, "
+    "language, isBot, botReason, ruleId, variant, target, domain, slug.",
+    tag="analytics",
+    query=WindowQuery,
+    responses={200: {"text/csv": "CSV"}},
+    errors=(400, 402, 404),
+    scope="analytics:read",
+)
+async def scans_csv(request: web.Request) -> web.Response:
+    return await _code(request, "scans.csv", csv=True)
+
+
+async def _workspace(request: web.Request, tail: str) -> web.Response:
+    principal = principal_of(request)
+    principal.require("analytics:read")
+    code_ids = await workspace_code_ids(request.app[POOL], principal.workspace_id, request.query)
+    settings = request.app[SETTINGS]
+    url = f"{settings.analytics_url}/internal/v1/workspaces/{principal.workspace_id}/{tail}"
+    body: Any = None if code_ids is None else {"codeIds": [str(c) for c in code_ids]}
+    return await relay_response(
+        request.app[UPSTREAM],
+        "GET" if body is None else "POST",
+        url,
+        service="analytics",
+        json=body,
+        params=_forwarded(request, FILTERS),
+    )
+
+
+@routes.get("/v1/analytics")
+@operation(
+    summary="Workspace analytics: the per-code answer over all (or some) codes, plus topCodes",
+    description="Filters: folderId (or none), tag, type, codeIds (all of them must hold). "
+    "Only the caller's workspace is ever read.",
+    tag="analytics",
+    query=WorkspaceAnalyticsQuery,
+    responses={200: WorkspaceAnalytics},
+    errors=(400,),
+    scope="analytics:read",
+)
+async def workspace_analytics(request: web.Request) -> web.Response:
+    return await _workspace(request, "analytics")
+
+
+@routes.get("/v1/analytics.csv")
+@operation(
+    summary="Workspace analytics as CSV (section, key, scans, uniqueIpHashes, share; Pro+)",
+    description='Content-Disposition: attachment; filename="analytics-{workspace}-{range}.csv".',
+    tag="analytics",
+    query=WorkspaceAnalyticsQuery,
+    responses={200: {"text/csv": "CSV"}},
+    errors=(400, 402),
+    scope="analytics:read",
+)
+async def workspace_analytics_csv(request: web.Request) -> web.Response:
+    require_feature(principal_of(request).plan, "csv_export")
+    return await _workspace(request, "analytics.csv")
