@@ -1,29 +1,35 @@
-"""Analytics benchmark: ingestion throughput (Kafka → chDB, the service's own pipeline, one
-process) and the latency of a per-code 30-day analytics answer over 10M scans, from the rollups
-and from raw scans, side by side.
+"""Analytics benchmark: ingestion (Kafka → chDB, the service's own pipeline; one process and
+two), and analytics answers over 10M stored scans (rollups, raw scans, cached), each beside
+the raw engine's baseline in the same run.
 
-Run: .venv/bin/python bench/analytics.py [--scans 10000000] [--ingest 2000000]
-Starts a local Kafka 3.9.1 (the launcher's) unless KAFKA_BOOTSTRAP_SERVERS is set, and chDB in
-a temporary directory. Steps:
+Run: .venv/bin/python bench/analytics.py [--scans 10000000] [--ingest 1000000] [--repeat 40]
 
-1. produce `--ingest` synthetic scans (the most recent days of a 90-day history) to a fresh
-   topic, then consume them with `ScanIngestion` (decode, validate, deduplicate, insert with
-   the rollups' materialized views, commit) and time it;
-2. generate the older `--scans − --ingest` scans inside ClickHouse (`INSERT … SELECT`, the same
-   materialized views fill the rollups), so the store holds `--scans` scans of 1,000 codes with
-   Zipf-like popularity;
-3. answer `range=30d` for the most scanned code and for a typical one, `--repeat` times each:
-   the service's path (rollups; in New York time also raw edges), and the same answer from raw
-   scans only. Prints p50/p95 per case and checks that raw and rollup answers are identical.
+Starts a local Kafka 3.9.1 (the launcher's) unless KAFKA_BOOTSTRAP_SERVERS is set.
+
+1. **Ingestion.** `--ingest` synthetic scans in the v2 wire form (`qr.scans.v2`, as the
+   redirect service writes them) are produced to a fresh 4-partition topic. Then one consumer
+   process, and then two in one consumer group (two partitions each), run `ScanIngestion`
+   (decode, validate, deduplicate, insert with the rollups' views, commit after write) into a
+   fresh chDB each; scans/s = records / time from the first record to the last commit.
+   Baseline, same run: the same rows as one bare `INSERT` into a copy of `scans` without views
+   (the engine's floor), and into `scans` with its views (the engine's cost of our schema).
+2. **Answers.** A 10M-scan store of 1,000 codes over 90 days (Zipf-like popularity) is
+   generated once by ClickHouse itself into `~/.cache/qrstack/bench-analytics-<n>` (outside the
+   repository; reused by later runs). `range=30d` for the most scanned code and a typical one:
+   the service's answer from the rollups (no cache), the same answer from raw scans only (must
+   be identical), and the cached answer (a dashboard reload); the workspace answer over all
+   1,000 codes; baseline a bare `count()` of the code's 30 days. p50 / p95 in ms.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -36,16 +42,19 @@ from typing import Any
 
 from aiokafka import AIOKafkaProducer
 
-from qrstack_analytics.queries.analytics import QueryContext, code_analytics
-from qrstack_analytics.queries.breakdowns import assemble_breakdowns, breakdown_query
+from qrstack_analytics.queries.analytics import (
+    QueryContext,
+    code_answer,
+    workspace_analytics,
+)
+from qrstack_analytics.queries.cache import AnswerCache
 from qrstack_analytics.queries.scope import Scope
-from qrstack_analytics.queries.selector import Segments
-from qrstack_analytics.queries.timeline import assemble_timeline, timeline_query
 from qrstack_analytics.queries.windows import parse_window_request, resolve_window
-from qrstack_analytics.scans.batching import BatchPolicy
+from qrstack_analytics.scans.batching import BatchPolicy, ScanBatch
 from qrstack_analytics.scans.dead_letters import DeadLetters
 from qrstack_analytics.scans.ingestion import ScanIngestion
 from qrstack_analytics.scans.synthetic import CLIENTS, COUNTRIES, REFERRERS, ScanGenerator
+from qrstack_analytics.scans.writer import ScanWriter
 from qrstack_analytics.storage.embedded import EmbeddedClickHouse
 from qrstack_analytics.storage.store import AnalyticsStore
 from qrstack_common.kafka import BatchConsumer, TopicSpec, ensure_topics
@@ -55,8 +64,9 @@ from qrstack_launcher.ports import free_port
 from qrstack_launcher.stack import default_cache_dir
 
 HISTORY = timedelta(days=90)
-PARTITIONS = 3
+PARTITIONS = 4
 CODES = 1000
+BATCH = 50_000
 
 
 def say(text: str) -> None:
@@ -64,50 +74,52 @@ def say(text: str) -> None:
     sys.stdout.flush()
 
 
+# ------------------------------------------------------------------------------------------
+# Ingestion
+
+
 async def produce(
     bootstrap: str, topic: str, gen: ScanGenerator, count: int, end: datetime
 ) -> float:
-    """Publish `count` scans spread over the days before `end`, in time order; scans/s."""
+    """Publish `count` v2 scans over the day before `end`, in time order; scans/s."""
     producer = AIOKafkaProducer(
         bootstrap_servers=bootstrap, acks="all", linger_ms=20, max_batch_size=1 << 20,
         compression_type="lz4", max_request_size=8 << 20,
     )  # fmt: skip
     await producer.start()
     started = time.perf_counter()
-    days = max(1, count // 110_000)
     try:
         pending = []
-        for day in range(days):
-            per_day = count // days + (1 if day < count % days else 0)
-            start = end - timedelta(days=days - day)
-            batches = [producer.create_batch() for _ in range(PARTITIONS)]
-            for key, value in gen.records(per_day, start, timedelta(days=1), chunk=day):
-                partition = zlib.crc32(key) % PARTITIONS
-                if batches[partition].append(key=key, value=value, timestamp=None) is None:
-                    pending.append(
-                        await producer.send_batch(batches[partition], topic, partition=partition)
-                    )
-                    batches[partition] = producer.create_batch()
-                    batches[partition].append(key=key, value=value, timestamp=None)
-            for partition, batch in enumerate(batches):
-                if batch.record_count():
-                    pending.append(await producer.send_batch(batch, topic, partition=partition))
+        batches = [producer.create_batch() for _ in range(PARTITIONS)]
+        for key, value in gen.records(count, end - timedelta(days=1), timedelta(days=1), version=2):
+            partition = zlib.crc32(key) % PARTITIONS
+            if batches[partition].append(key=key, value=value, timestamp=None) is None:
+                pending.append(
+                    await producer.send_batch(batches[partition], topic, partition=partition)
+                )
+                batches[partition] = producer.create_batch()
+                batches[partition].append(key=key, value=value, timestamp=None)
+        for partition, batch in enumerate(batches):
+            if batch.record_count():
+                pending.append(await producer.send_batch(batch, topic, partition=partition))
         await asyncio.gather(*pending)
     finally:
         await producer.stop()
     return count / (time.perf_counter() - started)
 
 
-async def ingest(bootstrap: str, topic: str, store: AnalyticsStore, count: int) -> dict[str, float]:
+async def consume(
+    bootstrap: str, topic: str, group: str, count: int, root: Path
+) -> dict[str, float]:
+    """One consumer process: ingest until `count` scans (this member's share when the group
+    has several: it stops at the end of its partitions) are committed."""
+    store = AnalyticsStore(EmbeddedClickHouse(root, "bench", sessions=3), query_threads=1)
+    await store.prepare(raw_retention_days=0)
     metrics = AnalyticsMetrics()
+    source = BatchConsumer(bootstrap, topic, group_id=group, client_id="bench")
     pipeline = ScanIngestion(
-        store=store,
-        source=BatchConsumer(
-            bootstrap, topic, group_id=f"bench-{uuid.uuid4().hex[:8]}", client_id="bench"
-        ),
-        dead_letters=DeadLetters(bootstrap, f"{topic}.dead-letters"),
-        policy=BatchPolicy(max_scans=50_000, max_wait_s=1.0),
-        metrics=metrics,
+        store=store, source=source, dead_letters=DeadLetters(bootstrap, f"{topic}.dead-letters"),
+        policy=BatchPolicy(max_scans=BATCH, max_wait_s=1.0), metrics=metrics,
     )  # fmt: skip
     task = asyncio.create_task(pipeline.run())
 
@@ -115,26 +127,104 @@ async def ingest(bootstrap: str, topic: str, store: AnalyticsStore, count: int) 
         return float(metrics.registry.get_sample_value("qr_scans_ingested_total") or 0.0)
 
     await pipeline.started.wait()
-    started = time.perf_counter()
     first_at = first = None
-    while (ingested := done()) < count:
+    last, last_at = 0.0, time.perf_counter()
+    deadline = last_at + 900
+    while True:
         if pipeline.stopped_reason:
             raise RuntimeError(pipeline.stopped_reason)
-        if first_at is None and ingested:
-            first_at, first = time.perf_counter(), ingested
-        await asyncio.sleep(0.05)  # sampling a counter, not flow control
-    ended = time.perf_counter()
+        now, current = time.perf_counter(), done()
+        if current != last:
+            if first_at is None:  # the first batch committed: steady state from here
+                first_at, first = now, current
+            last, last_at = current, now
+        drained = first_at is not None and now - last_at > 5  # a member's partitions are done
+        if current >= count or drained or now > deadline:
+            break
+        await asyncio.sleep(0.02)  # sampling a counter, not flow control
     task.cancel()
     await asyncio.gather(task, return_exceptions=True)
     batches = metrics.registry.get_sample_value("qr_ingest_batch_size_count") or 0
     insert_sum = metrics.registry.get_sample_value("qr_ingest_insert_seconds_sum") or 0
-    steady = (count - (first or 0)) / (ended - first_at) if first_at and ended > first_at else 0.0
+    await store.close()
+    steady = (last - (first or 0)) / (last_at - first_at) if first_at and last_at > first_at else 0
+    return {"scans": last, "rate": steady, "insert_s": insert_sum / batches if batches else 0.0}
+
+
+def consumers(
+    args: argparse.Namespace, bootstrap: str, topic: str, processes: int, root: Path
+) -> dict[str, float]:
+    """`processes` consumer processes in one new group; combined scans/s."""
+    group = f"bench-{uuid.uuid4().hex[:8]}"
+    children = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                __file__,
+                "--consume",
+                topic,
+                "--group",
+                group,
+                "--bootstrap",
+                bootstrap,
+                "--ingest",
+                str(args.ingest),
+                "--chdb",
+                str(root / f"ingest-{processes}-{i}"),
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(processes)
+    ]
+    results = [json.loads(child.communicate()[0].strip().splitlines()[-1]) for child in children]
+    if any(child.returncode for child in children):
+        raise RuntimeError("a consumer process failed")
+    # The members run side by side: their steady rates add up.
     return {
-        "wall": count / (ended - started),
-        "steady": steady,
-        "batches": batches,
-        "insert_s": insert_sum / batches if batches else 0.0,
+        "rate": sum(r["rate"] for r in results),
+        "insert_s": statistics.mean(r["insert_s"] for r in results),
     }
+
+
+async def bare_insert(gen: ScanGenerator, count: int, root: Path) -> dict[str, float]:
+    """The engine alone: the same rows (already encoded) as bare INSERTs of `BATCH` rows, into
+    a copy of `scans` without views and into `scans` with them; scans/s each."""
+    store = AnalyticsStore(EmbeddedClickHouse(root, "bench", sessions=3), query_threads=1)
+    await store.prepare(raw_retention_days=0)
+    ch = store.engine
+    ch.execute(f"CREATE TABLE {ch.database}.scans_bare AS {ch.database}.scans")
+    batches = []
+    records = list(
+        gen.records(count, datetime.now(UTC) - timedelta(days=1), timedelta(days=1), version=2)
+    )
+    for start in range(0, count, BATCH):
+        batch = ScanBatch()
+        batch.add(_deliveries(records[start : start + BATCH], start), 0.0)
+        batches.append(ScanWriter(ch).prepare(batch))
+    rates = {}
+    for table in ("scans_bare", "scans"):
+        started = time.perf_counter()
+        for prepared in batches:
+            ScanWriter(ch, table=table).write(prepared)
+        rates[table] = count / (time.perf_counter() - started)
+    await store.close()
+    return rates
+
+
+class _Delivery:
+    __slots__ = ("key", "offset", "partition", "topic", "value")
+
+    def __init__(self, key: bytes, value: bytes, offset: int) -> None:
+        self.topic, self.partition, self.offset, self.key, self.value = "t", 0, offset, key, value
+
+
+def _deliveries(records: list[tuple[bytes, bytes]], start: int) -> list[_Delivery]:
+    return [_Delivery(key, value, start + i) for i, (key, value) in enumerate(records)]
+
+
+# ------------------------------------------------------------------------------------------
+# Answers
 
 
 def weighted(pairs: list[tuple[Any, int]]) -> list[Any]:
@@ -144,7 +234,7 @@ def weighted(pairs: list[tuple[Any, int]]) -> list[Any]:
 async def bulk_history(
     store: AnalyticsStore, gen: ScanGenerator, count: int, start: datetime, span: timedelta
 ) -> float:
-    """`count` older scans generated by ClickHouse itself (rows/s)."""
+    """`count` scans generated by ClickHouse itself (rows/s)."""
     places = weighted([((c, r), w) for c, regions, w in COUNTRIES for r in regions])
     clients = weighted([((d, o, b), w) for d, o, b, w in CLIENTS])
     params: dict[str, Any] = {
@@ -192,6 +282,27 @@ async def bulk_history(
     return count / (time.perf_counter() - started)
 
 
+async def history_store(count: int) -> tuple[AnalyticsStore, datetime, bool]:
+    """The cached `count`-scan store (generated on first use); (store, its `now`, generated)."""
+    root = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "qrstack"
+    path = root / f"bench-analytics-{count}"
+    stamp = path / "generated-at"
+    if not stamp.exists():
+        shutil.rmtree(path, ignore_errors=True)
+    store = AnalyticsStore(EmbeddedClickHouse(path / "chdb", "bench", sessions=6), query_threads=4)
+    await store.prepare(raw_retention_days=0)
+    if stamp.exists():
+        return store, datetime.fromisoformat(stamp.read_text().strip()), False
+    now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    today = now.replace(hour=0)
+    say(f"generating {count:,} scans inside ClickHouse (once, into {path}) …")
+    await bulk_history(store, ScanGenerator(codes=CODES), count, today - HISTORY, HISTORY)
+    await store.write(store.engine.execute, f"OPTIMIZE TABLE {store.database}.scans_daily FINAL")
+    await store.write(store.engine.execute, f"OPTIMIZE TABLE {store.database}.scans_15m FINAL")
+    stamp.write_text(now.isoformat())
+    return store, now, True
+
+
 async def timed(call: Callable[[], Awaitable[Any]], repeat: int) -> tuple[float, float, Any]:
     """(p50 ms, p95 ms, last answer) of `repeat` sequential calls."""
     samples = []
@@ -205,80 +316,83 @@ async def timed(call: Callable[[], Awaitable[Any]], repeat: int) -> tuple[float,
     return statistics.median(samples), p95, answer
 
 
-async def raw_analytics(
-    store: AnalyticsStore, ctx: QueryContext, scope: Scope, query: dict[str, str]
-) -> dict[str, Any]:
-    """The same answer as `code_analytics`, read from raw scans only."""
-    window = resolve_window(parse_window_request(query), ctx.now)
-    everything = Segments(None, ((window.start, window.end),))
-    timeline_rows, breakdown_rows = await asyncio.gather(
-        store.rows(*timeline_query(store.database, scope, window, everything)),
-        store.rows(*breakdown_query(store.database, scope, everything, top=10)),
-    )
-    timeline = assemble_timeline(window, timeline_rows)
-    breakdowns = assemble_breakdowns(breakdown_rows)
-    return {
-        "totals": {
-            "scans": timeline.scans,
-            "uniqueScanners": timeline.unique_scanners,
-            "countries": breakdowns.known_values["country"],
-        },
-        "series": timeline.series,
-        "breakdowns": {
-            **breakdowns.as_json(),
-            "hourOfDay": timeline.hour_of_day,
-            "dayOfWeek": timeline.day_of_week,
-        },
-    }
-
-
 async def measure_code(
-    store: AnalyticsStore, ctx: QueryContext, scope: Scope, repeat: int
-) -> tuple[int, list[float], bool]:
-    """Scans in 30 days; p50/p95 of rollups (UTC), rollups (New York), raw; raw == rollups."""
-    utc = {"range": "30d"}
-    new_york = parse_window_request({"range": "30d", "tz": "America/New_York"})
-    in_utc = parse_window_request(utc)
-    r50, r95, rolled = await timed(lambda: code_analytics(ctx, scope, in_utc), repeat)
-    n50, n95, _ = await timed(lambda: code_analytics(ctx, scope, new_york), repeat)
-    w50, w95, raw = await timed(lambda: raw_analytics(store, ctx, scope, utc), max(5, repeat // 4))
-    same = all(rolled[k] == raw[k] for k in ("totals", "series", "breakdowns"))
-    return int(rolled["totals"]["scans"]), [r50, r95, n50, n95, w50, w95], same
+    ctx: QueryContext, scope: Scope, repeat: int
+) -> tuple[int, dict[str, tuple[float, float]], bool]:
+    """Scans in 30 days; p50/p95 of rollups, raw, cached, bare count(); raw == rollups."""
+    window = resolve_window(parse_window_request({"range": "30d"}), ctx.now)
+    cache = AnswerCache(ctx.store.engine)
+    r50, r95, rolled = await timed(lambda: code_answer(ctx, scope, window), repeat)
+    w50, w95, raw = await timed(
+        lambda: code_answer(ctx, scope, window, raw_only=True), max(5, repeat // 4)
+    )
+    c50, c95, cached = await timed(
+        lambda: cache.answer(("code", scope, window), lambda: code_answer(ctx, scope, window)),
+        repeat,
+    )
+    db = ctx.store.database
+    sql = (
+        f"SELECT count() FROM {db}.scans WHERE workspace_id = {{ws:UUID}}"  # noqa: S608
+        " AND code_id = {code:UUID} AND ts >= {lo:DateTime64(3, 'UTC')}"
+    )
+    params = {
+        "ws": str(scope.workspace_id),
+        "code": str(scope.code_id),
+        "lo": window.start.strftime("%Y-%m-%d %H:%M:%S.000"),
+    }
+    b50, b95, _ = await timed(lambda: ctx.store.rows(sql, params), repeat)
+    same = rolled == raw == cached
+    cells = {"rollups": (r50, r95), "raw": (w50, w95), "cached": (c50, c95), "count()": (b50, b95)}
+    return int(rolled["totals"]["scans"]), cells, same
 
 
-def report(
-    root: Path,
-    bootstrap: str,
-    produced: float,
-    rates: dict[str, float],
-    bulk: float,
-    total: int,
-    rows: list[tuple[str, int, list[float], bool]],
-) -> None:
-    say("")
-    say(f"chDB {root / 'chdb'}; Kafka {bootstrap}; {os.cpu_count()} CPUs")
-    say(f"{'ingestion (Kafka → chDB, one process)':<46}{'scans/s':>12}")
-    say(f"{'  ingest, wall (incl. consumer group join)':<46}{rates['wall']:>12,.0f}")
-    say(f"{'  ingest, steady (after the first batch)':<46}{rates['steady']:>12,.0f}")
-    say(f"{'  batches; mean insert (s)':<46}{rates['batches']:>6,.0f}; {rates['insert_s']:.3f}")
-    say(f"{'  (bench producer loading Kafka)':<46}{produced:>12,.0f}")
-    say(f"{'  (older history generated by ClickHouse)':<46}{bulk:>12,.0f}")
-    say(f"scans stored: {total:,}")
-    say("")
-    say("per-code analytics, range=30d, the whole answer (totals, series, 7 breakdowns,")
-    say("hour of day, day of week); milliseconds, p50 / p95")
-    say(f"{'code':<20}{'scans':>9}{'rollups UTC':>17}{'rollups NY':>17}{'raw only':>17}  same")
-    for label, scans, ms, same in rows:
-        cells = "".join(f"{ms[i]:>8.1f} /{ms[i + 1]:>6.1f}" for i in (0, 2, 4))
-        say(f"{label:<20}{scans:>9,}{cells}  {'yes' if same else 'NO'}")
+async def answers(args: argparse.Namespace) -> list[str]:
+    store, now, generated = await history_store(args.scans)
+    try:
+        total = int((await store.rows(f"SELECT count() FROM {store.database}.scans"))[0][0])  # noqa: S608
+        ctx = QueryContext(store, 0, now)
+        gen = ScanGenerator(codes=CODES)
+        lines = [
+            f"answers over {total:,} stored scans ({'generated now' if generated else 'cached'});"
+            " range=30d, the whole answer; ms p50 / p95",
+            f"{'':<22}{'scans':>9}{'rollups':>16}{'raw only':>16}{'cached':>16}"
+            f"{'bare count()':>16}  same",
+        ]
+        for label, code in (("most scanned code", 0), ("typical code (#51)", 50)):
+            scope = Scope(gen.workspace_id, gen.code_ids[code])
+            scans, ms, same = await measure_code(ctx, scope, args.repeat)
+            cells = "".join(f"{p50:>9.1f} /{p95:>5.1f}" for p50, p95 in ms.values())
+            lines.append(f"{label:<22}{scans:>9,}{cells}  {'yes' if same else 'NO'}")
+        request = parse_window_request({"range": "30d"})
+        scope = Scope(gen.workspace_id)
+        cache = AnswerCache(store.engine)
+        window = resolve_window(request, now)
+        w50, w95, body = await timed(lambda: workspace_analytics(ctx, scope, request), args.repeat)
+        c50, c95, _ = await timed(
+            lambda: cache.answer(
+                ("workspace", scope, window), lambda: workspace_analytics(ctx, scope, request)
+            ),
+            args.repeat,
+        )
+        lines.append(
+            f"{'workspace, 1,000 codes':<22}{body['totals']['scans']:>9,}"
+            f"{w50:>9.1f} /{w95:>5.1f}{'':>16}{c50:>9.1f} /{c95:>5.1f}"
+        )
+        return lines
+    finally:
+        await store.close()
 
 
-async def main() -> None:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--scans", type=int, default=10_000_000)
-    parser.add_argument("--ingest", type=int, default=2_000_000)
-    parser.add_argument("--repeat", type=int, default=40)
-    args = parser.parse_args()
+# ------------------------------------------------------------------------------------------
+
+
+async def main(args: argparse.Namespace) -> None:
+    if args.consume:
+        result = await consume(
+            args.bootstrap, args.consume, args.group, args.ingest, Path(args.chdb)
+        )
+        print(json.dumps(result))
+        return
     root = Path(tempfile.mkdtemp(prefix="qrstack-bench-analytics-"))
     kafka = None
     bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
@@ -287,34 +401,32 @@ async def main() -> None:
             kafka = LocalKafka(root / "kafka", free_port(), free_port(), default_cache_dir())
             await kafka.start()
             bootstrap = kafka.bootstrap
-        topic = f"qr.scans.v1.bench-{uuid.uuid4().hex[:8]}"
+        topic = f"qr.scans.v2.bench-{uuid.uuid4().hex[:8]}"
         await ensure_topics(bootstrap, [TopicSpec(topic, PARTITIONS)])
-        engine = EmbeddedClickHouse(root / "chdb", "bench", sessions=6)
-        store = AnalyticsStore(engine, query_threads=4)
-        await store.prepare(raw_retention_days=0)
-        gen = ScanGenerator(codes=CODES)
-        now = datetime.now(UTC)
-        today = now.replace(hour=0, minute=0, second=0, microsecond=0)
-        kafka_days = max(1, args.ingest // 110_000)
-
-        say(f"producing {args.ingest:,} scans to Kafka ({PARTITIONS} partitions) …")
-        produced = await produce(bootstrap, topic, gen, args.ingest, today)
-        say("consuming them into chDB with the ingestion pipeline …")
-        rates = await ingest(bootstrap, topic, store, args.ingest)
-        history = args.scans - args.ingest
-        say(f"generating {history:,} older scans inside ClickHouse …")
-        span = HISTORY - timedelta(days=kafka_days)
-        bulk = await bulk_history(store, gen, history, today - HISTORY, span)
-        total = int((await store.rows(f"SELECT count() FROM {store.database}.scans"))[0][0])  # noqa: S608
-
-        ctx = QueryContext(store, 0, now)
-        rows = []
-        for label, code in (("most scanned code", 0), ("typical code (#51)", 50)):
-            scope = Scope(gen.workspace_id, gen.code_ids[code])
-            scans, ms, same = await measure_code(store, ctx, scope, args.repeat)
-            rows.append((label, scans, ms, same))
-        report(root, bootstrap, produced, rates, bulk, total, rows)
-        await store.close()
+        gen = ScanGenerator(codes=CODES, seed=7)
+        say(f"producing {args.ingest:,} v2 scans to Kafka ({PARTITIONS} partitions) …")
+        produced = await produce(bootstrap, topic, gen, args.ingest, datetime.now(UTC))
+        say("ingesting them: one consumer process, then two …")
+        one = consumers(args, bootstrap, topic, 1, root)
+        two = consumers(args, bootstrap, topic, 2, root)
+        say("the engine alone: bare INSERTs of the same rows …")
+        bare = await bare_insert(gen, min(args.ingest, 500_000), root / "bare")
+        lines = [
+            "",
+            f"{os.cpu_count()} CPUs (shared with other work); Kafka {bootstrap}",
+            f"{'ingestion, Kafka → chDB (scans/s)':<58}{'':>12}",
+            f"{'  one consumer process (mean insert per batch)':<58}{one['rate']:>12,.0f}"
+            f"  ({one['insert_s']:.3f} s)",
+            f"{'  two consumer processes, one group (combined)':<58}{two['rate']:>12,.0f}",
+            f"{'  baseline: bare INSERT of the same rows, no views':<58}"
+            f"{bare['scans_bare']:>12,.0f}",
+            f"{'  baseline: bare INSERT into scans with its views':<58}{bare['scans']:>12,.0f}",
+            f"{'  (bench producer loading Kafka)':<58}{produced:>12,.0f}",
+            "",
+        ]
+        lines += await answers(args)
+        for line in lines:
+            say(line)
     finally:
         if kafka is not None:
             await kafka.stop()
@@ -322,4 +434,12 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--scans", type=int, default=10_000_000)
+    parser.add_argument("--ingest", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=40)
+    parser.add_argument("--consume", help=argparse.SUPPRESS)
+    parser.add_argument("--group", help=argparse.SUPPRESS)
+    parser.add_argument("--bootstrap", help=argparse.SUPPRESS)
+    parser.add_argument("--chdb", help=argparse.SUPPRESS)
+    asyncio.run(main(parser.parse_args()))

@@ -115,10 +115,12 @@ def _analytics_request(
 
 
 def _context(request: web.Request) -> QueryContext:
+    store = request.app[STORE]
     return QueryContext(
-        request.app[STORE],
+        store,
         request.app[SETTINGS].raw_retention_days,
         datetime.now(UTC),
+        store.answers,
     )
 
 

@@ -235,3 +235,19 @@ async def test_scans_sharing_a_millisecond_page_one_at_a_time_without_loss(
     ):
         page = await (await client.get(f"{base(ws, code)}/scans", params={"cursor": built})).json()
         assert len(page["data"]) == expected, built
+
+
+async def test_a_reloaded_answer_is_cached_and_a_new_scan_still_shows_at_once(
+    client: Client, store: AnalyticsStore
+) -> None:
+    ws, code = uuid.uuid4(), uuid.uuid4()
+    await store.write(write_events, store, [scan_event(workspace_id=ws, code_id=code)])
+    url = f"{base(ws, code)}/analytics?range=7d"
+    first = await (await client.get(url)).json()
+    assert await (await client.get(url)).json() == first
+    await store.write(write_events, store, [scan_event(workspace_id=ws, code_id=code)])
+    assert (await (await client.get(url)).json())["totals"]["scans"] == 2
+    workspace = f"/internal/v1/workspaces/{ws}/analytics?range=7d"
+    assert (await (await client.get(workspace)).json())["totals"]["scans"] == 2
+    await store.write(write_events, store, [scan_event(workspace_id=ws, code_id=code)])
+    assert (await (await client.get(workspace)).json())["totals"]["scans"] == 3

@@ -10,19 +10,19 @@ import pytest
 from unit.analytics.analytics_support import Record, records
 
 from qrstack_analytics.scans.batching import BatchPolicy, ScanBatch
-from qrstack_analytics.scans.rows import decode_scan, scan_row
+from qrstack_analytics.scans.rows import ROW_COLUMNS, decode_scan, scan_row
 from qrstack_analytics.scans.synthetic import scan_event
 from qrstack_common.events import ScanEvent
 
 
-def test_a_valid_event_becomes_its_canonical_json_row() -> None:
+def test_a_valid_event_becomes_its_canonical_json_array_row() -> None:
     event = scan_event(ts=datetime(2026, 3, 1, 12, 0, 0, 250_000, tzinfo=UTC), referrer=None)
     wire = orjson.loads(event.to_bytes())
     wire["scan_id"] = wire["scan_id"].upper()  # lenient input the contract still accepts
     row = scan_row(decode_scan(orjson.dumps(wire)))
     assert row.scan_key == event.scan_id.int
     assert row.ts_ms == int(datetime(2026, 3, 1, 12, 0, 0, 250_000, tzinfo=UTC).timestamp() * 1000)
-    stored = orjson.loads(row.line)
+    stored = dict(zip(ROW_COLUMNS, orjson.loads(row.line), strict=True))
     assert stored["scan_id"] == str(event.scan_id)  # lower case again
     assert stored["referrer"] is None and stored["country"] == "US"
 

@@ -19,6 +19,7 @@ from typing import Any
 import orjson
 
 from qrstack_common.events import ScanEvent
+from qrstack_common.scan_wire import encode_scan
 
 # (country, its regions, weight)
 COUNTRIES = (
@@ -135,9 +136,13 @@ class ScanGenerator:
             yield ScanEvent.model_validate(values)
 
     def records(
-        self, count: int, start: datetime, span: timedelta, *, chunk: int = 0
+        self, count: int, start: datetime, span: timedelta, *, chunk: int = 0, version: int = 1
     ) -> Iterator[tuple[bytes, bytes]]:
-        """(key, value) Kafka records in the `qr.scans.v1` wire format, without building
-        models (fast enough to load millions)."""
+        """(key, value) Kafka records in the `qr.scans.v1` (or v2) wire format, without
+        building models (fast enough to load millions)."""
         for values in self.fields(count, start, span, chunk=chunk):
-            yield values["code_id"].encode(), orjson.dumps(values, option=orjson.OPT_UTC_Z)
+            key = values["code_id"].encode()
+            if version == 2:
+                yield key, encode_scan(**values)
+            else:
+                yield key, orjson.dumps(values, option=orjson.OPT_UTC_Z)

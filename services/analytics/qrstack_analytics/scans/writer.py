@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from qrstack_analytics.scans.batching import ScanBatch
+from qrstack_analytics.scans.rows import ROW_COLUMNS
 from qrstack_analytics.storage.backend import ClickHouse, InsertSettings
 
 _INSERT_SETTINGS: InsertSettings = {
@@ -36,7 +37,7 @@ _INSERT_SETTINGS: InsertSettings = {
 
 @dataclass(frozen=True)
 class PreparedInsert:
-    """The rows of a batch that are not stored yet, as one `JSONEachRow` block."""
+    """The rows of a batch that are not stored yet, as one `JSONCompactEachRow` block."""
 
     lines: bytes
     token: str
@@ -53,8 +54,9 @@ def utc_text(ms: int) -> str:
 class ScanWriter:
     """Inserts batches into `{database}.scans`. Methods raise `StoreError`."""
 
-    def __init__(self, ch: ClickHouse) -> None:
+    def __init__(self, ch: ClickHouse, *, table: str = "scans") -> None:
         self._ch = ch
+        self._table = table
 
     def stored_scan_keys(self, spans: Sequence[tuple[int, int]]) -> set[int]:
         """Ids (as 128-bit integers) of stored scans whose time falls in one of `spans`."""
@@ -95,4 +97,4 @@ class ScanWriter:
             return
         settings = dict(_INSERT_SETTINGS)
         settings["insert_deduplication_token"] = prepared.token
-        self._ch.insert_json_lines("scans", prepared.lines, settings)
+        self._ch.insert_json_lines(self._table, prepared.lines, settings, columns=ROW_COLUMNS)

@@ -54,9 +54,21 @@ class ClickHouse(Protocol):
     ) -> AbstractContextManager[Iterator[list[Row]]]:
         """Run a query and hand its rows out in chunks while ClickHouse produces them."""
 
-    def insert_json_lines(self, table: str, lines: bytes, settings: InsertSettings) -> None:
-        """Insert newline-separated JSON objects (`JSONEachRow`) into `database.table` as one
-        block, with per-insert `settings` (e.g. an `insert_deduplication_token`)."""
+    def insert_json_lines(
+        self,
+        table: str,
+        lines: bytes,
+        settings: InsertSettings,
+        *,
+        columns: Sequence[str] | None = None,
+    ) -> None:
+        """Insert newline-separated JSON rows into `database.table` as one block, with
+        per-insert `settings` (e.g. an `insert_deduplication_token`): objects
+        (`JSONEachRow`), or with `columns` arrays of those columns (`JSONCompactEachRow`)."""
+
+    def write_generation(self) -> int | None:
+        """A number that changes with every write anyone makes, if this engine can know it
+        (embedded chDB: only this process writes), else None."""
 
     def close(self) -> None:
         """Release the engine; later calls raise `StoreError`."""

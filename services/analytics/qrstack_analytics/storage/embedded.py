@@ -12,8 +12,9 @@ on a streaming session ends the stream). chDB releases the GIL while it works.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import queue
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,9 @@ from qrstack_analytics.storage.backend import (
 
 _FORMAT = "JSONCompactEachRow"
 _SESSION: Any = chdb_session.Session  # chdb declares no types
+# chDB is one server per process: every write of this process is every write there is.
+_generation = itertools.count(1)
+_written = 0
 
 
 class EmbeddedClickHouse:
@@ -68,7 +72,13 @@ class EmbeddedClickHouse:
             self._idle.put(session)
 
     def execute(self, sql: str, params: Params | None = None) -> None:
-        self._query(sql, params)
+        try:
+            self._query(sql, params)
+        finally:
+            _wrote()
+
+    def write_generation(self) -> int | None:
+        return _written
 
     def rows(self, sql: str, params: Params | None = None) -> list[Row]:
         return decode_rows(self._query(sql, params))
@@ -108,11 +118,28 @@ class EmbeddedClickHouse:
         finally:
             session.close()
 
-    def insert_json_lines(self, table: str, lines: bytes, settings: InsertSettings) -> None:
-        statement = f"INSERT INTO {self.database}.{table} {settings_clause(settings)}"
+    def insert_json_lines(
+        self,
+        table: str,
+        lines: bytes,
+        settings: InsertSettings,
+        *,
+        columns: Sequence[str] | None = None,
+    ) -> None:
+        try:
+            self._insert(table, lines, settings, columns)
+        finally:
+            _wrote()
+
+    def _insert(
+        self, table: str, lines: bytes, settings: InsertSettings, columns: Sequence[str] | None
+    ) -> None:
+        target = f"{self.database}.{table}" + (f" ({', '.join(columns)})" if columns else "")
+        statement = f"INSERT INTO {target} {settings_clause(settings)}"
+        fmt = "JSONCompactEachRow" if columns else "JSONEachRow"
         with self._session() as session:
             try:
-                inserter: Any = session.send_insert(statement, "JSONEachRow")
+                inserter: Any = session.send_insert(statement, fmt)
             except RuntimeError as exc:
                 raise StoreError(str(exc)) from None
             try:
@@ -128,6 +155,11 @@ class EmbeddedClickHouse:
         for session in self._all:
             session.close()
         self._all.clear()
+
+
+def _wrote() -> None:
+    global _written
+    _written = next(_generation)
 
 
 def _bound(params: Params | None) -> dict[str, str]:

@@ -8,7 +8,7 @@ client serves every thread of the store's pool (its HTTP connection pool is thre
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -84,14 +84,25 @@ class ServerClickHouse:
         finally:
             source.close()
 
-    def insert_json_lines(self, table: str, lines: bytes, settings: InsertSettings) -> None:
+    def insert_json_lines(
+        self,
+        table: str,
+        lines: bytes,
+        settings: InsertSettings,
+        *,
+        columns: Sequence[str] | None = None,
+    ) -> None:
         with _translated():
             self._client.raw_insert(
                 f"{self.database}.{table}",
+                column_names=list(columns) if columns else None,
                 insert_block=lines,
                 settings=dict(settings),
-                fmt="JSONEachRow",
+                fmt="JSONCompactEachRow" if columns else "JSONEachRow",
             )
+
+    def write_generation(self) -> int | None:
+        return None  # other processes write to a server too
 
     def close(self) -> None:
         self._client.close()

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import ParamSpec, TypeVar
 
+from qrstack_analytics.queries.cache import AnswerCache
 from qrstack_analytics.settings import AnalyticsSettings
 from qrstack_analytics.storage.backend import ClickHouse, Params, Row, StoreError
 from qrstack_analytics.storage.embedded import EmbeddedClickHouse
@@ -47,6 +48,7 @@ class AnalyticsStore:
         self.time_zones: frozenset[str] = frozenset()
         self._queries = ThreadPoolExecutor(query_threads, thread_name_prefix="analytics-query")
         self._writes = ThreadPoolExecutor(1, thread_name_prefix="analytics-write")
+        self.answers = AnswerCache(engine)
 
     async def prepare(self, raw_retention_days: int) -> list[int]:
         """Apply pending migrations and the retention, check the schema, load the time zones
