@@ -53,10 +53,12 @@ from qrstack_analytics.queries.windows import parse_window_request, resolve_wind
 from qrstack_analytics.scans.batching import BatchPolicy, ScanBatch
 from qrstack_analytics.scans.dead_letters import DeadLetters
 from qrstack_analytics.scans.ingestion import ScanIngestion
+from qrstack_analytics.scans.rows import decode_scan, scan_row
 from qrstack_analytics.scans.synthetic import CLIENTS, COUNTRIES, REFERRERS, ScanGenerator
 from qrstack_analytics.scans.writer import ScanWriter
 from qrstack_analytics.storage.embedded import EmbeddedClickHouse
 from qrstack_analytics.storage.store import AnalyticsStore
+from qrstack_common.events import ScanEvent
 from qrstack_common.kafka import BatchConsumer, TopicSpec, ensure_topics
 from qrstack_common.metrics import AnalyticsMetrics
 from qrstack_launcher.kafka import LocalKafka
@@ -128,6 +130,7 @@ async def consume(
 
     await pipeline.started.wait()
     first_at = first = None
+    first_cpu = last_cpu = 0.0
     last, last_at = 0.0, time.perf_counter()
     deadline = last_at + 900
     while True:
@@ -136,8 +139,8 @@ async def consume(
         now, current = time.perf_counter(), done()
         if current != last:
             if first_at is None:  # the first batch committed: steady state from here
-                first_at, first = now, current
-            last, last_at = current, now
+                first_at, first, first_cpu = now, current, time.process_time()
+            last, last_at, last_cpu = current, now, time.process_time()
         drained = first_at is not None and now - last_at > 5  # a member's partitions are done
         if current >= count or drained or now > deadline:
             break
@@ -148,7 +151,16 @@ async def consume(
     insert_sum = metrics.registry.get_sample_value("qr_ingest_insert_seconds_sum") or 0
     await store.close()
     steady = (last - (first or 0)) / (last_at - first_at) if first_at and last_at > first_at else 0
-    return {"scans": last, "rate": steady, "insert_s": insert_sum / batches if batches else 0.0}
+    # CPU of the whole process (event loop, decoding, and chDB's insert threads) per scan.
+    cpu_us = (
+        (last_cpu - first_cpu) / (last - first) * 1e6 if first is not None and last > first else 0
+    )
+    return {
+        "scans": last,
+        "rate": steady,
+        "cpu_us": cpu_us,
+        "insert_s": insert_sum / batches if batches else 0.0,
+    }
 
 
 def consumers(
@@ -183,6 +195,7 @@ def consumers(
     # The members run side by side: their steady rates add up.
     return {
         "rate": sum(r["rate"] for r in results),
+        "cpu_us": statistics.mean(r["cpu_us"] for r in results),
         "insert_s": statistics.mean(r["insert_s"] for r in results),
     }
 
@@ -210,6 +223,37 @@ async def bare_insert(gen: ScanGenerator, count: int, root: Path) -> dict[str, f
         rates[table] = count / (time.perf_counter() - started)
     await store.close()
     return rates
+
+
+def consumer_python_cost(gen: ScanGenerator, count: int) -> dict[str, float]:
+    """The consumer's Python work per scan (decode, validate, row), µs, same records: the v1
+    path analytics had (pydantic validation and re-serialisation), and today's v2 path."""
+    end = datetime.now(UTC)
+    v1 = [value for _, value in gen.records(count, end - timedelta(days=1), timedelta(days=1))]
+    v2 = [
+        value
+        for _, value in gen.records(count, end - timedelta(days=1), timedelta(days=1), version=2)
+    ]
+    # CPU time of this process, not wall time: meaningful on a machine shared with other work.
+    started = time.process_time()
+    for value in v1:
+        ScanEvent.model_validate_json(value).to_bytes()
+    pydantic_us = (time.process_time() - started) / count * 1e6
+    started = time.process_time()
+    for value in v2:
+        scan_row(decode_scan(value))
+    fast_us = (time.process_time() - started) / count * 1e6
+    started = time.process_time()
+    for value in v1:
+        scan_row(decode_scan(value))
+    fast_v1_us = (time.process_time() - started) / count * 1e6
+    return {
+        "pydantic": pydantic_us,
+        "v2": fast_us,
+        "v1": fast_v1_us,
+        "bytes_v1": statistics.mean(map(len, v1)),
+        "bytes_v2": statistics.mean(map(len, v2)),
+    }
 
 
 class _Delivery:
@@ -303,14 +347,20 @@ async def history_store(count: int) -> tuple[AnalyticsStore, datetime, bool]:
     return store, now, True
 
 
+CPU_MS: list[float] = []  # CPU per call (all threads) of the last `timed` series
+
+
 async def timed(call: Callable[[], Awaitable[Any]], repeat: int) -> tuple[float, float, Any]:
-    """(p50 ms, p95 ms, last answer) of `repeat` sequential calls."""
+    """(p50 ms, p95 ms, last answer) of `repeat` sequential calls; `CPU_MS` gets each call's
+    CPU time (this process, every thread: the engine runs in it)."""
     samples = []
+    CPU_MS.clear()
     answer = None
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         answer = await call()
         samples.append((time.perf_counter() - started) * 1000)
+        CPU_MS.append((time.process_time() - cpu) * 1000)
     samples.sort()
     p95 = samples[min(len(samples) - 1, max(0, round(0.95 * len(samples)) - 1))]
     return statistics.median(samples), p95, answer
@@ -323,6 +373,7 @@ async def measure_code(
     window = resolve_window(parse_window_request({"range": "30d"}), ctx.now)
     cache = AnswerCache(ctx.store.engine)
     r50, r95, rolled = await timed(lambda: code_answer(ctx, scope, window), repeat)
+    rollup_cpu = statistics.median(CPU_MS)
     w50, w95, raw = await timed(
         lambda: code_answer(ctx, scope, window, raw_only=True), max(5, repeat // 4)
     )
@@ -343,6 +394,7 @@ async def measure_code(
     b50, b95, _ = await timed(lambda: ctx.store.rows(sql, params), repeat)
     same = rolled == raw == cached
     cells = {"rollups": (r50, r95), "raw": (w50, w95), "cached": (c50, c95), "count()": (b50, b95)}
+    cells["cpu"] = (rollup_cpu, statistics.median(CPU_MS))
     return int(rolled["totals"]["scans"]), cells, same
 
 
@@ -356,12 +408,16 @@ async def answers(args: argparse.Namespace) -> list[str]:
             f"answers over {total:,} stored scans ({'generated now' if generated else 'cached'});"
             " range=30d, the whole answer; ms p50 / p95",
             f"{'':<22}{'scans':>9}{'rollups':>16}{'raw only':>16}{'cached':>16}"
-            f"{'bare count()':>16}  same",
+            f"{'bare count()':>16}{'CPU ms rollups/count':>22}  same",
         ]
         for label, code in (("most scanned code", 0), ("typical code (#51)", 50)):
             scope = Scope(gen.workspace_id, gen.code_ids[code])
             scans, ms, same = await measure_code(ctx, scope, args.repeat)
-            cells = "".join(f"{p50:>9.1f} /{p95:>5.1f}" for p50, p95 in ms.values())
+            cells = "".join(
+                f"{ms[k][0]:>9.1f} /{ms[k][1]:>5.1f}"
+                for k in ("rollups", "raw", "cached", "count()")
+            )
+            cells += f"{ms['cpu'][0]:>14.1f} /{ms['cpu'][1]:>6.1f}"
             lines.append(f"{label:<22}{scans:>9,}{cells}  {'yes' if same else 'NO'}")
         request = parse_window_request({"range": "30d"})
         scope = Scope(gen.workspace_id)
@@ -411,6 +467,7 @@ async def main(args: argparse.Namespace) -> None:
         two = consumers(args, bootstrap, topic, 2, root)
         say("the engine alone: bare INSERTs of the same rows …")
         bare = await bare_insert(gen, min(args.ingest, 500_000), root / "bare")
+        cost = consumer_python_cost(gen, 100_000)
         lines = [
             "",
             f"{os.cpu_count()} CPUs (shared with other work); Kafka {bootstrap}",
@@ -418,10 +475,18 @@ async def main(args: argparse.Namespace) -> None:
             f"{'  one consumer process (mean insert per batch)':<58}{one['rate']:>12,.0f}"
             f"  ({one['insert_s']:.3f} s)",
             f"{'  two consumer processes, one group (combined)':<58}{two['rate']:>12,.0f}",
+            f"{'  CPU per scan of a consumer process, all threads (µs)':<58}"
+            f"{one['cpu_us']:>12.1f}  (two: {two['cpu_us']:.1f})",
+            f"{'  = scans/s one process could reach with 2 free cores':<58}"
+            f"{2e6 / one['cpu_us'] if one['cpu_us'] else 0:>12,.0f}",
             f"{'  baseline: bare INSERT of the same rows, no views':<58}"
             f"{bare['scans_bare']:>12,.0f}",
             f"{'  baseline: bare INSERT into scans with its views':<58}{bare['scans']:>12,.0f}",
             f"{'  (bench producer loading Kafka)':<58}{produced:>12,.0f}",
+            f"consumer Python per scan (decode, validate, row; µs):"
+            f" v1 + pydantic (before) {cost['pydantic']:.2f}, v2 + msgspec {cost['v2']:.2f},"
+            f" v1 + msgspec {cost['v1']:.2f}",
+            f"scan event size (bytes): v1 {cost['bytes_v1']:.0f}, v2 {cost['bytes_v2']:.0f}",
             "",
         ]
         lines += await answers(args)
