@@ -15,6 +15,7 @@ from qrstack_api.accounts.auth import install_access
 from qrstack_api.accounts.passwords import configured_hasher
 from qrstack_api.analytics import routes as analytics
 from qrstack_api.billing import routes as billing
+from qrstack_api.codes import images as code_images
 from qrstack_api.codes import routes as codes
 from qrstack_api.compat import routes as compat
 from qrstack_api.compat.middleware import COMPAT_MIDDLEWARES
@@ -46,6 +47,7 @@ def create_app(settings: ApiSettings) -> web.Application:
     # One line per feature module (each has a `routes` RouteTableDef).
     modules = (
         codes,
+        code_images,
         analytics,
         files,
         generate,

@@ -1,9 +1,9 @@
-"""HTTP routes of /v1/codes: the code resource and its image (analytics: `analytics/`)."""
+"""HTTP routes of /v1/codes: the code resource (its image: `codes/images.py`; its analytics:
+`analytics/`)."""
 
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
 
 from aiohttp import web
 
@@ -18,6 +18,7 @@ from qrstack_api.codes.model import (
     CodeListQuery,
     CodeView,
 )
+from qrstack_api.codes.paths import CODE_PATH, code_id_of
 from qrstack_api.codes.store import (
     create_code,
     delete_code,
@@ -27,27 +28,15 @@ from qrstack_api.codes.store import (
     update_code,
 )
 from qrstack_api.codes.totals import total_scans
-from qrstack_api.codes.view import code_view, image_data
+from qrstack_api.codes.view import code_view
 from qrstack_api.context import HASHER, POOL, SETTINGS
 from qrstack_api.openapi import operation
-from qrstack_api.upstream import UPSTREAM, relay_render
+from qrstack_api.upstream import UPSTREAM
 from qrstack_common.errors import ApiError, Issue, validation_failed
 from qrstack_common.http import json_response, read_json, read_model, validate
 from qrstack_common.payloads import find_type
 
-IMAGE_FORMATS = ("png", "svg", "pdf", "jpeg", "webp")
-_UUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-_CODE = f"/v1/codes/{{code_id:{_UUID}}}"
-_IMAGE_MEDIA = {
-    "image/png": "PNG", "image/svg+xml": "SVG", "application/pdf": "PDF",
-    "image/jpeg": "JPEG", "image/webp": "WebP",
-}  # fmt: skip
-
 routes = web.RouteTableDef()
-
-
-def _code_id(request: web.Request) -> UUID:
-    return UUID(request.match_info["code_id"])
 
 
 async def _one_total(request: web.Request, row: Any) -> int | None:
@@ -142,20 +131,20 @@ async def bulk_create(request: web.Request) -> web.Response:
     return json_response(result.model_dump(mode="json", by_alias=True))
 
 
-@routes.get(_CODE)
+@routes.get(CODE_PATH)
 @operation(
     summary="Read a code", tag="codes", responses={200: CodeView}, errors=(404,),
     scope="codes:read",
 )  # fmt: skip
 async def read(request: web.Request) -> web.Response:
     principal = principal_of(request)
-    row = await get_code(request.app[POOL], principal.workspace_id, _code_id(request))
+    row = await get_code(request.app[POOL], principal.workspace_id, code_id_of(request))
     return json_response(code_view(request.app[SETTINGS], row, await _one_total(request, row)))
 
 
 async def _update(request: web.Request, *, replace: bool) -> web.Response:
     principal = principal_of(request)
-    code_id = _code_id(request)
+    code_id = code_id_of(request)
     raw = await read_json(request)
     pool = request.app[POOL]
     current = await get_code(pool, principal.workspace_id, code_id)
@@ -167,7 +156,7 @@ async def _update(request: web.Request, *, replace: bool) -> web.Response:
     return json_response(code_view(request.app[SETTINGS], row, await _one_total(request, row)))
 
 
-@routes.patch(_CODE)
+@routes.patch(CODE_PATH)
 @operation(
     summary="Change some fields of a code (null clears a nullable field)",
     tag="codes",
@@ -180,7 +169,7 @@ async def patch(request: web.Request) -> web.Response:
     return await _update(request, replace=False)
 
 
-@routes.put(_CODE)
+@routes.put(CODE_PATH)
 @operation(
     summary="Replace a code's fields (the slug is kept unless sent)",
     tag="codes",
@@ -193,7 +182,7 @@ async def put(request: web.Request) -> web.Response:
     return await _update(request, replace=True)
 
 
-@routes.delete(_CODE)
+@routes.delete(CODE_PATH)
 @operation(
     summary="Delete a code (soft: restorable; ?purge=true removes it for good)",
     tag="codes",
@@ -205,11 +194,11 @@ async def delete(request: web.Request) -> web.Response:
     principal = principal_of(request)
     purge = request.query.get("purge", "false").lower() in ("1", "true", "yes")
     async with request.app[POOL].acquire() as conn, conn.transaction():
-        await delete_code(conn, principal.workspace_id, _code_id(request), purge=purge)
+        await delete_code(conn, principal.workspace_id, code_id_of(request), purge=purge)
     return web.Response(status=204)
 
 
-@routes.post(f"{_CODE}/restore")
+@routes.post(f"{CODE_PATH}/restore")
 @operation(
     summary="Restore a deleted code", tag="codes", responses={200: CodeView},
     errors=(402, 404), scope="codes:write",
@@ -217,57 +206,5 @@ async def delete(request: web.Request) -> web.Response:
 async def restore(request: web.Request) -> web.Response:
     principal = principal_of(request)
     async with request.app[POOL].acquire() as conn, conn.transaction():
-        row = await restore_code(conn, principal, _code_id(request))
+        row = await restore_code(conn, principal, code_id_of(request))
     return json_response(code_view(request.app[SETTINGS], row, await _one_total(request, row)))
-
-
-async def _image(request: web.Request, fmt: str) -> web.Response:
-    principal = principal_of(request)
-    row = await get_code(request.app[POOL], principal.workspace_id, _code_id(request))
-    settings = request.app[SETTINGS]
-    spec: dict[str, Any] = {"data": image_data(settings, row), "format": fmt}
-    issues: list[Issue] = []
-    for name in ("size", "scale", "margin", "dpi"):
-        if name in request.query:
-            try:
-                spec[name] = int(request.query[name])
-            except ValueError:
-                issues.append(Issue((name,), "must be an integer"))
-    if issues:
-        raise validation_failed(issues)
-    payload_type = find_type(row["type"])
-    ecc = request.query.get("errorCorrection") or (
-        payload_type.error_correction if payload_type else None
-    )
-    if ecc:
-        spec["errorCorrection"] = ecc
-    if row["style"]:
-        spec["style"] = row["style"]
-    return await relay_render(request, spec)
-
-
-@routes.get(f"{_CODE}.{{fmt:{'|'.join(IMAGE_FORMATS)}}}")
-@operation(
-    summary="The code's image in its stored style (?size=, ?margin=, ?errorCorrection=)",
-    tag="images",
-    responses={200: _IMAGE_MEDIA},
-    errors=(400, 404),
-    scope="codes:read",
-)
-async def image(request: web.Request) -> web.Response:
-    return await _image(request, request.match_info["fmt"])
-
-
-@routes.get(f"{_CODE}/image")
-@operation(
-    summary="The code's image; ?format=png|svg|pdf|jpeg|webp",
-    tag="images",
-    responses={200: _IMAGE_MEDIA},
-    errors=(400, 404),
-    scope="codes:read",
-)
-async def image_by_query(request: web.Request) -> web.Response:
-    fmt = request.query.get("format", "png").lower()
-    if fmt not in IMAGE_FORMATS:
-        raise validation_failed([Issue(("format",), f"one of {', '.join(IMAGE_FORMATS)}")])
-    return await _image(request, fmt)

@@ -1,9 +1,9 @@
-"""Publishing what the redirect service needs: a code's snapshot (with its routing rules) or a
-custom domain's, queued in the outbox inside the caller's transaction.
+"""Publishing what the redirect service needs of a code: its snapshot (with its routing rules),
+queued in the outbox inside the caller's transaction.
 
-Every change that alters what a scan does calls `publish_code` (or `publish_domain`) in the
-same transaction as the change; each call bumps the code's version, so the redirect service
-can tell newer snapshots from replayed older ones.
+Every change that alters what a scan does calls `publish_code` in the same transaction as the
+change; each call bumps the code's version, so the redirect service can tell newer snapshots
+from replayed older ones. (A custom domain's snapshot: `qrstack_api.domains.snapshot`.)
 """
 
 from __future__ import annotations
@@ -15,9 +15,7 @@ from qrstack_api.db.pool import Connection
 from qrstack_api.outbox.writer import enqueue
 from qrstack_common.events import (
     CODES_TOPIC,
-    DOMAINS_TOPIC,
     CodeSnapshot,
-    DomainSnapshot,
     RuleConditions,
     RuleSnapshot,
 )
@@ -100,19 +98,3 @@ async def publish_code(conn: Connection, code_id: UUID) -> Any:
 async def publish_code_purge(conn: Connection, code_id: UUID) -> None:
     """Queue a tombstone: the redirect service forgets the code entirely."""
     await enqueue(conn, CODES_TOPIC, str(code_id), None)
-
-
-async def publish_domain(conn: Connection, domain_id: UUID) -> None:
-    """Queue the domain's snapshot (a deleted domain is published with status deleted)."""
-    row = await conn.fetchrow("SELECT * FROM domains WHERE id = $1", domain_id)
-    if row is None:
-        raise LookupError(f"domain {domain_id} does not exist")
-    snapshot = DomainSnapshot(
-        host=row["host"],
-        workspace_id=row["workspace_id"],
-        status=row["status"],
-        base_url=row["base_url"],
-        not_found_url=row["not_found_url"],
-        updated_at=row["updated_at"],
-    )
-    await enqueue(conn, DOMAINS_TOPIC, row["host"], snapshot.to_bytes())

@@ -12,9 +12,9 @@ from uuid import UUID
 
 import asyncpg
 
-from qrstack_api.codes.snapshot import publish_domain
 from qrstack_api.db.pool import Connection
 from qrstack_api.domains.model import DomainCreate, DomainUpdate
+from qrstack_api.domains.snapshot import publish_domain
 from qrstack_common.errors import ApiError, Issue, validation_failed
 
 DOMAIN_NOT_FOUND = "Domain not found."
