@@ -1,11 +1,21 @@
-"""Reading what services wrote to the real Kafka."""
+"""Writing records to the real Kafka and reading what services wrote there."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord
+
+from qrstack_common.kafka import EventProducer
+
+
+async def send_all(
+    producer: EventProducer, topic: str, records: Sequence[tuple[bytes, bytes | None]]
+) -> None:
+    """Send records in order and wait until every one is acknowledged."""
+    futures = [await producer.send(topic, key, value) for key, value in records]
+    await asyncio.gather(*futures)
 
 
 async def find_records(

@@ -195,12 +195,6 @@ class EventProducer:
             futures.append(await self._producer.send_batch(batch, topic, partition=partition))
         return futures
 
-    async def send_all(self, topic: str, records: Sequence[tuple[bytes, bytes | None]]) -> None:
-        """Send records in order and wait until every one is acknowledged.
-        Raises KafkaError if any failed (then none is known to be lost: retry the whole batch)."""
-        futures = [await self.send(topic, key, value) for key, value in records]
-        await asyncio.gather(*futures)
-
 
 TableApply = Callable[[str, bytes, bytes | None], None]
 """apply(topic, key, value) — value None is a tombstone. Must not raise for bad values: log."""

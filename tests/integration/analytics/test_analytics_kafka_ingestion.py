@@ -31,6 +31,7 @@ from qrstack_common.kafka import BatchConsumer, EventProducer, TopicSpec, ensure
 from qrstack_common.metrics import AnalyticsMetrics
 from qrstack_common.scan_wire import scan_to_v2
 from qrstack_launcher.stack import Infrastructure
+from support.kafka import send_all
 
 pytestmark = pytest.mark.infra
 
@@ -49,7 +50,7 @@ async def publish(bootstrap: str, topic: str, values: Sequence[tuple[bytes, byte
     producer = EventProducer(bootstrap, client_id="analytics-test")
     await producer.start()
     try:
-        await producer.send_all(topic, values)
+        await send_all(producer, topic, values)
     finally:
         await producer.stop()
 

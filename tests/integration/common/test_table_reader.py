@@ -10,7 +10,7 @@ import pytest
 
 from qrstack_common.kafka import EventProducer, TableReader, TopicSpec, ensure_topics
 from qrstack_launcher.stack import Infrastructure
-from support.kafka import find_records
+from support.kafka import find_records, send_all
 from support.waiting import eventually
 
 pytestmark = pytest.mark.infra
@@ -22,8 +22,8 @@ async def test_replay_then_ready_then_live(infra: Infrastructure) -> None:
     producer = EventProducer(infra.kafka_bootstrap, client_id="test")
     await producer.start()
     try:
-        await producer.send_all(topic, [(f"k{n}".encode(), f"v{n}".encode()) for n in range(500)])
-        await producer.send_all(topic, [(b"k7", None), (b"k8", b"v8-new")])
+        await send_all(producer, topic, [(f"k{n}".encode(), f"v{n}".encode()) for n in range(500)])
+        await send_all(producer, topic, [(b"k7", None), (b"k8", b"v8-new")])
 
         table: dict[bytes, bytes] = {}
         seen_while_not_ready: list[int] = []
@@ -46,7 +46,7 @@ async def test_replay_then_ready_then_live(infra: Infrastructure) -> None:
             assert reader.lag() == 0
             assert seen_while_not_ready  # records were applied before ready turned true
 
-            await producer.send_all(topic, [(b"live", b"1")])
+            await send_all(producer, topic, [(b"live", b"1")])
 
             async def live_applied() -> bool:
                 return table.get(b"live") == b"1"

@@ -73,7 +73,6 @@ def test_a_batch_keeps_one_row_per_scan_id_and_sets_invalid_records_aside() -> N
     [refused] = batch.rejected
     assert (refused.partition, refused.offset, refused.key) == (0, 3, b"k")
     assert {(d.partition, d.offset) for d in batch.last_deliveries()} == {(0, 3), (1, 7)}
-    assert {(d.partition, d.offset) for d in batch.first_deliveries()} == {(0, 0), (1, 7)}
     assert batch.token() == "scans|scans:0:0-3;scans:1:7-7|2"
 
 

@@ -85,10 +85,6 @@ class ScanBatch:
         acknowledges the whole batch."""
         return list(self.last.values())
 
-    def first_deliveries(self) -> list[Delivery]:
-        """The first record consumed from each partition: where to rewind to read it again."""
-        return list(self.first.values())
-
     def token(self) -> str:
         """Identifies this batch's content for ClickHouse's insert deduplication: the offsets it
         spans and its row count. A retried write of the same batch carries the same token."""
