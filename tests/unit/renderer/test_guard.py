@@ -65,7 +65,8 @@ def test_low_contrast_and_inverted_colours_are_refused(
 def test_enough_contrast_passes_the_guard() -> None:
     # 4.5:1 brand blue on white, dark eyes of another colour.
     style = {"foreground": "#1565c0", "eyeOuter": "#b71c1c", "eyeInner": "#1b5e20"}
-    render(RenderSpec.model_validate({"data": URL, "style": style}))
+    image = render(RenderSpec.model_validate({"data": URL, "style": style}))
+    assert [b.text for b in zxingcpp.read_barcodes(to_image(image.body, "png"))] == [URL]
 
 
 def test_quiet_zone_below_four_modules_is_refused() -> None:

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 import asyncpg
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
-from integration.compat.compat_client import Client, NewWorkspace, Workspace, insert_key
+from integration.api.compat.compat_client import Client, NewWorkspace, Workspace, insert_key
 
 from qrstack_api.app import create_app
 from qrstack_launcher.stack import Infrastructure

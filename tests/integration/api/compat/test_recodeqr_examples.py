@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import resvg_py
 import zxingcpp
-from integration.compat.compat_client import NewWorkspace
+from integration.api.compat.compat_client import NewWorkspace
 from PIL import Image
 
 pytestmark = pytest.mark.infra

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import zxingcpp
-from integration.compat.compat_client import NewWorkspace, Workspace, insert_key
+from integration.api.compat.compat_client import NewWorkspace, Workspace, insert_key
 from PIL import Image
 
 from qrstack_common.events import CODES_TOPIC, CodeSnapshot

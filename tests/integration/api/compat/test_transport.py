@@ -14,7 +14,7 @@ import aiohttp
 import asyncpg
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
-from integration.compat.compat_client import Client, NewWorkspace
+from integration.api.compat.compat_client import Client, NewWorkspace
 
 from qrstack_api.accounts.bootstrap import bootstrap_workspace
 from qrstack_api.app import create_app

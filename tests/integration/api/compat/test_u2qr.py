@@ -8,7 +8,7 @@ import re
 from datetime import datetime
 
 import pytest
-from integration.compat.compat_client import NewWorkspace
+from integration.api.compat.compat_client import NewWorkspace
 
 from qrstack_common.events import CODES_TOPIC, CodeSnapshot
 from qrstack_launcher.stack import Infrastructure

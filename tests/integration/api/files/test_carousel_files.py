@@ -10,9 +10,9 @@ from typing import Any
 
 import asyncpg
 import pytest
-from integration.api_files.conftest import PUBLIC_API_URL, Client, Workspace
+from integration.api.files.conftest import PUBLIC_API_URL, Client, Workspace
 from PIL import Image
-from unit.api_files.samples import image_bytes, located_photo, pdf_bytes, pixels
+from unit.api.files.samples import image_bytes, located_photo, pdf_bytes, pixels
 
 pytestmark = pytest.mark.infra
 

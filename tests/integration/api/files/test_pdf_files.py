@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 import aiohttp
 import asyncpg
 import pytest
-from integration.api_files.conftest import (
+from integration.api.files.conftest import (
     PDF_MAX_BYTES,
     PUBLIC_API_URL,
     Client,
@@ -18,7 +18,7 @@ from integration.api_files.conftest import (
     make_workspace,
     upload_form,
 )
-from unit.api_files.samples import image_bytes, pdf_bytes
+from unit.api.files.samples import image_bytes, pdf_bytes
 
 from qrstack_common.events import CODES_TOPIC, CodeSnapshot
 from qrstack_launcher.stack import Infrastructure

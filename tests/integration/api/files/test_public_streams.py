@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 import asyncpg
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
-from integration.api_files.conftest import Client, Workspace
-from unit.api_files.samples import image_bytes, pdf_bytes
+from integration.api.files.conftest import Client, Workspace
+from unit.api.files.samples import image_bytes, pdf_bytes
 
 from qrstack_api.app import create_app
 from qrstack_api.ratelimit.settings import FILES

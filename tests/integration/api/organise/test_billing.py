@@ -11,10 +11,10 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from integration.api_organise.conftest import WEBHOOK_SECRET, AnalyticsStandIn
+from integration.api.organise.conftest import WEBHOOK_SECRET, AnalyticsStandIn
 
 if TYPE_CHECKING:
-    from integration.api_organise.conftest import Client, NewWorkspace, Workspace
+    from integration.api.organise.conftest import Client, NewWorkspace, Workspace
 
 pytestmark = pytest.mark.infra
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from integration.api_organise.conftest import NewWorkspace
+    from integration.api.organise.conftest import NewWorkspace
 
 pytestmark = pytest.mark.infra
 

@@ -14,7 +14,7 @@ from qrstack_launcher.stack import Infrastructure
 from support.kafka import find_records
 
 if TYPE_CHECKING:
-    from integration.api_organise.conftest import NewWorkspace
+    from integration.api.organise.conftest import NewWorkspace
 
 pytestmark = pytest.mark.infra
 

@@ -12,7 +12,7 @@ import aiohttp
 import asyncpg
 import pytest
 from aiohttp import web
-from integration.api_organise.conftest import SAMPLE_INTERVAL_S, AnalyticsStandIn
+from integration.api.organise.conftest import SAMPLE_INTERVAL_S, AnalyticsStandIn
 
 from qrstack_api.context import POOL, SETTINGS
 from qrstack_api.status.probes import COMPONENTS, Observation
@@ -23,7 +23,7 @@ from support.api import api_settings
 from support.waiting import eventually
 
 if TYPE_CHECKING:
-    from integration.api_organise.conftest import Client, Nowhere
+    from integration.api.organise.conftest import Client, Nowhere
 
 pytestmark = pytest.mark.infra
 

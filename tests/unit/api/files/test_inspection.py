@@ -8,7 +8,7 @@ import io
 
 import pytest
 from PIL import Image
-from unit.api_files.samples import image_bytes, located_photo, pdf_bytes, pixels
+from unit.api.files.samples import image_bytes, located_photo, pdf_bytes, pixels
 
 from qrstack_api.files.formats import declared_media_type, sniffed_media_type
 from qrstack_api.files.inspection import clean_filename, inspect_image, inspect_pdf

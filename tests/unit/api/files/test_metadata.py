@@ -6,7 +6,7 @@ import io
 
 import pytest
 from PIL import ExifTags, Image, ImageCms
-from unit.api_files.samples import image_bytes, located_photo, pixels
+from unit.api.files.samples import image_bytes, located_photo, pixels
 
 from qrstack_api.files.formats import GIF, JPEG, PNG, WEBP
 from qrstack_api.files.metadata import DamagedImage, strip_metadata
