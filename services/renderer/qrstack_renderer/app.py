@@ -3,6 +3,9 @@
 - `POST /v1/render` with a JSON `RenderSpec` → the image.
 - `GET /v1/render?data=…&format=…&size=…&scale=…&margin=…&errorCorrection=…&dpi=…&fg=…&bg=…
   &pattern=…&corners=…` → the same for simple renders.
+- `POST /v1/check` with the same JSON → 204 when it would render and scan, else the 400
+  `POST /v1/render` would answer; nothing is drawn. For callers that store a design (the API
+  at save time): the scannability guard has one implementation, here.
 
 Every image answer carries its content address as a strong `ETag` and
 `Cache-Control: public, max-age=31536000, immutable`; a matching `If-None-Match` gets 304
@@ -27,7 +30,7 @@ from qrstack_common.observability import METRICS, new_service_app
 from qrstack_common.render.spec import RenderSpec
 from qrstack_renderer.cache import RenderCache
 from qrstack_renderer.logos.fetch import LogoFetcher
-from qrstack_renderer.render import RenderedImage, content_address, render
+from qrstack_renderer.render import RenderedImage, check, content_address, render
 from qrstack_renderer.settings import RendererSettings
 
 SETTINGS = web.AppKey("renderer_settings", RendererSettings)
@@ -89,13 +92,19 @@ def _metrics(app: web.Application) -> RendererMetrics:
     return metrics
 
 
+async def _with_logo_fetched(app: web.Application, spec: RenderSpec) -> RenderSpec:
+    """`spec` with a logo URL replaced by the fetched logo's data: URI."""
+    if spec.style.logo is None or spec.style.logo.startswith("data:"):
+        return spec
+    logo = await app[LOGO_FETCHER].fetch(spec.style.logo)
+    return spec.model_copy(update={"style": spec.style.model_copy(update={"logo": logo})})
+
+
 async def render_response(request: web.Request, spec: RenderSpec) -> web.StreamResponse:
     """Answer with the rendered image of `spec`: 304, a cache hit, or a fresh render."""
     app = request.app
     metrics = _metrics(app)
-    if spec.style.logo is not None and not spec.style.logo.startswith("data:"):
-        logo = await app[LOGO_FETCHER].fetch(spec.style.logo)
-        spec = spec.model_copy(update={"style": spec.style.model_copy(update={"logo": logo})})
+    spec = await _with_logo_fetched(app, spec)
     key = content_address(spec)
     etag = f'"{key}"'
     headers = {"ETag": etag, "Cache-Control": IMMUTABLE}
@@ -140,6 +149,15 @@ async def get_render(request: web.Request) -> web.StreamResponse:
     return await render_response(request, spec_from_query(request.query))
 
 
+async def post_check(request: web.Request) -> web.StreamResponse:
+    """204 when the spec would render and scan; the refusal `POST /v1/render` would give."""
+    spec = await read_model(request, RenderSpec, max_bytes=MAX_BODY)
+    spec = await _with_logo_fetched(request.app, spec)
+    loop = asyncio.get_running_loop()
+    await loop.run_in_executor(request.app[RENDER_POOL], check, spec)
+    return web.Response(status=204)
+
+
 async def _render_pool(app: web.Application) -> AsyncIterator[None]:
     pool = ThreadPoolExecutor(max_workers=app[SETTINGS].render_threads, thread_name_prefix="render")
     app[RENDER_POOL] = pool
@@ -170,4 +188,5 @@ def create_app(settings: RendererSettings) -> web.Application:
     app.cleanup_ctx.append(_logo_fetcher)
     app.router.add_post("/v1/render", post_render)
     app.router.add_get("/v1/render", get_render, allow_head=True)
+    app.router.add_post("/v1/check", post_check)
     return app

@@ -1,9 +1,10 @@
 """`render(spec) -> RenderedImage`: the whole renderer as one pure function.
 
-Encode the payload, check the style would scan, lay it out, paint it in the requested
-format. The same spec always gives the same bytes, so `content_address(spec)` is a valid
-ETag and cache key. Fails with `ApiError` 400 `validation_failed` (fields and reasons) for a payload
-that does not fit or a style that would not scan.
+Encode the payload, check the style would scan (`check`, which `POST /v1/check` answers
+alone), lay it out, paint it in the requested format. The same spec always gives the same
+bytes, so `content_address(spec)` is a valid ETag and cache key. Fails with `ApiError` 400
+`validation_failed` (fields and reasons) for a payload that does not fit or a style that
+would not scan.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from qrstack_renderer.formats.raster import paint_raster
 from qrstack_renderer.formats.svg import write_svg
 from qrstack_renderer.guard import centre_issues, module_size_issues, refuse_if_any, text_issues
 from qrstack_renderer.logos.images import decode_logo
-from qrstack_renderer.matrix import encode, encode_raised
-from qrstack_renderer.styles.centre import plan_centre
+from qrstack_renderer.matrix import QrMatrix, encode, encode_raised
+from qrstack_renderer.styles.centre import CentrePlan, plan_centre
+from qrstack_renderer.styles.frames import plan_frame
 
 RENDERER_REVISION = "1"
 """Part of every content address: bump it when the same spec starts drawing different pixels."""
@@ -64,8 +66,18 @@ def is_plain(style: Style) -> bool:
     )
 
 
-def render(spec: RenderSpec) -> RenderedImage:
-    """Render `spec` in its format. See the module docstring for failures.
+@dataclass(frozen=True, eq=False)
+class CheckedSpec:
+    """A spec that passed every check: its symbol and its sized centre element."""
+
+    matrix: QrMatrix
+    centre: CentrePlan | None
+
+
+def check(spec: RenderSpec) -> CheckedSpec:
+    """Every refusal `render(spec)` can give, without drawing: contrast, text, the logo's
+    bytes, the payload's fit, the centre element against the error correction, the image
+    size and the module size. Raises `ApiError` 400 `validation_failed` like `render`.
 
     Under a centre element (logo, text, icon) the error correction is raised to the
     highest level the payload fits, never below the requested one.
@@ -90,6 +102,17 @@ def render(spec: RenderSpec) -> RenderedImage:
     centre = plan_centre(style, matrix.size, logo)
     if centre is not None:
         refuse_if_any(centre_issues(style, centre, matrix, len(spec.data)))
+    frame = plan_frame(style, matrix.size + 2 * spec.margin)
+    scale = placement(spec, frame.width, frame.height).scale
+    refuse_if_any(module_size_issues(spec, scale, frame.width))
+    return CheckedSpec(matrix, centre)
+
+
+def render(spec: RenderSpec) -> RenderedImage:
+    """Render `spec` in its format once `check(spec)` passed; see the module docstring."""
+    style = spec.style
+    checked = check(spec)
+    matrix, centre = checked.matrix, checked.centre
     side = matrix.size + 2 * spec.margin
     if spec.format not in ("svg", "pdf") and is_plain(style):
         place = placement(spec, side, side)
@@ -97,7 +120,6 @@ def render(spec: RenderSpec) -> RenderedImage:
         body = encode_raster(image, spec.format, spec.dpi)
     else:
         drawing = compose(spec, matrix, centre)
-        refuse_if_any(module_size_issues(spec, drawing.placement.scale, drawing.width))
         if spec.format == "svg":
             body = write_svg(drawing)
         elif spec.format == "pdf":
