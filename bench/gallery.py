@@ -14,12 +14,13 @@ import base64
 import io
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import numpy as np
 import zxingcpp
 from PIL import Image, ImageDraw, ImageFont
 
+from qrstack_common.render.spec import EyeShape, Pattern, SocialIcon
 from qrstack_renderer import RenderSpec, render
 
 DATA = "https://qrstack.example/menu"
@@ -34,28 +35,9 @@ LOGO_SVG = (
 )
 LOGO = "data:image/svg+xml;base64," + base64.b64encode(LOGO_SVG.encode()).decode()
 
-PATTERNS = [
-    "square",
-    "rounded",
-    "dots",
-    "classy",
-    "classy-rounded",
-    "extra-rounded",
-    "horizontal-stripe",
-    "vertical-stripe",
-]
-EYES = [
-    "square",
-    "rounded",
-    "extra-rounded",
-    "circle",
-    "leaf",
-    "pin",
-    "inpoint",
-    "outpoint",
-    "cross",
-]
-ICONS = ["instagram", "tiktok", "youtube", "x", "facebook", "linkedin", "pinterest", "snapchat"]
+PATTERNS = get_args(Pattern)
+EYES = get_args(EyeShape)
+ICONS = get_args(SocialIcon)
 
 
 def tiles() -> list[tuple[str, dict[str, Any]]]:

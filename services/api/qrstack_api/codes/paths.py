@@ -1,4 +1,5 @@
-"""The path of one code under /v1/codes, shared by its resource, image and analytics routes."""
+"""The path of one code under /v1/codes (and the id pattern it uses), shared by the routes
+of a code: its resource, image, files and analytics."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ from uuid import UUID
 
 from aiohttp import web
 
-_UUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-CODE_PATH = f"/v1/codes/{{code_id:{_UUID}}}"
+UUID_PATTERN = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+CODE_PATH = f"/v1/codes/{{code_id:{UUID_PATTERN}}}"
 
 
 def code_id_of(request: web.Request) -> UUID:

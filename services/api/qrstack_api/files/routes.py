@@ -11,6 +11,7 @@ from uuid import UUID
 from aiohttp import web
 
 from qrstack_api.accounts.principal import principal_of
+from qrstack_api.codes.paths import CODE_PATH, UUID_PATTERN, code_id_of
 from qrstack_api.codes.store import get_code
 from qrstack_api.codes.totals import total_scans
 from qrstack_api.codes.view import code_view
@@ -37,15 +38,9 @@ from qrstack_api.upstream import UPSTREAM
 from qrstack_common.errors import ApiError, Issue, validation_failed
 from qrstack_common.http import json_response, read_model
 
-_UUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-_CODE = f"/v1/codes/{{code_id:{_UUID}}}"
 _INDEX = "{index:[0-9]{1,3}}"
 
 routes = web.RouteTableDef()
-
-
-def _code_id(request: web.Request) -> UUID:
-    return UUID(request.match_info["code_id"])
 
 
 def _index(request: web.Request) -> int:
@@ -92,7 +87,7 @@ async def _received(
     """Check the code before reading the body (a refused upload is not received in full;
     the auth middleware has checked the caller's scope), then read it."""
     principal = principal_of(request)
-    code_id = _code_id(request)
+    code_id = code_id_of(request)
     await page_code(request.app[POOL], principal.workspace_id, code_id, page)
     upload = await read_upload(request, max_bytes=max_bytes, text_fields=text_fields)
     return principal.workspace_id, code_id, upload
@@ -107,7 +102,7 @@ async def _inspected(
     )
 
 
-@routes.post(f"{_CODE}/pdf-file")
+@routes.post(f"{CODE_PATH}/pdf-file")
 @operation(
     summary="Upload the PDF of a pdf code (replaces the previous one)",
     tag="files",
@@ -136,7 +131,7 @@ def _slot(upload: Upload) -> int | None:
     return int(raw)
 
 
-@routes.post(f"{_CODE}/image-file")
+@routes.post(f"{CODE_PATH}/image-file")
 @operation(
     summary="Upload an image to an image-carousel code (at most 10)",
     tag="files",
@@ -163,7 +158,7 @@ async def upload_image(request: web.Request) -> web.Response:
     return await _files_response(request, row)
 
 
-@routes.delete(f"{_CODE}/image-file/{_INDEX}")
+@routes.delete(f"{CODE_PATH}/image-file/{_INDEX}")
 @operation(
     summary="Remove one carousel image; the images after it move up one index",
     tag="files",
@@ -174,11 +169,11 @@ async def upload_image(request: web.Request) -> web.Response:
 async def remove_image(request: web.Request) -> web.Response:
     principal = principal_of(request)
     async with request.app[POOL].acquire() as conn, conn.transaction():
-        row = await delete_image(conn, principal.workspace_id, _code_id(request), _index(request))
+        row = await delete_image(conn, principal.workspace_id, code_id_of(request), _index(request))
     return await _files_response(request, row)
 
 
-@routes.post(f"{_CODE}/image-file/reorder")
+@routes.post(f"{CODE_PATH}/image-file/reorder")
 @operation(
     summary="Reorder the carousel: the current indexes in their new order",
     tag="files",
@@ -191,11 +186,11 @@ async def reorder(request: web.Request) -> web.Response:
     principal = principal_of(request)
     body = await read_model(request, ImageOrder)
     async with request.app[POOL].acquire() as conn, conn.transaction():
-        row = await reorder_images(conn, principal.workspace_id, _code_id(request), body.order)
+        row = await reorder_images(conn, principal.workspace_id, code_id_of(request), body.order)
     return await _files_response(request, row)
 
 
-@routes.get(f"{_CODE}/files")
+@routes.get(f"{CODE_PATH}/files")
 @operation(
     summary="The files of a pdf or image-carousel code, in page order",
     tag="files",
@@ -205,14 +200,14 @@ async def reorder(request: web.Request) -> web.Response:
 )
 async def list_files(request: web.Request) -> web.Response:
     principal = principal_of(request)
-    row = await get_code(request.app[POOL], principal.workspace_id, _code_id(request))
+    row = await get_code(request.app[POOL], principal.workspace_id, code_id_of(request))
     return await _files_response(request, row)
 
 
 _NO_FILE = "No such file: the code does not exist, is not active, or shows no file there."
 
 
-@routes.get(f"/v1/files/pdf/{{code_id:{_UUID}}}")
+@routes.get(f"/v1/files/pdf/{{code_id:{UUID_PATTERN}}}")
 @operation(
     summary="The PDF of an active pdf code (public, 30 requests per hour per address)",
     tag="files",
@@ -223,13 +218,13 @@ _NO_FILE = "No such file: the code does not exist, is not active, or shows no fi
 )
 async def stream_pdf(request: web.Request) -> web.StreamResponse:
     pool = request.app[POOL]
-    file = await find_pdf(pool, _code_id(request))
+    file = await find_pdf(pool, code_id_of(request))
     if file is None:
         raise ApiError("not_found", _NO_FILE)
     return await send_file(request, pool, file)
 
 
-@routes.get(f"/v1/files/image/{{code_id:{_UUID}}}/{_INDEX}")
+@routes.get(f"/v1/files/image/{{code_id:{UUID_PATTERN}}}/{_INDEX}")
 @operation(
     summary="Image `index` (from 0) of an active image-carousel code (public, 30 requests "
     "per hour per address)",
@@ -244,7 +239,7 @@ async def stream_pdf(request: web.Request) -> web.StreamResponse:
 )
 async def stream_image(request: web.Request) -> web.StreamResponse:
     pool = request.app[POOL]
-    file = await find_image(pool, _code_id(request), _index(request))
+    file = await find_image(pool, code_id_of(request), _index(request))
     if file is None:
         raise ApiError("not_found", _NO_FILE)
     return await send_file(request, pool, file)
