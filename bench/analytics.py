@@ -489,8 +489,9 @@ async def main(args: argparse.Namespace) -> None:
             f"scan event size (bytes): v1 {cost['bytes_v1']:.0f}, v2 {cost['bytes_v2']:.0f}",
             "",
         ]
-        lines += await answers(args)
-        for line in lines:
+        for line in lines:  # printed now: the answers part may first generate its store
+            say(line)
+        for line in await answers(args):
             say(line)
     finally:
         if kafka is not None:
