@@ -27,6 +27,7 @@ from qrstack_api.files import routes as files
 from qrstack_api.folders import routes as folders
 from qrstack_api.outbox.relay import OutboxRelay
 from qrstack_api.rules import routes as rules
+from qrstack_api.scannability import routes as scannability
 from qrstack_api.settings import ApiSettings
 from qrstack_api.status import routes as status
 from qrstack_api.status.sampler import status_sampling
@@ -59,6 +60,7 @@ def create_app(settings: ApiSettings) -> web.Application:
         status,
         accounts,
         compat,
+        scannability,
     )
     for module in (*modules, docs):
         app.add_routes(module.routes)

@@ -1,0 +1,74 @@
+"""`POST /v1/scannability`: score a design (see `score.py` for the grade's rule).
+
+Scores run in the render pool (a score is about twenty decodes) and are cached by design
+hash in a small LRU, so asking again about the same design costs nothing. A logo URL is
+fetched first, like a render's, so the hash covers the logo's bytes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
+
+from aiohttp import web
+
+from qrstack_common.http import json_response, read_model
+from qrstack_renderer.logos.fetch import LogoFetcher
+from qrstack_renderer.scannability.model import ScoreRequest, ScoreResult
+from qrstack_renderer.scannability.score import design_hash, score
+
+SCORE_CACHE_ENTRIES = 1024
+
+
+class ScoreCache:
+    """Scores by design hash, least recently used first out. Touched only on the loop."""
+
+    def __init__(self, entries: int = SCORE_CACHE_ENTRIES) -> None:
+        self.entries = entries
+        self._scores: OrderedDict[str, ScoreResult] = OrderedDict()
+
+    def get(self, key: str) -> ScoreResult | None:
+        found = self._scores.get(key)
+        if found is not None:
+            self._scores.move_to_end(key)
+        return found
+
+    def put(self, key: str, result: ScoreResult) -> None:
+        self._scores[key] = result
+        self._scores.move_to_end(key)
+        while len(self._scores) > self.entries:
+            self._scores.popitem(last=False)
+
+
+SCORES = web.AppKey("score_cache", ScoreCache)
+
+
+def install(
+    app: web.Application,
+    *,
+    pool: web.AppKey[ThreadPoolExecutor],
+    logo_fetcher: web.AppKey[LogoFetcher],
+    max_body: int,
+) -> None:
+    """Add the route; the render pool and logo fetcher are the app's (under these keys)."""
+
+    async def post_scannability(request: web.Request) -> web.Response:
+        body = await read_model(request, ScoreRequest, max_bytes=max_body)
+        style = body.style
+        if style.logo is not None and not style.logo.startswith("data:"):
+            logo = await request.app[logo_fetcher].fetch(style.logo)
+            body = body.model_copy(update={"style": style.model_copy(update={"logo": logo})})
+        key = design_hash(body)
+        cache = request.app[SCORES]
+        result = cache.get(key)
+        cached = result is not None
+        if result is None:
+            loop = asyncio.get_running_loop()
+            result = await loop.run_in_executor(request.app[pool], score, body)
+            cache.put(key, result)
+        answer = result.model_dump(mode="json", by_alias=True)
+        return json_response(answer, headers={"X-Score-Cache": "hit" if cached else "miss"})
+
+    app[SCORES] = ScoreCache()
+    app.router.add_post("/v1/scannability", post_scannability)
