@@ -30,6 +30,7 @@ from qrstack_common.observability import METRICS, new_service_app
 from qrstack_common.render.spec import RenderSpec
 from qrstack_renderer.cache import RenderCache
 from qrstack_renderer.logos.fetch import LogoFetcher
+from qrstack_renderer.print import routes as printing
 from qrstack_renderer.render import RenderedImage, check, content_address, render
 from qrstack_renderer.scannability import routes as scannability
 from qrstack_renderer.settings import RendererSettings
@@ -191,4 +192,5 @@ def create_app(settings: RendererSettings) -> web.Application:
     app.router.add_get("/v1/render", get_render, allow_head=True)
     app.router.add_post("/v1/check", post_check)
     scannability.install(app, pool=RENDER_POOL, logo_fetcher=LOGO_FETCHER, max_body=MAX_BODY)
+    printing.install(app, pool=RENDER_POOL, logo_fetcher=LOGO_FETCHER, max_body=MAX_BODY)
     return app

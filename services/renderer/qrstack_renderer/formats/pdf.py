@@ -31,7 +31,7 @@ from qrstack_renderer.geometry import Outline, Shape
 LOGO_MAX_PX = 1024
 
 
-def _outline_ops(outline: Outline, dx: float = 0.0, dy: float = 0.0) -> str:
+def outline_ops(outline: Outline, dx: float = 0.0, dy: float = 0.0) -> str:
     parts = [f"{num(outline.start[0] + dx)} {num(outline.start[1] + dy)} m"]
     for seg in outline.segments:
         coords = " ".join(num(v + (dx if i % 2 == 0 else dy)) for i, v in enumerate(seg))
@@ -40,8 +40,8 @@ def _outline_ops(outline: Outline, dx: float = 0.0, dy: float = 0.0) -> str:
     return "\n".join(parts)
 
 
-def _shape_ops(shape: Shape) -> str:
-    return "\n".join(_outline_ops(o) for o in shape)
+def shape_ops(shape: Shape) -> str:
+    return "\n".join(outline_ops(o) for o in shape)
 
 
 def _module_ops(layer: ModuleLayer) -> str:
@@ -51,11 +51,11 @@ def _module_ops(layer: ModuleLayer) -> str:
     for y, row in enumerate(cells):
         for x, index in enumerate(row):
             if index >= 0:
-                parts.extend(_outline_ops(o, ox + x, oy + y) for o in layer.shapes[index])
+                parts.extend(outline_ops(o, ox + x, oy + y) for o in layer.shapes[index])
     return "\n".join(parts)
 
 
-class _Document:
+class PdfDocument:
     """Collects the PDF objects; object numbers start at 1."""
 
     def __init__(self) -> None:
@@ -98,10 +98,10 @@ def _rgb(color: str) -> str:
     return " ".join(num(c / 255) for c in rgb_of(color))
 
 
-class _Painter:
+class PdfPainter:
     """Turns paints into content-stream operators, registering shadings as needed."""
 
-    def __init__(self, doc: _Document) -> None:
+    def __init__(self, doc: PdfDocument) -> None:
         self.doc = doc
         self.shadings: dict[GradientPaint, str] = {}
         self.shading_numbers: dict[str, int] = {}
@@ -132,7 +132,7 @@ class _Painter:
         return f"q\n{path}\nW* n\n/{name} sh\nQ"
 
 
-def _image_xobject(doc: _Document, layer: ImageLayer) -> int:
+def image_xobject(doc: PdfDocument, layer: ImageLayer) -> int:
     image = layer.image.convert("RGBA")
     if max(image.size) > LOGO_MAX_PX:
         image.thumbnail((LOGO_MAX_PX, LOGO_MAX_PX))
@@ -156,9 +156,9 @@ def _page_matrix(p: Placement, dpi: int) -> tuple[float, float, str]:
 def write_pdf(drawing: Drawing) -> bytes:
     """The drawing as a one-page PDF, page size = pixel size at `drawing.dpi`."""
     p = drawing.placement
-    doc = _Document()
+    doc = PdfDocument()
     catalog, pages, page = doc.add(b""), doc.add(b""), doc.add(b"")
-    painter = _Painter(doc)
+    painter = PdfPainter(doc)
     width, height, cm = _page_matrix(p, drawing.dpi)
     ops: list[str] = [cm]
     if drawing.background is not None:
@@ -172,14 +172,14 @@ def write_pdf(drawing: Drawing) -> bytes:
             if path:
                 ops.append(painter.fill(layer.paint, path))
         elif isinstance(layer, ShapeLayer):
-            ops.append(painter.fill(layer.paint, _shape_ops(layer.shape)))
+            ops.append(painter.fill(layer.paint, shape_ops(layer.shape)))
         else:
             name = f"Im{len(images)}"
-            images[name] = _image_xobject(doc, layer)
+            images[name] = image_xobject(doc, layer)
             x, y, w, h = layer.box
             ops.append(f"q {num(w)} 0 0 {num(-h)} {num(x)} {num(y + h)} cm /{name} Do Q")
     content = doc.stream("", "\n".join(ops).encode())
-    resources = _resources(painter.shading_numbers.items(), images.items())
+    resources = pdf_resources(painter.shading_numbers.items(), images.items())
     doc.set(catalog, f"<< /Type /Catalog /Pages {pages} 0 R >>".encode())
     doc.set(pages, f"<< /Type /Pages /Kids [{page} 0 R] /Count 1 >>".encode())
     doc.set(
@@ -192,7 +192,7 @@ def write_pdf(drawing: Drawing) -> bytes:
     return doc.serialize(catalog)
 
 
-def _resources(shadings: Iterable[tuple[str, int]], images: Iterable[tuple[str, int]]) -> str:
+def pdf_resources(shadings: Iterable[tuple[str, int]], images: Iterable[tuple[str, int]]) -> str:
     shading = " ".join(f"/{name} {number} 0 R" for name, number in shadings)
     xobject = " ".join(f"/{name} {number} 0 R" for name, number in images)
     return f"<< /Shading << {shading} >> /XObject << {xobject} >> >>"
