@@ -81,3 +81,17 @@ def test_minimum_size_follows_the_distance_and_the_module_floor() -> None:
     assert isinstance(near, dict)
     modules = 33 + 8  # a version 4 symbol (this URL at M) plus its quiet zone
     assert near["minSizeMm"] == pytest.approx(max(10.0, 0.4 * modules), abs=0.1)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "http://127.0.0.1:8001/Zx81kQ",
+        "https://qr.example/autumn-menu-2026",
+        "https://go.acme-shop.com/p/8F3kd92L",
+        "WIFI:T:WPA;S:Cafe Nord;P:espresso-2026;;",
+    ],
+)
+def test_plain_codes_of_every_shape_score_a(data: str) -> None:
+    result = _score({"data": data})
+    assert result["grade"] == "A", result["reasons"]

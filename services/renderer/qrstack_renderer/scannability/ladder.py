@@ -6,10 +6,11 @@ scores the same on every run.
 
 - `distance`: downscaled (box filter) to the pixels per module a phone's camera gives the
   code at the scan distance, for the printed size;
-- `blur`: Gaussian blur of 0.35 module (a camera out of focus or shaking);
+- `blur`: Gaussian blur of 0.3 module (a camera out of focus or shaking);
 - `jpeg`: JPEG quality 30 at 3 px per module (a messaging app's recompression);
 - `tilt`: the sheet turned 20° away from the camera (perspective);
-- `lowLight`: contrast ×0.5, dimmed to 60 % and sensor noise (σ = 6 levels);
+- `lowLight`: at 3 px per module, contrast ×0.5, dimmed to 60 % and sensor noise (σ = 6
+  levels);
 - `glare`: a saturated highlight over a sixth of the symbol's width, right of centre.
 """
 
@@ -55,7 +56,7 @@ def downscale(image: Image.Image, scale: int, target_ppm: float) -> Image.Image:
 
 
 def blur(image: Image.Image, scale: int) -> Image.Image:
-    return image.filter(ImageFilter.GaussianBlur(radius=0.35 * scale))
+    return image.filter(ImageFilter.GaussianBlur(radius=0.3 * scale))
 
 
 def jpeg(image: Image.Image, scale: int) -> Image.Image:
@@ -102,7 +103,8 @@ def tilt(image: Image.Image, scale: int) -> Image.Image:
 
 
 def low_light(image: Image.Image, scale: int) -> Image.Image:
-    pixels = np.asarray(image, np.float32)
+    """Applied at 3 px per module, where a camera's pixels are: sensor noise is per pixel."""
+    pixels = np.asarray(downscale(image, scale, 3.0), np.float32)
     mean = float(pixels.mean())
     dim = (mean + (pixels - mean) * 0.5) * 0.6
     noise = np.random.default_rng(15).normal(0.0, 6.0, pixels.shape)
@@ -128,9 +130,11 @@ def ladder(phone_ppm: float) -> tuple[Condition, ...]:
             f"downscaled to {phone_ppm:.1f} px per module, as a phone's camera sees it",
             lambda image, scale: downscale(image, scale, phone_ppm),
         ),
-        Condition("blur", "Gaussian blur of 0.35 module", blur),
+        Condition("blur", "Gaussian blur of 0.3 module", blur),
         Condition("jpeg", f"JPEG quality {JPEG_QUALITY} at 3 px per module", jpeg),
         Condition("tilt", f"perspective tilt of {TILT_DEG:.0f}°", tilt),
-        Condition("lowLight", "low light: contrast ×0.5, dimmed, sensor noise", low_light),
+        Condition(
+            "lowLight", "low light at 3 px per module: contrast ×0.5, dimmed, noise", low_light
+        ),
         Condition("glare", "a glare patch a sixth of the code wide", glare),
     )
