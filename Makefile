@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 COMPOSE_VENV := .cache/compose-venv
 PYTEST_ARGS ?=
 
-.PHONY: run test lint imports typecheck pytest install fuzz bench gallery compose-config k8s-config clean clean-data
+.PHONY: nginx run test lint imports typecheck pytest install fuzz bench gallery compose-config k8s-config clean clean-data
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,8 +37,19 @@ imports: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy libs services dev
 
-pytest: $(STAMP)
+pytest: $(STAMP) nginx
 	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+## nginx for the export test (its redirect map served for real): Debian's, installed with
+## apt-get when run as root; otherwise that one test says why it skipped.
+nginx:
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get install -y -q nginx >/dev/null 2>&1 || \
+	    { apt-get update -q >/dev/null && apt-get install -y -q nginx >/dev/null; } || \
+	    echo "nginx could not be installed: the export-to-nginx test will skip"; \
+	  else echo "nginx is not installed (needs root and apt-get): the export-to-nginx test will skip"; fi; }
 
 ## Validate docker-compose.yml without a Docker engine (docker-compose 1.29 from PyPI).
 compose-config:
