@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from qrstack_api.accounts.settings import AccountSettings
 from qrstack_api.billing.settings import BillingSettings
 from qrstack_api.files.settings import FileSettings
@@ -26,6 +28,11 @@ class ApiSettings(
     renderer_url: str = setting("RENDERER_URL", "http://127.0.0.1:8002")
     analytics_url: str = setting("ANALYTICS_URL", "http://127.0.0.1:8003")
     upstream_timeout_s: float = setting("API_UPSTREAM_TIMEOUT", 10.0)
+    min_scannability_grade: Literal["A", "B", "C", "D", "F"] | None = setting(
+        "API_MIN_SCANNABILITY_GRADE",
+        None,
+        description="Refuse codes whose design scores below this grade (unset: no check).",
+    )
     force_https: bool = setting(
         "FORCE_HTTPS",
         False,

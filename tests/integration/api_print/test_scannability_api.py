@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-import pytest
+from collections.abc import AsyncIterator
 
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from qrstack_api.app import create_app
 from qrstack_launcher.stack import Infrastructure
+from qrstack_renderer.app import create_app as create_renderer
+from qrstack_renderer.settings import RendererSettings
 from support.accounts import new_workspace
+from support.api import api_settings
 
 from .conftest import Client
 
@@ -56,3 +63,46 @@ async def test_code_id_and_data_together_are_refused(api: Client, infra: Infrast
     )
     assert response.status == 400
     assert (await response.json())["error"] == "validation_failed"
+
+
+@pytest.fixture(scope="module")
+async def strict_api(infra: Infrastructure) -> AsyncIterator[Client]:
+    """The API with API_MIN_SCANNABILITY_GRADE=B, on the real renderer."""
+    renderer = TestServer(create_renderer(RendererSettings()))
+    await renderer.start_server()
+    settings = api_settings(
+        infra,
+        renderer_url=str(renderer.make_url("")).rstrip("/"),
+        min_scannability_grade="B",
+    )
+    client: Client = TestClient(TestServer(create_app(settings)))
+    await client.start_server()
+    yield client
+    await client.close()
+    await renderer.close()
+
+
+async def test_a_design_below_the_minimum_grade_is_refused_and_nothing_changes(
+    strict_api: Client, infra: Infrastructure
+) -> None:
+    ws = await new_workspace(infra.database_url)
+    auth = {"Authorization": f"Bearer {ws.api_key}"}
+    plain = await strict_api.post(
+        "/v1/codes", json={"targetUrl": "https://example.com/plain"}, headers=auth
+    )
+    assert plain.status == 201
+    code = await plain.json()
+    risky = {"style": {"pattern": "classy", "corners": "leaf", "centerText": "SCAN ME"}}
+    refused = await strict_api.patch(f"/v1/codes/{code['id']}", json=risky, headers=auth)
+    assert refused.status == 400
+    issue = (await refused.json())["issues"][0]
+    assert issue["path"] == ["style"]
+    assert "the minimum here is B" in issue["reason"]
+    kept = await (await strict_api.get(f"/v1/codes/{code['id']}", headers=auth)).json()
+    assert kept["style"] is None
+    made = await strict_api.post(
+        "/v1/codes", json={"targetUrl": "https://example.com/x", **risky}, headers=auth
+    )
+    assert made.status == 400
+    listed = await (await strict_api.get("/v1/codes", headers=auth)).json()
+    assert [c["id"] for c in listed["data"]] == [code["id"]]

@@ -31,6 +31,7 @@ from qrstack_api.codes.totals import total_scans
 from qrstack_api.codes.view import code_view
 from qrstack_api.context import HASHER, POOL, SETTINGS
 from qrstack_api.openapi import operation
+from qrstack_api.scannability.policy import require_scannable
 from qrstack_api.upstream import UPSTREAM
 from qrstack_common.errors import ApiError, Issue, validation_failed
 from qrstack_common.http import json_response, read_json, read_model, validate
@@ -63,6 +64,7 @@ async def create(request: web.Request) -> web.Response:
     inp = parse_code_body(await read_json(request), partial=False)
     async with request.app[POOL].acquire() as conn, conn.transaction():
         row = await create_code(conn, principal, inp, request.app[HASHER])
+        await require_scannable(request, row)
     return json_response(code_view(request.app[SETTINGS], row, 0), status=201)
 
 
@@ -118,6 +120,7 @@ async def bulk_create(request: web.Request) -> web.Response:
                 inp = parse_code_body(item, partial=False)
                 async with conn.transaction():
                     row = await create_code(conn, principal, inp, request.app[HASHER])
+                    await require_scannable(request, row)
             except ApiError as exc:
                 results.append({"index": index, "status": exc.status, "error": exc.body()})
                 continue
@@ -153,6 +156,7 @@ async def _update(request: web.Request, *, replace: bool) -> web.Response:
     )
     async with pool.acquire() as conn, conn.transaction():
         row = await update_code(conn, principal, code_id, inp, request.app[HASHER], replace=replace)
+        await require_scannable(request, row)
     return json_response(code_view(request.app[SETTINGS], row, await _one_total(request, row)))
 
 
