@@ -25,7 +25,7 @@ from qrstack_launcher.stack import Infrastructure
 from support.accounts import new_workspace
 from support.api import api_settings
 
-from .conftest import Client
+Client = TestClient[Any, Any]
 
 pytestmark = pytest.mark.infra
 
