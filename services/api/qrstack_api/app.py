@@ -27,6 +27,7 @@ from qrstack_api.files import routes as files
 from qrstack_api.folders import routes as folders
 from qrstack_api.outbox.relay import OutboxRelay
 from qrstack_api.portability import routes as portability
+from qrstack_api.printing import routes as printing
 from qrstack_api.rules import routes as rules
 from qrstack_api.scannability import routes as scannability
 from qrstack_api.settings import ApiSettings
@@ -63,6 +64,7 @@ def create_app(settings: ApiSettings) -> web.Application:
         compat,
         scannability,
         portability,
+        printing,
     )
     for module in (*modules, docs):
         app.add_routes(module.routes)

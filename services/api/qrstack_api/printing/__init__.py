@@ -1,0 +1,1 @@
+"""Label sheets of saved codes: `POST /v1/labels` (a folder, a tag or a list of ids)."""
