@@ -2,7 +2,7 @@
 
 The platform's PostgreSQL schema has one owner: the API's migrations (one ordered history,
 applied before the services start). Some tables have a different *writer*: the redirect
-service writes `scan_caps` and `form_submissions`. This module is the
+service writes `scan_caps`, `scan_cap_leases` and `form_submissions`. This module is the
 contract between the two, written once: the columns the writer relies on and their types.
 `tests/integration/redirect/test_table_contract.py` fails when the migrated schema and this
 contract differ, or when a statement of the writer does not run against the migrated schema.
@@ -31,7 +31,23 @@ SCAN_CAPS = TableContract(
     "scan_caps",
     writer="redirect",
     readers=("redirect",),
-    columns=_columns(code_id="uuid", used="bigint", updated_at="timestamp with time zone"),
+    columns=_columns(
+        code_id="uuid", used="bigint", leased="bigint", updated_at="timestamp with time zone"
+    ),
+)
+
+SCAN_CAP_LEASES = TableContract(
+    "scan_cap_leases",
+    writer="redirect",
+    readers=("redirect",),
+    columns=_columns(
+        code_id="uuid",
+        holder="uuid",
+        lease_id="uuid",
+        taken="bigint",
+        spent="bigint",
+        expires_at="timestamp with time zone",
+    ),
 )
 
 FORM_SUBMISSIONS = TableContract(
@@ -47,4 +63,4 @@ FORM_SUBMISSIONS = TableContract(
     ),
 )
 
-REDIRECT_TABLES = (SCAN_CAPS, FORM_SUBMISSIONS)
+REDIRECT_TABLES = (SCAN_CAPS, SCAN_CAP_LEASES, FORM_SUBMISSIONS)

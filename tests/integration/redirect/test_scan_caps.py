@@ -146,6 +146,7 @@ def _environment(infra: Infrastructure) -> dict[str, str]:
         **os.environ,
         **infra.env(),
         "VISITOR_HASH_SALT": "cap-test",
+        "REDIRECT_CAP_WAIT_MS": "2000",  # a shared test machine can be slow; see conftest
         "LOG_LEVEL": "WARNING",
         "PYTHONUNBUFFERED": "1",
     }

@@ -10,7 +10,7 @@ import pytest
 from qrstack_api.db.migrate import apply_migrations
 from qrstack_common.tables import REDIRECT_TABLES, TableContract
 from qrstack_launcher.stack import Infrastructure
-from qrstack_redirect.caps import counter
+from qrstack_redirect.caps import statements
 from qrstack_redirect.forms import store
 
 pytestmark = pytest.mark.infra
@@ -33,7 +33,7 @@ async def test_the_migrated_schema_is_the_contract(
     assert {r["column_name"]: r["data_type"] for r in rows} == dict(table.columns)
 
 
-@pytest.mark.parametrize("statement", [*counter.STATEMENTS, *store.STATEMENTS])
+@pytest.mark.parametrize("statement", [*statements.STATEMENTS, *store.STATEMENTS])
 async def test_every_redirect_statement_runs_against_the_migrated_schema(
     infra: Infrastructure, statement: str
 ) -> None:

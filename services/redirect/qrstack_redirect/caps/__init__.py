@@ -1,5 +1,5 @@
-"""Scan caps, exact across replicas: see `caps.counter`."""
+"""Scan caps, exact across processes, from leases held in memory: see `caps.leases`."""
 
-from qrstack_redirect.caps.counter import CapVerdict, ScanCaps
+from qrstack_redirect.caps.leases import CapLeases, CapVerdict, LeaseSettings
 
-__all__ = ["CapVerdict", "ScanCaps"]
+__all__ = ["CapLeases", "CapVerdict", "LeaseSettings"]
