@@ -10,7 +10,8 @@ from typing import Any
 import asyncpg
 import pytest
 
-from qrstack_common.events import SCANS_TOPIC, ScanEvent
+from qrstack_common.events import SCANS_TOPIC_V2
+from qrstack_common.scan_wire import decode_scan
 from qrstack_launcher.stack import Infrastructure
 from support.accounts import new_workspace
 from support.kafka import find_records
@@ -73,9 +74,9 @@ async def test_the_password_gate(
     assert (again.status, again.headers["Location"]) == (302, "https://example.com/secret")
 
     events = await find_records(
-        infra.kafka_bootstrap, SCANS_TOPIC, lambda r: r.key == code["id"].encode(), count=3
+        infra.kafka_bootstrap, SCANS_TOPIC_V2, lambda r: r.key == code["id"].encode(), count=3
     )
-    outcomes = [ScanEvent.model_validate_json(r.value).outcome for r in events]
+    outcomes = [decode_scan(r.value).to_event().outcome for r in events]
     assert outcomes == ["password_required", "redirect", "redirect"]
 
 

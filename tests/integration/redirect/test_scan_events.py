@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from qrstack_common.events import SCANS_TOPIC, ScanEvent, scan_key
+from qrstack_common.events import SCANS_TOPIC_V2, scan_key
 from qrstack_common.metrics import RedirectMetrics
+from qrstack_common.scan_wire import decode_scan
 from qrstack_launcher.ports import free_port
 from qrstack_launcher.stack import Infrastructure
 from qrstack_redirect.scanner import ClientFacts
@@ -68,13 +69,13 @@ def emitter(bootstrap: str, spool: Path, metrics: RedirectMetrics) -> ScanEmitte
 
 async def sent_for(infra: Infrastructure, code_id: str) -> list[str]:
     records = await read_topic(
-        infra.kafka_bootstrap, SCANS_TOPIC, lambda r: r.key == code_id.encode()
+        infra.kafka_bootstrap, SCANS_TOPIC_V2, lambda r: r.key == code_id.encode()
     )
-    return [str(ScanEvent.model_validate_json(r.value).scan_id) for r in records]
+    return [str(decode_scan(r.value).to_event().scan_id) for r in records]
 
 
 def scan_ids(batch: list[tuple[bytes, bytes]]) -> list[str]:
-    return [str(ScanEvent.model_validate_json(value).scan_id) for _, value in batch]
+    return [str(decode_scan(value).to_event().scan_id) for _, value in batch]
 
 
 async def test_a_clean_shutdown_sends_everything_buffered(

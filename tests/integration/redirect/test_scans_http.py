@@ -1,5 +1,5 @@
 """Every branch of the resolution order over HTTP, with the table fed through the real Kafka,
-and the scan events each scan produced, read back from `qr.scans.v1`."""
+and the scan events each scan produced, read back from `qr.scans.v2`."""
 
 from __future__ import annotations
 
@@ -11,13 +11,14 @@ from typing import Any
 import pytest
 
 from qrstack_common.events import (
-    SCANS_TOPIC,
+    SCANS_TOPIC_V2,
     CodeSnapshot,
     DomainSnapshot,
     RuleConditions,
     RuleSnapshot,
     ScanEvent,
 )
+from qrstack_common.scan_wire import decode_scan
 from qrstack_launcher.stack import Infrastructure
 from qrstack_redirect.app import ROUTES
 from support.kafka import find_records
@@ -56,9 +57,9 @@ def code(slug: str, **fields: Any) -> CodeSnapshot:
 
 async def scan_events(infra: Infrastructure, code_id: uuid.UUID, count: int) -> list[ScanEvent]:
     records = await find_records(
-        infra.kafka_bootstrap, SCANS_TOPIC, lambda r: r.key == str(code_id).encode(), count=count
+        infra.kafka_bootstrap, SCANS_TOPIC_V2, lambda r: r.key == str(code_id).encode(), count=count
     )
-    return [ScanEvent.model_validate_json(r.value) for r in records]
+    return [decode_scan(r.value).to_event() for r in records]
 
 
 async def test_every_branch_answers_as_designed(
@@ -174,10 +175,10 @@ async def test_every_branch_answers_as_designed(
     )
     orphans = await find_records(
         infra.kafka_bootstrap,
-        SCANS_TOPIC,
+        SCANS_TOPIC_V2,
         lambda r: r.key == f"{domain.host}/{run}-nothing".encode(),
     )
-    orphan = ScanEvent.model_validate_json(orphans[0].value)
+    orphan = decode_scan(orphans[0].value).to_event()
     assert (orphan.outcome, orphan.code_id, orphan.workspace_id) == ("not_found", None, WS)
 
 
@@ -215,7 +216,7 @@ async def test_untracked_codes_send_no_events(
     await redirect.get(f"/{loud.slug}", allow_redirects=False)
     await scan_events(infra, loud.id, 1)  # the later scan arrived, so the earlier one would have
     found = await read_topic(
-        infra.kafka_bootstrap, SCANS_TOPIC, lambda r: r.key == str(quiet.id).encode()
+        infra.kafka_bootstrap, SCANS_TOPIC_V2, lambda r: r.key == str(quiet.id).encode()
     )
     assert found == []
 

@@ -1,10 +1,14 @@
 """The scan emitter: the request handler hands it encoded events and never waits for Kafka.
 
 `emit` appends to a bounded in-memory buffer. A background task (`run`, owned by the app's
-cleanup context) sends batches to `qr.scans.v1`. When Kafka cannot take a batch, the batch is
-written to the spool, and while the spool holds anything every new batch goes there too, so
-that replay keeps events in scan order; once Kafka answers again the spool is replayed segment
-by segment. A full buffer spills straight to the spool. `close` sends or spools everything.
+cleanup context) sends batches to `qr.scans.v2` (one produce call per partition per batch).
+Spooled events are replayed to the topic of their version (a spool written before v2 holds v1
+events, which go to `qr.scans.v1`; analytics reads both).
+
+When Kafka cannot take a batch, the batch is written to the spool, and while the spool holds
+anything every new batch goes there too, so that replay keeps events in scan order; once Kafka
+answers again the spool is replayed segment by segment. A full buffer spills straight to the
+spool. `close` sends or spools everything.
 
 Sending a batch hands records to the producer a slice at a time and lets the event loop answer
 scans in between, so a large batch never holds up a scan for more than a fraction of a
@@ -17,14 +21,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import uuid
 from collections import deque
 
 import orjson
 from aiokafka.errors import KafkaError
 
-from qrstack_common.events import SCANS_TOPIC, scan_key
+from qrstack_common.events import SCANS_TOPIC, SCANS_TOPIC_V2, scan_key
 from qrstack_common.kafka import EventProducer
 from qrstack_common.metrics import RedirectMetrics
+from qrstack_common.scan_wire import SCAN_V2_FIELDS
 from qrstack_redirect.scans.spool import ScanSpool
 
 log = logging.getLogger(__name__)
@@ -119,6 +125,7 @@ class ScanEmitter:
             return True
         path, values = segment
         records: list[Encoded] = []
+        legacy: list[Encoded] = []  # v1 events of a spool written before v2
         for n, value in enumerate(values):
             if n and not n % _SLICE:
                 await asyncio.sleep(0)  # a turn of the loop for waiting scans
@@ -126,28 +133,32 @@ class ScanEmitter:
             if key is None:
                 log.error("unreadable spooled scan skipped", extra={"segment": path.name})
             else:
-                records.append((key, value))
+                (legacy if value[:1] == b"{" else records).append((key, value))
         try:
-            for start in range(0, len(records), self._batch_size):
-                await self._send(producer, records[start : start + self._batch_size])
+            for topic, batch in ((SCANS_TOPIC_V2, records), (SCANS_TOPIC, legacy)):
+                for start in range(0, len(batch), self._batch_size):
+                    await self._send(producer, batch[start : start + self._batch_size], topic)
         except KafkaError as exc:
             log.warning("spool replay interrupted", extra={"error": repr(exc)})
             await self._drop_producer()
             return False
         self._spool.remove(path)
-        self.produced += len(records)
-        self._metrics.scans_produced.inc(len(records))
-        log.info("replayed spooled scans", extra={"segment": path.name, "events": len(records)})
+        replayed = len(records) + len(legacy)
+        self.produced += replayed
+        self._metrics.scans_produced.inc(replayed)
+        log.info("replayed spooled scans", extra={"segment": path.name, "events": replayed})
         return True
 
     @staticmethod
-    async def _send(producer: EventProducer, batch: list[Encoded]) -> None:
+    async def _send(
+        producer: EventProducer, batch: list[Encoded], topic: str = SCANS_TOPIC_V2
+    ) -> None:
         """Send `batch` in order and wait until all of it is acknowledged (KafkaError if not)."""
         futures: list[asyncio.Future[object]] = []
         for start in range(0, len(batch), _SLICE):
             if start:
                 await asyncio.sleep(0)  # a turn of the loop for waiting scans
-            futures += await producer.send_keyed(SCANS_TOPIC, batch[start : start + _SLICE])
+            futures += await producer.send_keyed(topic, batch[start : start + _SLICE])
         await asyncio.gather(*futures)
 
     async def _connected_producer(self) -> EventProducer | None:
@@ -177,12 +188,21 @@ class ScanEmitter:
         await self._drop_producer()
 
 
+_V2_DOMAIN, _V2_SLUG, _V2_CODE = (
+    1 + SCAN_V2_FIELDS.index(name) for name in ("domain", "slug", "code_id")
+)
+
+
 def spooled_key(value: bytes) -> bytes | None:
-    """The Kafka key of a spooled event (`ScanEvent.kafka_key`: the spool keeps values only),
+    """The Kafka key of a spooled event, v2 or v1 (`scan_key`: the spool keeps values only),
     None if the line is not a scan event."""
     try:
         event = orjson.loads(value)
+        if isinstance(event, list):
+            code = event[_V2_CODE] if len(event) > _V2_CODE else None
+            code_id = None if code is None else str(uuid.UUID(hex=code))
+            return scan_key(code_id, event[_V2_DOMAIN], event[_V2_SLUG])
         code_id = event.get("code_id")
         return scan_key(None if code_id is None else str(code_id), event["domain"], event["slug"])
-    except (orjson.JSONDecodeError, AttributeError, KeyError, TypeError):
+    except (orjson.JSONDecodeError, AttributeError, KeyError, IndexError, TypeError, ValueError):
         return None

@@ -1,4 +1,4 @@
-"""Scan events written on the hot path are byte for byte what the contract model writes."""
+"""Scan events written on the hot path (`qr.scans.v2`) read back as the contract's events."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from qrstack_common.events import ScanEvent, scan_key
+from qrstack_common.scan_wire import decode_scan, scan_to_v2
 from qrstack_redirect.scanner import ClientFacts
 from qrstack_redirect.scans.encoding import ScanIds, encode_scan
 
@@ -44,7 +45,7 @@ def test_the_encoding_is_the_contracts(facts: ClientFacts, ts: datetime, ids: bo
         visitor_hash="ab" * 16, **fields,  # type: ignore[arg-type]
     )  # fmt: skip
     event = ScanEvent(
-        scan_id=uuid.UUID(scan_id),
+        scan_id=uuid.UUID(hex=scan_id),
         ts=ts,
         domain="qr.acme.com",
         slug="menu",
@@ -61,7 +62,8 @@ def test_the_encoding_is_the_contracts(facts: ClientFacts, ts: datetime, ids: bo
         visitor_hash="ab" * 16,
         **fields,
     )
-    assert encoded == event.to_bytes()
+    assert decode_scan(encoded).to_event() == event
+    assert encoded == scan_to_v2(event)
     assert scan_key(fields["code_id"], "qr.acme.com", "menu") == event.kafka_key()
 
 
@@ -70,6 +72,6 @@ def test_scan_ids_are_distinct_uuids_of_version_8() -> None:
     ids = [first.next() for _ in range(1000)] + [second.next() for _ in range(1000)]
     assert len(set(ids)) == 2000
     for text in ids[:3] + ids[-3:]:
-        parsed = uuid.UUID(text)
-        assert str(parsed) == text
+        parsed = uuid.UUID(hex=text)
+        assert parsed.hex == text
         assert parsed.version == 8 and parsed.variant == uuid.RFC_4122
