@@ -1,6 +1,6 @@
 """The redirect service under load, next to a bare aiohttp handler, in one run.
 
-    .venv/bin/python bench/redirect.py [--codes 1000000] [--duration 10] [--rounds 2]
+    .venv/bin/python bench/redirect.py [--codes 1000000] [--duration 8] [--rounds 3] [--workers 2]
 
 Starts its own PostgreSQL and Kafka (the launcher's embedded components, in a temp dir),
 publishes `--codes` code snapshots to `qr.codes.v1`, then measures on loopback only:
@@ -8,14 +8,15 @@ publishes `--codes` code snapshots to `qr.codes.v1`, then measures on loopback o
 1. bootstrap: a fresh `python -m qrstack_redirect` process replays every code; seconds until
    `/readyz` says ready, and the process's resident memory next to one with an empty table;
 2. the table's own memory per code, counted in this process (tracemalloc) on the same codes;
-3. load with `wrk -t1 -c<connections>`, alternating in rounds so that both targets see the
-   same machine: the bare handler (uvloop, dict lookup, 302, no middleware) and the service
-   with scan events on, over 1,000 hot codes of which half carry three routing rules, with an
-   iPhone User-Agent; and one capped code (one PostgreSQL statement per scan).
-   Printed per target: best round's req/s, its p50 and p99, and the server's CPU µs per request
-   (from /proc: steadier than req/s when other work shares the machine).
+3. load with `wrk -t1 -c<connections>` and an iPhone User-Agent (a browser: every scan is a
+   counted scan with its event produced to Kafka), in alternating rounds so that every target
+   sees the same machine: the bare handler (uvloop, dict lookup, 302, no middleware, same worker
+   count) and the service for (a) 1,000 plain codes, (b) a code with 10 rules of which the last
+   matches, (c) a capped code (scans granted from leases), (d) a password-protected code's gate
+   page; then bare and plain again with `--workers` processes on one port (SO_REUSEPORT).
+   Printed per target: the median round's req/s, its p50 and p99, and the ratio to bare.
 
-Needs `wrk` (Debian: `apt-get install -y wrk`). Bounded: about 2-3 minutes at 1M codes.
+Needs `wrk` (Debian: `apt-get install -y wrk`). Bounded: a few minutes at 1M codes.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ import asyncio
 import os
 import re
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -36,6 +36,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import aiohttp
+import asyncpg
+from argon2 import PasswordHasher
 
 from qrstack_api.db.migrate import apply_migrations
 from qrstack_common.events import CODES_TOPIC, CodeSnapshot, RuleConditions, RuleSnapshot
@@ -63,7 +65,7 @@ async def scan(request):
 app = web.Application()
 app.router.add_get("/{slug}", scan)
 web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), loop=uvloop.new_event_loop(),
-            print=None, access_log=None)
+            print=None, access_log=None, reuse_port=sys.argv[3] == "reuse")
 """
 WRK_SCRIPT = """
 local slugs = {}
@@ -74,6 +76,7 @@ request = function()
   return wrk.format("GET", "/" .. slugs[(n %% #slugs) + 1], {["User-Agent"] = "%(ua)s"})
 end
 """
+PLAIN, RULES, CAPPED, GATE = "plain code", "10 rules (last matches)", "capped code", "gate page"
 
 
 def snapshot_bytes(n: int, workspace: uuid.UUID, now: datetime) -> tuple[bytes, bytes, str, str]:
@@ -92,17 +95,24 @@ def snapshot_bytes(n: int, workspace: uuid.UUID, now: datetime) -> tuple[bytes, 
     return str(code_id).encode(), value, slug, target
 
 
-def hot_rules() -> tuple[RuleSnapshot, ...]:
-    """Three rules the benchmark's iPhone scanner never matches (all are evaluated)."""
-    conditions = (
+def ten_rules() -> tuple[RuleSnapshot, ...]:
+    """Ten rules; the benchmark's iPhone scanner matches only the last (all are evaluated)."""
+    misses = [
         RuleConditions(country_in=("DE", "FR")),
         RuleConditions(os_in=("Android",), device_in=("tablet",)),
         RuleConditions(language_in=("de",)),
-    )
+        RuleConditions(browser_in=("Firefox",)),
+        RuleConditions(city_in=("Paris",)),
+        RuleConditions(device_in=("desktop",)),
+        RuleConditions(query_param="campaign"),
+        RuleConditions(region_in=("Bavaria",)),
+        RuleConditions(os_in=("Windows", "macOS")),
+    ]
+    conditions = [*misses, RuleConditions(os_in=("iOS",))]
     return tuple(
         RuleSnapshot(
             id=uuid.UUID(int=p + 1),
-            type="geo",
+            type="geo" if p < 9 else "device",
             priority=p,
             target_url=f"https://example.com/rule/{p}",
             conditions=c,
@@ -111,13 +121,30 @@ def hot_rules() -> tuple[RuleSnapshot, ...]:
     )
 
 
-async def publish(bootstrap: str, codes: int, workdir: Path) -> tuple[Path, str]:
-    """Publish `codes` plain codes, then turn half the hot ones into codes with rules and add
-    one capped code. Returns the hot slugs file (`slug target` lines) and the capped slug."""
+async def publish(bootstrap: str, database_url: str, codes: int, workdir: Path) -> dict[str, Path]:
+    """Publish `codes` plain codes plus one code each with 10 rules, a cap and a password.
+    Returns a slugs file (`slug target` lines) per target."""
     workspace, now = uuid.uuid4(), datetime.now(UTC)
     producer = EventProducer(bootstrap, client_id="bench", linger_ms=20)
     await producer.start()
     hot: list[str] = []
+    capped_id = uuid.uuid4()
+    special = [
+        CodeSnapshot(
+            id=uuid.uuid4(), workspace_id=workspace, slug="ruled", type="url",
+            target_url="https://example.com/ruled", rules=ten_rules(), version=1, updated_at=now,
+        ),
+        CodeSnapshot(
+            id=capped_id, workspace_id=workspace, slug="capped", type="url",
+            target_url="https://example.com/capped", max_scans=2_000_000_000,
+            fallback_url="https://example.com/sold-out", version=1, updated_at=now,
+        ),
+        CodeSnapshot(
+            id=uuid.uuid4(), workspace_id=workspace, slug="gated", type="url",
+            target_url="https://example.com/gated", password_hash=PasswordHasher().hash("bench"),
+            version=1, updated_at=now,
+        ),
+    ]  # fmt: skip
     try:
         pending = []
         for n in range(codes):
@@ -128,40 +155,30 @@ async def publish(bootstrap: str, codes: int, workdir: Path) -> tuple[Path, str]
             if len(pending) >= 20_000:
                 await asyncio.gather(*pending)
                 pending.clear()
-        rules = hot_rules()
-        for n in range(0, min(codes, HOT_CODES), 2):
-            code_id = uuid.UUID(int=(0x5EED << 112) | n)
-            ruled = CodeSnapshot(
-                id=code_id,
-                workspace_id=workspace,
-                slug=f"{n:08x}",
-                type="url",
-                rules=rules,
-                target_url=hot[n].split()[1],
-                version=2,
-                updated_at=now,
-            )
+        for snapshot in special:
             pending.append(
-                await producer.send(CODES_TOPIC, str(code_id).encode(), ruled.to_bytes())
+                await producer.send(CODES_TOPIC, str(snapshot.id).encode(), snapshot.to_bytes())
             )
-        capped = CodeSnapshot(
-            id=uuid.uuid4(),
-            workspace_id=workspace,
-            slug="capped",
-            type="url",
-            target_url="https://example.com/capped",
-            max_scans=2_000_000_000,
-            fallback_url="https://example.com/sold-out",
-            version=1,
-            updated_at=now,
-        )
-        pending.append(await producer.send(CODES_TOPIC, str(capped.id).encode(), capped.to_bytes()))
         await asyncio.gather(*pending)
     finally:
         await producer.stop()
-    slugs = workdir / "hot-slugs.txt"
-    slugs.write_text("\n".join(hot) + "\n")
-    return slugs, str(capped.id)
+    # The capped code's books reference the code, as when the API created it.
+    conn = await asyncpg.connect(database_url)
+    try:
+        await conn.execute("INSERT INTO workspaces (id, name) VALUES ($1, 'bench')", workspace)
+        await conn.execute(
+            "INSERT INTO codes (id, workspace_id, slug, type) VALUES ($1, $2, 'capped', 'url')",
+            capped_id,
+            workspace,
+        )
+    finally:
+        await conn.close()
+    files = {PLAIN: workdir / "plain.txt"}
+    files[PLAIN].write_text("\n".join(hot) + "\n")
+    for label, snapshot in zip((RULES, CAPPED, GATE), special, strict=True):
+        files[label] = workdir / f"{snapshot.slug}.txt"
+        files[label].write_text(f"{snapshot.slug} {snapshot.target_url}\n")
+    return files
 
 
 def table_memory(codes: int) -> tuple[float, float, float]:
@@ -188,17 +205,11 @@ def rss_bytes(pid: int) -> int:
     raise RuntimeError(f"no VmRSS for {pid}")
 
 
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 @dataclass
 class Run:
     rps: float
     p50_ms: float
     p99_ms: float
-    cpu_us: float
 
 
 def parse_wrk(output: str) -> tuple[float, float, float, int]:
@@ -214,8 +225,7 @@ def parse_wrk(output: str) -> tuple[float, float, float, int]:
     return rps, millis("50%"), millis("99%"), total
 
 
-async def load(url: str, script: Path, pid: int, args: argparse.Namespace) -> Run:
-    cpu = cpu_seconds(pid)
+async def load(url: str, script: Path, args: argparse.Namespace) -> Run:
     proc = await asyncio.create_subprocess_exec(
         "wrk",
         "-t1",
@@ -229,8 +239,8 @@ async def load(url: str, script: Path, pid: int, args: argparse.Namespace) -> Ru
         stderr=asyncio.subprocess.STDOUT,
     )
     output = (await proc.communicate())[0].decode()
-    rps, p50, p99, total = parse_wrk(output)
-    return Run(rps, p50, p99, (cpu_seconds(pid) - cpu) / max(total, 1) * 1e6)
+    rps, p50, p99, _ = parse_wrk(output)
+    return Run(rps, p50, p99)
 
 
 async def started(
@@ -255,6 +265,7 @@ async def bench(args: argparse.Namespace, workdir: Path) -> None:
     print("starting PostgreSQL and Kafka ...", flush=True)
     await infra.start()
     processes: list[ManagedProcess] = []
+    runs: dict[str, list[Run]] = {}
     try:
         await apply_migrations(infra.database_url)
         env = {
@@ -263,6 +274,8 @@ async def bench(args: argparse.Namespace, workdir: Path) -> None:
             "LOG_LEVEL": "WARNING",
             "VISITOR_HASH_SALT": "bench",
             "SCAN_SPOOL_DIR": str(workdir / "spool"),
+            "REDIRECT_LEASE_DIR": str(workdir / "leases"),
+            "REDIRECT_WORKERS": "1",
         }
         redirect = [sys.executable, "-m", "qrstack_redirect"]
         empty_port = free_port()
@@ -278,60 +291,60 @@ async def bench(args: argparse.Namespace, workdir: Path) -> None:
 
         print(f"publishing {args.codes:,} codes ...", flush=True)
         t0 = time.perf_counter()
-        slugs, _ = await publish(infra.kafka_bootstrap, args.codes, workdir)
+        files = await publish(infra.kafka_bootstrap, infra.database_url, args.codes, workdir)
         print(f"  published in {time.perf_counter() - t0:.1f}s", flush=True)
 
-        port = free_port()
-        t0 = time.perf_counter()
-        service = await started(
-            "redirect",
-            redirect,
-            {**env, "REDIRECT_PORT": str(port)},
-            f"http://127.0.0.1:{port}/readyz",
-            workdir,
-        )
-        bootstrap_s = time.perf_counter() - t0
-        processes.append(service)
-        assert service.process is not None
-        full_rss = rss_bytes(service.process.pid)
-
-        base_port = free_port()
+        scripts = {}
+        for label, slugs in files.items():
+            scripts[label] = workdir / f"{slugs.stem}.lua"
+            scripts[label].write_text(WRK_SCRIPT % {"slugs": slugs, "ua": IPHONE})
+        first_slug = files[PLAIN].read_text().split()[0]
         baseline_file = workdir / "baseline.py"
         baseline_file.write_text(BASELINE)
-        baseline = await started(
-            "baseline",
-            [sys.executable, str(baseline_file), str(base_port), str(slugs)],
-            env,
-            f"http://127.0.0.1:{base_port}/" + slugs.read_text().split()[0],
-            workdir,
-        )
-        processes.append(baseline)
-        assert baseline.process is not None
-
-        script = workdir / "scan.lua"
-        script.write_text(WRK_SCRIPT % {"slugs": slugs, "ua": IPHONE})
-        capped = workdir / "capped.txt"
-        capped.write_text("capped https://example.com/capped\n")
-        capped_script = workdir / "capped.lua"
-        capped_script.write_text(WRK_SCRIPT % {"slugs": capped, "ua": IPHONE})
-
-        runs: dict[str, list[Run]] = {
-            "bare aiohttp handler": [],
-            "redirect service": [],
-            "redirect, capped code": [],
-        }
-        targets = [
-            ("bare aiohttp handler", f"http://127.0.0.1:{base_port}", script, baseline.process.pid),
-            ("redirect service", f"http://127.0.0.1:{port}", script, service.process.pid),
-        ]
-        for round_ in range(args.rounds):
-            for label, url, lua, pid in targets:
-                print(f"  round {round_ + 1}: {label} ...", flush=True)
-                runs[label].append(await load(url, lua, pid, args))
-        print("  capped code ...", flush=True)
-        runs["redirect, capped code"].append(
-            await load(f"http://127.0.0.1:{port}", capped_script, service.process.pid, args)
-        )
+        bootstrap_s, full_rss = 0.0, 0
+        for workers in (1, args.workers):
+            port, base_port = free_port(), free_port()
+            t0 = time.perf_counter()
+            service = await started(
+                f"redirect-{workers}",
+                redirect,
+                {**env, "REDIRECT_PORT": str(port), "REDIRECT_WORKERS": str(workers)},
+                f"http://127.0.0.1:{port}/{first_slug}",
+                workdir,
+            )
+            processes.append(service)
+            assert service.process is not None
+            if workers == 1:
+                bootstrap_s = time.perf_counter() - t0
+                full_rss = rss_bytes(service.process.pid)
+            bases = [
+                await started(
+                    f"baseline-{workers}-{n}",
+                    [sys.executable, str(baseline_file), str(base_port), str(files[PLAIN]),
+                     "reuse" if workers > 1 else "single"],
+                    env,
+                    f"http://127.0.0.1:{base_port}/{first_slug}",
+                    workdir,
+                )
+                for n in range(workers)
+            ]  # fmt: skip
+            processes.extend(bases)
+            await asyncio.sleep(2 if workers > 1 else 0)  # every worker joined the port
+            service_url, base_url = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{base_port}"
+            suffix = "" if workers == 1 else f", {workers} workers"
+            targets = [(f"bare aiohttp{suffix}", base_url, scripts[PLAIN])]
+            targets.append((f"{PLAIN}{suffix}", service_url, scripts[PLAIN]))
+            if workers == 1:
+                targets += [(label, service_url, scripts[label]) for label in (RULES, CAPPED, GATE)]
+            for round_ in range(args.rounds):
+                for label, url, lua in targets:
+                    print(f"  round {round_ + 1}: {label} ...", flush=True)
+                    run = await load(url, lua, args)
+                    runs.setdefault(label, []).append(run)
+                    print(f"    {run.rps:,.0f} req/s, p50 {run.p50_ms} ms, p99 {run.p99_ms} ms")
+            for process in [service, *bases]:
+                await process.stop()
+                processes.remove(process)
     finally:
         for process in reversed(processes):
             await process.stop()
@@ -351,23 +364,20 @@ def report(
     counted: float,
     apply_us: float,
 ) -> None:
-    best = {label: max(rs, key=lambda r: r.rps) for label, rs in runs.items()}
-    base = best["bare aiohttp handler"]
+    median = {label: sorted(rs, key=lambda r: r.rps)[len(rs) // 2] for label, rs in runs.items()}
     print()
     print(
-        f"wrk -t1 -c{args.connections} -d{args.duration}s on loopback, best of "
-        f"{args.rounds} alternating rounds; {HOT_CODES} hot codes, half with 3 rules, "
-        f"scan events on; {os.cpu_count()} cores"
+        f"wrk -t1 -c{args.connections} -d{args.duration}s on loopback, iPhone User-Agent, scan "
+        f"events on; median of {args.rounds} alternating rounds; {os.cpu_count()} cores"
     )
-    print(
-        f"{'target':<24} {'req/s':>9} {'vs bare':>8} {'p50 ms':>7} {'p99 ms':>7} {'CPU µs/req':>11}"
-    )
-    for label, run in best.items():
-        cpu = statistics.median(r.cpu_us for r in runs[label])
-        print(
-            f"{label:<24} {run.rps:9.0f} {run.rps / base.rps:8.0%} {run.p50_ms:7.2f} "
-            f"{run.p99_ms:7.2f} {cpu:11.1f}"
-        )
+    print("| target | req/s | vs bare | p50 ms | p99 ms |\n| --- | --- | --- | --- | --- |")
+    for label, run in median.items():
+        workers = label.partition(", ")[2]
+        bare = median["bare aiohttp" + (", " + workers if workers else "")]
+        ratio = f"{run.rps / bare.rps:.2f}"
+        if label == CAPPED:
+            ratio += f" ({run.rps / median[PLAIN].rps:.2f} of plain)"
+        print(f"| {label} | {run.rps:,.0f} | {ratio} | {run.p50_ms:.2f} | {run.p99_ms:.2f} |")
     print()
     print(f"bootstrap of {args.codes:,} codes (process start to /readyz 200): {bootstrap_s:.1f} s")
     print(
@@ -384,9 +394,10 @@ def report(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--codes", type=int, default=1_000_000)
-    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--duration", type=int, default=8, help="seconds per wrk run")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--workers", type=int, default=2, help="the N of the 1-vs-N rows")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit(

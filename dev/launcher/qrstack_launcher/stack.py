@@ -151,6 +151,9 @@ class Platform:
                 "RENDERER_URL": self.url("renderer"),
                 "ANALYTICS_URL": self.url("analytics"),
                 "SCAN_SPOOL_DIR": str(self.infra.root / "spool"),
+                # One redirect process per core of the 2-core machine the platform is made on.
+                "REDIRECT_WORKERS": env.get("REDIRECT_WORKERS") or "2",
+                "REDIRECT_LEASE_DIR": str(self.infra.root / "leases"),
                 "VISITOR_HASH_SALT": env.get("VISITOR_HASH_SALT") or secrets.token_hex(16),
                 "PYTHONUNBUFFERED": "1",
             }

@@ -6,6 +6,7 @@ when it stops, in reverse order):
   them; `/readyz` answers 503 until the replay reached the end offsets taken at start;
 - the scan emitter: batches scan events to `qr.scans.v1`, spooling them while Kafka is away;
   stopping it sends (or spools) every event still buffered;
+- the scan-cap leases (`caps.leases`): renewed in the background, handed back at the stop;
 - the database pool, opened on first use by a capped scan or a form post.
 """
 
@@ -23,7 +24,7 @@ from aiohttp import web
 from qrstack_common.kafka import TableReader
 from qrstack_common.metrics import RedirectMetrics
 from qrstack_common.observability import add_readiness_check, new_service_app
-from qrstack_redirect.caps import ScanCaps
+from qrstack_redirect.caps import CapLeases, LeaseSettings
 from qrstack_redirect.database import RedirectDatabase
 from qrstack_redirect.forms import FormSubmissions
 from qrstack_redirect.gate import Attempts, PasswordChecker, UnlockCookies, gate_key
@@ -61,6 +62,12 @@ def create_app(settings: RedirectSettings) -> web.Application:
         timeout_s=settings.db_timeout_ms / 1000,
         retry_s=settings.db_retry_ms / 1000,
     )
+    caps = CapLeases(
+        database,
+        settings.lease_dir,
+        metrics.cap_checks.counts,
+        LeaseSettings(wait_s=settings.cap_wait_ms / 1000, ttl_s=settings.lease_ttl_s),
+    )
     answers = Answers(
         table=table,
         pages=page_environment(),
@@ -79,7 +86,7 @@ def create_app(settings: RedirectSettings) -> web.Application:
         answers=answers,
         metrics=metrics,
         salt=visitor_key(settings.visitor_salt or secrets.token_hex(32)),
-        caps=ScanCaps(database, metrics),
+        caps=caps,
         unlocks=UnlockCookies(
             gate_key(settings.gate_secret, settings.visitor_salt), settings.gate_cookie_ttl_s
         ),
@@ -126,7 +133,16 @@ def create_app(settings: RedirectSettings) -> web.Application:
         yield
         await database.close()
 
-    app.cleanup_ctx.extend([database_pool, slug_table, scan_events])
+    async def cap_leases(app: web.Application) -> AsyncIterator[None]:
+        keeper = asyncio.create_task(caps.run(), name="cap-leases")
+        await asyncio.sleep(0)  # the ledger is open before the first scan
+        yield
+        keeper.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await keeper
+        await caps.close()  # every lease handed back
+
+    app.cleanup_ctx.extend([database_pool, cap_leases, slug_table, scan_events])
     add_readiness_check(
         app,
         "slug_table",

@@ -2,7 +2,8 @@
 
 - `GET|HEAD /{slug}` — a scan: look the code up in memory, read the scanner's facts, resolve
   (`resolve_scan`), take one scan from the cap of a capped code, record the scan event, answer.
-  Only a capped code's scan does I/O (one statement); every other scan is answered from memory.
+  A capped code's scan is granted from a lease held in memory (`caps.leases`); only when the
+  lease ran out does it wait, briefly, for a new one.
   HEAD requests and bots are answered alike but never recorded as counted scans and never take
   from a cap (bots are recorded with `is_bot` so analytics can show them apart; HEAD is not
   recorded at all).
@@ -23,7 +24,7 @@ from aiohttp import web
 
 from qrstack_common.metrics import RedirectMetrics
 from qrstack_common.payloads.pages import FormPage
-from qrstack_redirect.caps import CapVerdict, ScanCaps
+from qrstack_redirect.caps import CapLeases, CapVerdict
 from qrstack_redirect.database import DatabaseUnavailable
 from qrstack_redirect.forms import FormSubmissions, read_answers
 from qrstack_redirect.gate import GATE_COOKIE, Attempts, PasswordChecker, UnlockCookies
@@ -44,6 +45,7 @@ from qrstack_redirect.table.slug_table import SlugTable
 SCANNER_COOKIE = "qrsid"
 SCANNER_COOKIE_MAX_AGE = 365 * 86_400
 SLUG_PATTERN = r"[A-Za-z0-9_-]{1,100}"
+RESERVED_PATHS = frozenset({"healthz", "readyz", "metrics"})  # the service's own routes
 _SCANNER_ID = re.compile(r"[0-9a-f]{32}")
 _NO_QUERY: Mapping[str, str] = MappingProxyType({})
 
@@ -57,7 +59,7 @@ class Routes:
     answers: Answers
     metrics: RedirectMetrics
     salt: bytes
-    caps: ScanCaps
+    caps: CapLeases
     unlocks: UnlockCookies
     gate_attempts: Attempts
     passwords: PasswordChecker
@@ -72,9 +74,9 @@ class Routes:
         app.router.add_route("GET", "/", self.root)
         app.router.add_route("HEAD", "/", self.root)
 
-    def _scan_of(self, request: web.Request) -> Scan:
-        host = self.table.table_host(request.host)
-        slug = request.match_info["slug"]
+    def _scan_of(self, request: web.Request, slug: str | None = None) -> Scan:
+        host = self.table.host_of(request)
+        slug = request.match_info["slug"] if slug is None else slug
         facts = self.facts.read(request.remote, request.headers)
         now = datetime.now(UTC)
         hashed = visitor_hash(facts.ip, facts.user_agent, now.date(), self.salt)
@@ -83,8 +85,16 @@ class Routes:
     # --- GET / HEAD /{slug} -------------------------------------------------------------
 
     async def scan(self, request: web.Request) -> web.Response:
-        """Answer one scan (see the module docstring)."""
-        scan = self._scan_of(request)
+        """Answer one scan routed by the application (`serving.ScanDispatch` sends most scans
+        to `scan_slug` directly)."""
+        return await self.scan_slug(request, request.match_info["slug"])
+
+    async def scan_slug(self, request: web.Request, slug: str) -> web.Response:
+        """Answer one scan of `slug` (see the module docstring)."""
+        scan = self._scan_of(request, slug)
+        record = scan.record
+        if type(record) is bytes:
+            return self.answers.plain(scan, record)
         entry = scan.entry
         if entry is None:
             # Unknown or plain: no rules, gate or cap, so no cookies or parsed query needed.
@@ -118,8 +128,8 @@ class Routes:
         return response
 
     async def _take_from_cap(self, entry: CodeEntry, resolution: Resolution) -> Resolution:
-        """`resolution` if the shared counter grants this scan, else the cap's refusal."""
-        if await self.caps.take(entry) is CapVerdict.GRANTED:
+        """`resolution` if the cap grants this scan, else the cap's refusal."""
+        if self.caps.take_held(entry) or await self.caps.take(entry) is CapVerdict.GRANTED:
             return resolution
         return cap_refused(entry)
 

@@ -15,18 +15,20 @@ from typing import Any, NamedTuple
 
 from aiohttp import web
 from jinja2 import Environment
-from prometheus_client import Counter
 
 from qrstack_common.events import ScanOutcome, scan_key
 from qrstack_common.metrics import RedirectMetrics
 from qrstack_redirect.pages import PAGE_HEADERS, hosted_context, render_page
-from qrstack_redirect.resolve import GATE_PAGE, Resolution
+from qrstack_redirect.resolve import GATE_PAGE, Resolution, with_forwarded_query
 from qrstack_redirect.scanner import ClientFacts, ip_prefix
 from qrstack_redirect.scans.emitter import ScanEmitter
 from qrstack_redirect.scans.encoding import ScanIds, encode_scan
 from qrstack_redirect.table.records import (
     CodeEntry,
     CodeRecord,
+    plain_forwards_query,
+    plain_status,
+    plain_target,
     plain_tracks_scans,
     plain_workspace,
     uuid_text,
@@ -43,6 +45,21 @@ _OUTCOMES: tuple[ScanOutcome, ...] = (
     "password_required",
     "not_found",
 )
+
+
+class PlainAnswer(NamedTuple):
+    """What every scan of one plain code gets, decoded once from its compact record."""
+
+    status: int
+    target: str
+    forwards_query: bool
+    tracks: bool
+    code_id: str
+    workspace: str | None
+
+
+_PLAIN_CACHE_MAX = 100_000  # hot plain codes whose answers are kept decoded
+_GATE_CACHE_MAX = 10_000  # rendered gate pages, per code snapshot and URL
 
 
 class Scan(NamedTuple):
@@ -74,16 +91,20 @@ class Answers:
     files_url: str
     ids: ScanIds
     emitter: ScanEmitter | None = None
-    _outcome_counters: dict[str, Counter] = field(init=False, repr=False)
+    _outcomes: dict[str, int] = field(init=False, repr=False)
+    _plain: dict[bytes, PlainAnswer] = field(init=False, repr=False, default_factory=dict)
+    _gates: dict[tuple[CodeEntry, str], str] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
-        self._outcome_counters = {o: self.metrics.scans.labels(o) for o in _OUTCOMES}
+        self._outcomes = self.metrics.scans.counts
+        for outcome in _OUTCOMES:
+            self._outcomes.setdefault(outcome, 0)
 
     def answer(
         self, scan: Scan, resolution: Resolution, *, after_post: bool = False
     ) -> web.Response:
         """Count the outcome, record the scan (not for HEAD), answer it."""
-        self._outcome_counters[resolution.outcome].inc()
+        self._outcomes[resolution.outcome] += 1
         if scan.request.method != "HEAD":
             self.record(scan, resolution)
         if resolution.location is not None:
@@ -92,6 +113,36 @@ class Answers:
                 headers={"Location": resolution.location, "Cache-Control": NO_STORE},
             )
         return self.page(scan, resolution)
+
+    def plain(self, scan: Scan, record: bytes) -> web.Response:
+        """The answer to a scan of a plain code (active, uncapped, no rules, no page): the
+        resolution `resolve_scan` would give, from the code's answer decoded once."""
+        known = self._plain.get(record)
+        if known is None:
+            known = self._decoded(record)
+        self._outcomes["redirect"] += 1
+        request = scan.request
+        location = known.target
+        if known.forwards_query and request.query_string:
+            location = with_forwarded_query(location, request.query_string)
+        if known.tracks and request.method != "HEAD" and self.emitter is not None:
+            self._emit(scan, known.code_id, known.workspace, "redirect", location, None, None)
+        return web.Response(
+            status=known.status, headers={"Location": location, "Cache-Control": NO_STORE}
+        )
+
+    def _decoded(self, record: bytes) -> PlainAnswer:
+        if len(self._plain) >= _PLAIN_CACHE_MAX:
+            self._plain.clear()
+        known = self._plain[record] = PlainAnswer(
+            plain_status(record),
+            plain_target(record),
+            plain_forwards_query(record),
+            plain_tracks_scans(record),
+            uuid_text(record[:16]),
+            self.table.workspaces.text(plain_workspace(record)),
+        )
+        return known
 
     def record(self, scan: Scan, resolution: Resolution) -> None:
         """Emit the scan event, unless the code does not track scans."""
@@ -112,8 +163,29 @@ class Answers:
             if not record.code.scan_tracking:
                 return
             workspace, code_id = record.workspace, record.code_id
-        domain_name = request_host_name(scan.request.host)
         rule_id = resolution.rule_id
+        self._emit(
+            scan,
+            code_id,
+            workspace,
+            resolution.outcome,
+            resolution.location,
+            str(rule_id) if rule_id is not None else None,
+            resolution.variant,
+        )
+
+    def _emit(
+        self,
+        scan: Scan,
+        code_id: str | None,
+        workspace: str | None,
+        outcome: ScanOutcome,
+        target: str | None,
+        rule_id: str | None,
+        variant: str | None,
+    ) -> None:
+        assert self.emitter is not None
+        domain_name = request_host_name(scan.request.host)
         facts = scan.facts
         value = encode_scan(
             scan_id=self.ids.next(),
@@ -122,15 +194,15 @@ class Answers:
             code_id=code_id,
             domain=domain_name,
             slug=scan.slug,
-            rule_id=str(rule_id) if rule_id is not None else None,
-            variant=resolution.variant,
-            target=resolution.location,
-            outcome=resolution.outcome,
+            rule_id=rule_id,
+            variant=variant,
+            target=target,
+            outcome=outcome,
             facts=facts,
             visitor_hash=scan.visitor,
             ip_prefix=ip_prefix(facts.ip) if self.store_ip_prefix else None,
         )
-        emitter.emit(scan_key(code_id, domain_name, scan.slug), value)
+        self.emitter.emit(scan_key(code_id, domain_name, scan.slug), value)
 
     def page(
         self,
@@ -143,8 +215,24 @@ class Answers:
     ) -> web.Response:
         """A page answer; `extra` goes to the template (`error`, `done`, `answers`, ...)."""
         assert resolution.page is not None
-        context: dict[str, Any] = {"slug": scan.slug, "action": scan.request.rel_url.path_qs}
+        action = scan.request.rel_url.path_qs
         entry = scan.entry
+        if resolution.page == GATE_PAGE and entry is not None and not extra and status is None:
+            # The gate page of one code snapshot at one URL is always the same page.
+            key = (entry, action)
+            text = self._gates.get(key)
+            if text is None:
+                if len(self._gates) >= _GATE_CACHE_MAX:
+                    self._gates.clear()
+                text = self._gates[key] = render_page(
+                    self.pages, GATE_PAGE, slug=scan.slug, action=action,
+                    hint=entry.code.password_hint,
+                )  # fmt: skip
+            return web.Response(
+                status=resolution.status, text=text, content_type="text/html",
+                headers=PAGE_HEADERS,
+            )  # fmt: skip
+        context: dict[str, Any] = {"slug": scan.slug, "action": action}
         if resolution.content is not None and entry is not None:
             context.update(
                 hosted_context(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import AliasChoices, Field
@@ -12,6 +13,18 @@ from qrstack_common.settings import ServiceSettings
 class RedirectSettings(ServiceSettings):
     host: str = Field("127.0.0.1", validation_alias=AliasChoices("REDIRECT_HOST", "host"))
     port: int = Field(8001, validation_alias=AliasChoices("REDIRECT_PORT", "port"))
+    workers: int = Field(
+        1,
+        ge=0,
+        validation_alias=AliasChoices("REDIRECT_WORKERS", "workers"),
+        description="Processes serving scans on the one port (SO_REUSEPORT), each with its own "
+        "slug table; 0 = one per CPU this process may use.",
+    )
+    reuse_port: bool = Field(
+        False,
+        validation_alias=AliasChoices("REDIRECT_REUSE_PORT", "reuse_port"),
+        description="Listen with SO_REUSEPORT (set for each worker when REDIRECT_WORKERS > 1).",
+    )
     spool_dir: Path = Field(
         Path(".run/spool"),
         validation_alias=AliasChoices("SCAN_SPOOL_DIR", "spool_dir"),
@@ -66,8 +79,28 @@ class RedirectSettings(ServiceSettings):
         500,
         ge=10,
         validation_alias=AliasChoices("REDIRECT_DB_TIMEOUT_MS", "db_timeout_ms"),
-        description="How long a scan of a capped code waits for the counter before it is "
-        "answered as if the cap were reached (fail closed).",
+        description="Deadline of one database call (lease statements in the background, form "
+        "posts); at the deadline its connection is dropped, whatever state the server is in.",
+    )
+    cap_wait_ms: int = Field(
+        50,
+        ge=1,
+        validation_alias=AliasChoices("REDIRECT_CAP_WAIT_MS", "cap_wait_ms"),
+        description="The longest a scan of a capped code waits for a new lease when the one "
+        "held ran out; then it is answered as if the cap were reached (fail closed).",
+    )
+    lease_ttl_s: float = Field(
+        10.0,
+        gt=0,
+        validation_alias=AliasChoices("REDIRECT_LEASE_TTL_S", "lease_ttl_s"),
+        description="How long a scan-cap lease lives without renewal (renewed every third of "
+        "it); a dead process's leases are reclaimed this long plus 5 s after their last renewal.",
+    )
+    lease_dir: Path = Field(
+        Path(".run/leases"),
+        validation_alias=AliasChoices("REDIRECT_LEASE_DIR", "lease_dir"),
+        description="Where each process keeps its lease ledger; processes of one host share "
+        "it, so a killed one's leases are settled exactly by another.",
     )
     db_retry_ms: int = Field(
         1000,
@@ -112,3 +145,6 @@ class RedirectSettings(ServiceSettings):
         description="Public base URL of the API; hosted PDF and image pages link its file "
         "streams (/v1/files/...).",
     )
+
+    def worker_count(self) -> int:
+        return self.workers or len(os.sched_getaffinity(0))

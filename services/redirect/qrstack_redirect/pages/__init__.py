@@ -31,6 +31,7 @@ def page_environment() -> Environment:
         loader=PackageLoader("qrstack_redirect.pages", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         enable_async=False,
+        auto_reload=False,  # templates ship with the package: no stat() per page
         trim_blocks=True,
         lstrip_blocks=True,
     )

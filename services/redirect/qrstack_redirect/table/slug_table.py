@@ -15,6 +15,7 @@ import logging
 import sys
 from uuid import UUID
 
+from aiohttp import web
 from pydantic import ValidationError
 
 from qrstack_common.events import CODES_TOPIC, DOMAINS_TOPIC, CodeSnapshot, DomainSnapshot
@@ -141,6 +142,11 @@ class SlugTable:
             return PLATFORM_HOST
         host = request_host_name(request_host)
         return host if host in self._domains else PLATFORM_HOST
+
+    def host_of(self, request: web.Request) -> str:
+        """`table_host` of a request (its `Host` header is not even read while no custom
+        domain is known)."""
+        return self.table_host(request.host) if self._domains else PLATFORM_HOST
 
     def domain(self, host: str) -> DomainSnapshot | None:
         return self._domains.get(host) if host else None
