@@ -26,6 +26,7 @@ import asyncio
 import os
 import re
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -205,11 +206,23 @@ def rss_bytes(pid: int) -> int:
     raise RuntimeError(f"no VmRSS for {pid}")
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time of a process and its children (a supervisor's workers), from /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return 0.0
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return own + sum(cpu_seconds(int(child)) for child in children)
+
+
 @dataclass
 class Run:
     rps: float
     p50_ms: float
     p99_ms: float
+    cpu_us: float  # server CPU per request: steadier than req/s on a shared machine
 
 
 def parse_wrk(output: str) -> tuple[float, float, float, int]:
@@ -225,7 +238,8 @@ def parse_wrk(output: str) -> tuple[float, float, float, int]:
     return rps, millis("50%"), millis("99%"), total
 
 
-async def load(url: str, script: Path, args: argparse.Namespace) -> Run:
+async def load(url: str, script: Path, pids: list[int], args: argparse.Namespace) -> Run:
+    cpu = sum(cpu_seconds(pid) for pid in pids)
     proc = await asyncio.create_subprocess_exec(
         "wrk",
         "-t1",
@@ -239,8 +253,9 @@ async def load(url: str, script: Path, args: argparse.Namespace) -> Run:
         stderr=asyncio.subprocess.STDOUT,
     )
     output = (await proc.communicate())[0].decode()
-    rps, p50, p99, _ = parse_wrk(output)
-    return Run(rps, p50, p99)
+    rps, p50, p99, total = parse_wrk(output)
+    spent = sum(cpu_seconds(pid) for pid in pids) - cpu
+    return Run(rps, p50, p99, spent / max(total, 1) * 1e6)
 
 
 async def started(
@@ -332,16 +347,24 @@ async def bench(args: argparse.Namespace, workdir: Path) -> None:
             await asyncio.sleep(2 if workers > 1 else 0)  # every worker joined the port
             service_url, base_url = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{base_port}"
             suffix = "" if workers == 1 else f", {workers} workers"
-            targets = [(f"bare aiohttp{suffix}", base_url, scripts[PLAIN])]
-            targets.append((f"{PLAIN}{suffix}", service_url, scripts[PLAIN]))
+            service_pids = [service.process.pid]
+            base_pids = [b.process.pid for b in bases if b.process is not None]
+            targets = [(f"bare aiohttp{suffix}", base_url, scripts[PLAIN], base_pids)]
+            targets.append((f"{PLAIN}{suffix}", service_url, scripts[PLAIN], service_pids))
             if workers == 1:
-                targets += [(label, service_url, scripts[label]) for label in (RULES, CAPPED, GATE)]
+                targets += [
+                    (label, service_url, scripts[label], service_pids)
+                    for label in (RULES, CAPPED, GATE)
+                ]
             for round_ in range(args.rounds):
-                for label, url, lua in targets:
+                for label, url, lua, pids in targets:
                     print(f"  round {round_ + 1}: {label} ...", flush=True)
-                    run = await load(url, lua, args)
+                    run = await load(url, lua, pids, args)
                     runs.setdefault(label, []).append(run)
-                    print(f"    {run.rps:,.0f} req/s, p50 {run.p50_ms} ms, p99 {run.p99_ms} ms")
+                    print(
+                        f"    {run.rps:,.0f} req/s, p50 {run.p50_ms} ms, p99 {run.p99_ms} ms, "
+                        f"{run.cpu_us:.1f} CPU µs/request"
+                    )
             for process in [service, *bases]:
                 await process.stop()
                 processes.remove(process)
@@ -370,14 +393,23 @@ def report(
         f"wrk -t1 -c{args.connections} -d{args.duration}s on loopback, iPhone User-Agent, scan "
         f"events on; median of {args.rounds} alternating rounds; {os.cpu_count()} cores"
     )
-    print("| target | req/s | vs bare | p50 ms | p99 ms |\n| --- | --- | --- | --- | --- |")
+    print(
+        "| target | req/s | vs bare | p50 ms | p99 ms | server CPU µs/req | CPU vs bare |\n"
+        "| --- | --- | --- | --- | --- | --- | --- |"
+    )
     for label, run in median.items():
         workers = label.partition(", ")[2]
-        bare = median["bare aiohttp" + (", " + workers if workers else "")]
+        bare_label = "bare aiohttp" + (", " + workers if workers else "")
+        bare = median[bare_label]
         ratio = f"{run.rps / bare.rps:.2f}"
         if label == CAPPED:
             ratio += f" ({run.rps / median[PLAIN].rps:.2f} of plain)"
-        print(f"| {label} | {run.rps:,.0f} | {ratio} | {run.p50_ms:.2f} | {run.p99_ms:.2f} |")
+        cpu = statistics.median(r.cpu_us for r in runs[label])
+        bare_cpu = statistics.median(r.cpu_us for r in runs[bare_label])
+        print(
+            f"| {label} | {run.rps:,.0f} | {ratio} | {run.p50_ms:.2f} | {run.p99_ms:.2f} "
+            f"| {cpu:.1f} | {bare_cpu / cpu:.2f} |"
+        )
     print()
     print(f"bootstrap of {args.codes:,} codes (process start to /readyz 200): {bootstrap_s:.1f} s")
     print(

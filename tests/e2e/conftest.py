@@ -11,7 +11,10 @@ from qrstack_launcher.stack import Infrastructure, Platform
 
 @pytest.fixture(scope="session")
 async def platform(infra: Infrastructure) -> AsyncIterator[Platform]:
-    running = Platform(infra)
+    # One redirect process: these tests create a code and scan it at once, and with several
+    # workers a scan may reach one whose table has not applied the snapshot yet (for
+    # milliseconds, as with several replicas). `make run` (test_make_run) starts 2.
+    running = Platform(infra, extra_env={"REDIRECT_WORKERS": "1"})
     await running.start()
     yield running
     await running.stop()
