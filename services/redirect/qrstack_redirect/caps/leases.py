@@ -69,6 +69,7 @@ class CodeLease:
     """This process's lease on one code: `taken` scans given to it, `spent` of them granted."""
 
     __slots__ = (
+        "asked",
         "busy",
         "code_id",
         "last_scan",
@@ -96,6 +97,7 @@ class CodeLease:
         self.last_sync = 0.0
         self.wait_until = 0.0
         self.busy: asyncio.Task[None] | None = None
+        self.asked = False  # a TAKE was sent: a lease row may exist even if no answer came
 
     def wanted(self, horizon_s: float) -> int:
         target = max(1, math.ceil(self.rate * horizon_s))
@@ -220,6 +222,7 @@ class CapLeases:
 
     async def _take_statement(self, lease: CodeLease, cap: int) -> dict[str, Any] | None:
         reported = lease.spent
+        lease.asked = True
         row = await self._database.fetchrow(
             TAKE,
             lease.code_id,
@@ -267,11 +270,15 @@ class CapLeases:
 
     async def _release(self, lease: CodeLease) -> None:
         if lease.lease_id == _NO_LEASE:
+            if lease.asked:  # a lease granted by a statement whose answer was lost
+                await self._database.fetchval(RELEASE, lease.code_id, self.holder, None, 0)
+                lease.asked = False
             return
         await self._database.fetchval(
             RELEASE, lease.code_id, self.holder, lease.lease_id, lease.spent
         )
         self._forget(lease)
+        lease.asked = False
 
     # --- the keeper: renewals, idle returns, dead neighbours ----------------------------
 
@@ -293,7 +300,7 @@ class CapLeases:
             if lease.busy is not None:
                 continue
             if now - lease.last_scan > settings.idle_s:
-                if lease.lease_id == _NO_LEASE:
+                if lease.lease_id == _NO_LEASE and not lease.asked:
                     del self._leases[lease.code_id]
                 else:
                     lease.busy = asyncio.ensure_future(self._release(lease))

@@ -55,10 +55,12 @@ FROM step CROSS JOIN books LEFT JOIN lease ON true
 """
 
 # Hand a lease back: its spent scans are settled, the rest returns to the code's cap.
-# $1 code, $2 holder, $3 lease id, $4 scans spent of it (cumulative, exact).
+# $1 code, $2 holder, $3 lease id (NULL: whatever lease this holder may have been given by a
+# statement whose answer it never got; it granted none of it), $4 scans spent of it.
 RELEASE = """
 WITH gone AS (
-    DELETE FROM scan_cap_leases WHERE code_id = $1 AND holder = $2 AND lease_id = $3
+    DELETE FROM scan_cap_leases
+    WHERE code_id = $1 AND holder = $2 AND lease_id = COALESCE($3::uuid, lease_id)
     RETURNING taken, spent
 )
 UPDATE scan_caps c
