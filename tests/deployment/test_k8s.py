@@ -24,6 +24,8 @@ from deployment.manifests import (
     render,
     render_dir,
 )
+from qrstack_api.accounts.settings import AccountSettings
+from qrstack_redirect.settings import RedirectSettings
 
 # The oldest Kubernetes minor still supported upstream when this was written, and the newest
 # the schema package knows.
@@ -107,9 +109,15 @@ def test_the_ingress_serves_the_public_urls_from_their_services(overlay: str) ->
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
-def test_client_addresses_are_believed_from_the_ingress_controller_only(overlay: str) -> None:
+def test_client_addresses_are_believed_from_the_ingress_controller_only(
+    overlay: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     docs = render(overlay)
     config = find(docs, "ConfigMap", "qrstack-config")["data"]
+    for key in ("TRUSTED_PROXIES", "API_TRUSTED_PROXIES"):  # as the services read them
+        monkeypatch.setenv(key, config[key])
+    monkeypatch.setenv("VISITOR_HASH_SALT", "x" * 32)
+    assert len(RedirectSettings().trusted_proxies) == len(AccountSettings().trusted_proxies) == 4
     controller = ipaddress.ip_address("10.244.3.17")  # a pod address of a typical cluster
     for key in ("TRUSTED_PROXIES", "API_TRUSTED_PROXIES"):
         networks = [ipaddress.ip_network(cidr) for cidr in json.loads(config[key])]
@@ -132,3 +140,28 @@ def test_the_redirect_spools_where_the_image_creates_the_spool() -> None:
     assert (
         redirect["securityContext"]["runAsUser"] == redirect["securityContext"]["fsGroup"] == 10001
     )
+
+
+# Measured by bench/renderer_memory.py (the README's figures): the interpreter after imports,
+# and painting's cost per output pixel (602 MB peak for a 19.9 MP framed 4096 px code).
+RENDERER_BASE_BYTES = 60e6
+PAINT_BYTES_PER_PIXEL = 28
+
+
+def _bytes(quantity: str) -> float:
+    units = {"Ki": 1 << 10, "Mi": 1 << 20, "Gi": 1 << 30}
+    return float(quantity[:-2]) * units[quantity[-2:]]
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_the_renderers_memory_limit_holds_its_worst_case(overlay: str) -> None:
+    renderer = next(c for name, c in containers(render(overlay)) if name == "renderer")
+    env = env_of(renderer)
+    worst = (
+        int(env["RENDERER_THREADS"]) * int(env["RENDERER_MAX_PIXELS"]) * PAINT_BYTES_PER_PIXEL
+        + RENDERER_BASE_BYTES
+        + int(env["RENDERER_CACHE_BYTES"])
+    )
+    limit = _bytes(renderer["resources"]["limits"]["memory"])
+    assert worst * 1.1 < limit, f"{worst / 1e6:.0f} MB worst case, limit {limit / 1e6:.0f} MB"
+    assert int(env["RENDERER_MAX_PIXELS"]) >= 4096 * 4856  # the framed 4096 px code renders

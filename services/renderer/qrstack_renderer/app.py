@@ -16,6 +16,7 @@ hits. Bad fields and unscannable styles get 400 `validation_failed` with one iss
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
@@ -130,7 +131,8 @@ async def _render_off_loop(app: web.Application, spec: RenderSpec) -> RenderedIm
     start = time.perf_counter()
     loop = asyncio.get_running_loop()
     try:
-        image = await loop.run_in_executor(app[RENDER_POOL], render, spec)
+        paint = functools.partial(render, spec, max_pixels=app[SETTINGS].max_pixels)
+        image = await loop.run_in_executor(app[RENDER_POOL], paint)
     except ApiError:
         metrics.refused.inc()
         raise
@@ -156,7 +158,10 @@ async def post_check(request: web.Request) -> web.StreamResponse:
     spec = await read_model(request, RenderSpec, max_bytes=MAX_BODY)
     spec = await _with_logo_fetched(request.app, spec)
     loop = asyncio.get_running_loop()
-    await loop.run_in_executor(request.app[RENDER_POOL], check, spec)
+    budget = request.app[SETTINGS].max_pixels
+    await loop.run_in_executor(
+        request.app[RENDER_POOL], functools.partial(check, spec, max_pixels=budget)
+    )
     return web.Response(status=204)
 
 

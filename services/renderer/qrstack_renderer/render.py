@@ -66,6 +66,27 @@ def is_plain(style: Style) -> bool:
     )
 
 
+RASTER_FORMATS = ("png", "jpeg", "webp")
+
+
+def refuse_above_budget(spec: RenderSpec, width: int, height: int, max_pixels: int | None) -> None:
+    """400 for a raster image of more than `max_pixels` (painting one costs ~28 bytes a pixel:
+    the budget is what bounds the renderer's memory; vector formats cost no pixels)."""
+    if max_pixels is None or spec.format not in RASTER_FORMATS or width * height <= max_pixels:
+        return
+    field = "scale" if spec.scale is not None else "size"
+    raise validation_failed(
+        [
+            Issue(
+                (field,),
+                f"the image would be {width}×{height} px ({width * height / 1e6:.1f} megapixels); "
+                f"this renderer paints at most {max_pixels / 1e6:.1f} megapixels: ask for a "
+                f"smaller {field}, or svg or pdf",
+            )
+        ]
+    )
+
+
 @dataclass(frozen=True, eq=False)
 class CheckedSpec:
     """A spec that passed every check: its symbol and its sized centre element."""
@@ -74,10 +95,11 @@ class CheckedSpec:
     centre: CentrePlan | None
 
 
-def check(spec: RenderSpec) -> CheckedSpec:
+def check(spec: RenderSpec, *, max_pixels: int | None = None) -> CheckedSpec:
     """Every refusal `render(spec)` can give, without drawing: contrast, text, the logo's
     bytes, the payload's fit, the centre element against the error correction, the image
-    size and the module size. Raises `ApiError` 400 `validation_failed` like `render`.
+    size and the module size, and (with `max_pixels`) the pixel budget. Raises `ApiError` 400
+    `validation_failed` like `render`.
 
     Under a centre element (logo, text, icon) the error correction is raised to the
     highest level the payload fits, never below the requested one.
@@ -103,15 +125,17 @@ def check(spec: RenderSpec) -> CheckedSpec:
     if centre is not None:
         refuse_if_any(centre_issues(style, centre, matrix, len(spec.data)))
     frame = plan_frame(style, matrix.size + 2 * spec.margin)
-    scale = placement(spec, frame.width, frame.height).scale
-    refuse_if_any(module_size_issues(spec, scale, frame.width))
+    place = placement(spec, frame.width, frame.height)
+    refuse_if_any(module_size_issues(spec, place.scale, frame.width))
+    refuse_above_budget(spec, place.width, place.height, max_pixels)
     return CheckedSpec(matrix, centre)
 
 
-def render(spec: RenderSpec) -> RenderedImage:
-    """Render `spec` in its format once `check(spec)` passed; see the module docstring."""
+def render(spec: RenderSpec, *, max_pixels: int | None = None) -> RenderedImage:
+    """Render `spec` in its format once `check(spec)` passed; see the module docstring. A
+    raster image of more than `max_pixels` is refused before it is painted."""
     style = spec.style
-    checked = check(spec)
+    checked = check(spec, max_pixels=max_pixels)
     matrix, centre = checked.matrix, checked.centre
     side = matrix.size + 2 * spec.margin
     if spec.format not in ("svg", "pdf") and is_plain(style):

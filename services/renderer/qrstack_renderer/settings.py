@@ -23,6 +23,13 @@ class RendererSettings(ServiceSettings):
         le=64,
         description="Threads that render cache misses, so the event loop keeps answering.",
     )
+    max_pixels: int = setting(
+        "RENDERER_MAX_PIXELS",
+        4096 * 5120,
+        ge=21 * 21,
+        description="Largest raster image painted (width × height); larger ones are refused "
+        "with 400. Painting costs ~28 bytes a pixel: size the memory limit from it.",
+    )
     logo_max_bytes: int = setting(
         "RENDERER_LOGO_MAX_BYTES",
         1 << 20,
