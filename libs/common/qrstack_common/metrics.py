@@ -84,6 +84,11 @@ class ApiMetrics(ServiceMetrics):
         self.outbox_pending = Gauge(
             "qr_outbox_pending", "Outbox rows not yet published.", registry=self.registry
         )
+        self.outbox_oldest_pending = Gauge(
+            "qr_outbox_oldest_pending_timestamp_seconds",
+            "Creation time of the oldest outbox row not yet published; 0 when none waits.",
+            registry=self.registry,
+        )
         self.auth_failures = Counter(
             "qr_auth_failures_total",
             "Requests refused by authentication, by reason.",
@@ -139,6 +144,16 @@ class RedirectMetrics(ServiceMetrics):
         self.scans_spooled = Counter(
             "qr_scans_spooled_total",
             "Scan events written to the local spool while Kafka was unreachable.",
+            registry=self.registry,
+        )
+        self.spool_bytes = Gauge(
+            "qr_scan_spool_bytes",
+            "Bytes of scan events in the local spool, waiting for Kafka.",
+            registry=self.registry,
+        )
+        self.spool_max_bytes = Gauge(
+            "qr_scan_spool_max_bytes",
+            "The spool's bound (SCAN_SPOOL_MAX_BYTES): past it the oldest segment is dropped.",
             registry=self.registry,
         )
         self.scans_produced = Counter(

@@ -96,7 +96,8 @@ async def test_spooled_events_are_replayed_in_order_once_kafka_answers(
 ) -> None:
     code_id = str(uuid.uuid4())
     before, during = events(code_id, 700), events(code_id, 300)
-    unreachable = emitter(f"127.0.0.1:{free_port()}", tmp_path, RedirectMetrics())
+    down = RedirectMetrics()
+    unreachable = emitter(f"127.0.0.1:{free_port()}", tmp_path, down)
     running = asyncio.create_task(unreachable.run())
     for key, value in before:
         unreachable.emit(key, value)
@@ -105,6 +106,12 @@ async def test_spooled_events_are_replayed_in_order_once_kafka_answers(
         return unreachable.pending == 0 and bool(ScanSpool(tmp_path, 1 << 30))
 
     await eventually(spooled, timeout=30)
+
+    async def spool_size_shown() -> bool:  # what the ScanSpoolGrowing alert reads
+        shown = down.registry.get_sample_value("qr_scan_spool_bytes")
+        return shown == ScanSpool(tmp_path, 1 << 30).size_bytes > 0
+
+    await eventually(spool_size_shown, timeout=10)
     running.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await running
@@ -112,7 +119,8 @@ async def test_spooled_events_are_replayed_in_order_once_kafka_answers(
     assert await sent_for(infra, code_id) == []
 
     # A restart finds the spool and sends it before anything newer.
-    back = emitter(infra.kafka_bootstrap, tmp_path, RedirectMetrics())
+    up = RedirectMetrics()
+    back = emitter(infra.kafka_bootstrap, tmp_path, up)
     running = asyncio.create_task(back.run())
     for key, value in during:
         back.emit(key, value)
@@ -121,6 +129,11 @@ async def test_spooled_events_are_replayed_in_order_once_kafka_answers(
         return back.produced >= len(before) + len(during)
 
     await eventually(delivered, timeout=30)
+
+    async def spool_shown_empty() -> bool:
+        return up.registry.get_sample_value("qr_scan_spool_bytes") == 0
+
+    await eventually(spool_shown_empty, timeout=10)
     running.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await running

@@ -68,6 +68,11 @@ class OutboxRelay:
             await conn.execute("SELECT pg_advisory_lock($1)", _LEADER_LOCK)
             wake = asyncio.Event()
             await conn.add_listener(NOTIFY_CHANNEL, lambda *_: wake.set())
+            # Before Kafka is reached: while it is away, the backlog's age still shows.
+            oldest = await conn.fetchval(
+                "SELECT extract(epoch FROM created_at)::float8 FROM outbox ORDER BY id LIMIT 1"
+            )
+            self._metrics.outbox_oldest_pending.set(oldest or 0)
             await ensure_topics(self._bootstrap, platform_topics(self._partitions))
             producer = EventProducer(self._bootstrap, client_id="qrstack-outbox")
             await producer.start()
@@ -85,9 +90,11 @@ class OutboxRelay:
         while True:
             wake.clear()
             rows = await conn.fetch(
-                "SELECT id, topic, key, payload FROM outbox ORDER BY id LIMIT $1",
+                "SELECT id, topic, key, payload, extract(epoch FROM created_at)::float8 AS created"
+                " FROM outbox ORDER BY id LIMIT $1",
                 self._batch_size,
             )
+            self._metrics.outbox_oldest_pending.set(rows[0]["created"] if rows else 0)
             if not rows:
                 self._metrics.outbox_pending.set(0)
                 with contextlib.suppress(TimeoutError):

@@ -55,6 +55,8 @@ class ScanEmitter:
         self._bootstrap = bootstrap
         self._spool = spool
         self._metrics = metrics
+        metrics.spool_max_bytes.set(spool.max_bytes)
+        metrics.spool_bytes.set(spool.size_bytes)
         self._max_buffer = max_buffer
         self._batch_size = batch_size
         self._linger_s = linger_s
@@ -92,6 +94,7 @@ class ScanEmitter:
             self._wake.clear()
             self._metrics.scan_buffer.set(len(self._buffer))
             await self._drain(final=False)
+            self._metrics.spool_bytes.set(self._spool.size_bytes)
 
     async def _drain(self, *, final: bool) -> None:
         while self._buffer or self._spool:
