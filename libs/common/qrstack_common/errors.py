@@ -5,8 +5,11 @@ Handlers raise `ApiError` (or a subclass helper below); the error middleware in
 
     {"error": "machine_code", "detail": "human sentence", "issues": [...]}
 
-`issues` is present only on 400 `validation_failed` and lists every failing field with its
-path (a list of keys and indexes) and the reason.
+`issues` is present only on 400 `validation_failed` and lists every failing field the way a
+Zod-validated API does: `path` (a list of keys and indexes), `message` (why), `code` (Zod's
+issue code: `invalid_type`, `too_small`, `too_big`, `invalid_string`, `invalid_enum_value`,
+`unrecognized_keys`, `invalid_date`, `custom`), plus `reason` (= `message`, qrstack's earlier
+name, kept for existing clients).
 """
 
 from __future__ import annotations
@@ -42,9 +45,15 @@ class Issue:
 
     path: tuple[str | int, ...]
     reason: str
+    code: str = "custom"
 
     def as_json(self) -> dict[str, Any]:
-        return {"path": list(self.path), "reason": self.reason}
+        return {
+            "path": list(self.path),
+            "message": self.reason,
+            "code": self.code,
+            "reason": self.reason,
+        }
 
 
 @dataclass
@@ -88,6 +97,41 @@ def not_found(what: str = "Resource") -> ApiError:
     return ApiError("not_found", f"{what} not found.")
 
 
+# pydantic error type (or its prefix/suffix) → Zod issue code.
+_ZOD_CODES: Mapping[str, str] = {
+    "missing": "invalid_type",
+    "extra_forbidden": "unrecognized_keys",
+    "literal_error": "invalid_enum_value",
+    "enum": "invalid_enum_value",
+    "string_pattern_mismatch": "invalid_string",
+    "url_parsing": "invalid_string",
+    "url_scheme": "invalid_string",
+    "url_syntax_violation": "invalid_string",
+    "url_too_long": "too_big",
+    "string_too_short": "too_small",
+    "too_short": "too_small",
+    "greater_than": "too_small",
+    "greater_than_equal": "too_small",
+    "string_too_long": "too_big",
+    "too_long": "too_big",
+    "less_than": "too_big",
+    "less_than_equal": "too_big",
+    "value_error": "custom",
+    "assertion_error": "custom",
+}
+
+
+def zod_code(pydantic_type: str) -> str:
+    """The Zod issue code closest to a pydantic error type."""
+    if pydantic_type in _ZOD_CODES:
+        return _ZOD_CODES[pydantic_type]
+    if pydantic_type.startswith(("datetime", "date", "time", "timezone")):
+        return "invalid_date"
+    if pydantic_type.endswith(("_type", "_parsing")):
+        return "invalid_type"
+    return "custom"
+
+
 def issues_from_pydantic(errors: Iterable[Mapping[str, Any]]) -> list[Issue]:
     """Convert `ValidationError.errors()` into our issues, one per failing field."""
     out: list[Issue] = []
@@ -96,5 +140,5 @@ def issues_from_pydantic(errors: Iterable[Mapping[str, Any]]) -> list[Issue]:
         msg = str(err.get("msg", "invalid value"))
         if msg.startswith("Value error, "):
             msg = msg[len("Value error, ") :]
-        out.append(Issue(loc, msg))
+        out.append(Issue(loc, msg, zod_code(str(err.get("type", "")))))
     return out

@@ -95,7 +95,14 @@ async def test_types_are_validated_with_their_fields(api: Client, infra: Infrast
     unknown = await make(api, ws.api_key, {"type": "hologram"}, 400)
     assert unknown["issues"][0]["path"] == ["type"]
     missing = await make(api, ws.api_key, {"type": "menu"}, 400)
-    assert missing["issues"] == [{"path": ["menu"], "reason": "is required for menu codes"}]
+    assert missing["issues"] == [
+        {
+            "path": ["menu"],
+            "message": "is required for menu codes",
+            "code": "custom",
+            "reason": "is required for menu codes",
+        }
+    ]
     wrong_key = await make(
         api, ws.api_key, {"type": "url", "targetUrl": "https://e.com", "wifi": {}}, 400
     )
@@ -161,7 +168,14 @@ async def test_patch_changes_only_what_was_sent_and_null_clears(
         api, "PATCH", f"/v1/codes/{code['id']}", ws.api_key, json={"redirectStatus": None}
     )
     assert status == 400
-    assert body["issues"] == [{"path": ["redirectStatus"], "reason": "cannot be null"}]
+    assert body["issues"] == [
+        {
+            "path": ["redirectStatus"],
+            "message": "cannot be null",
+            "code": "custom",
+            "reason": "cannot be null",
+        }
+    ]
 
 
 async def test_put_replaces_fields_but_keeps_the_slug(api: Client, infra: Infrastructure) -> None:
@@ -315,7 +329,14 @@ async def test_schedule_order_is_checked(api: Client, infra: Infrastructure) -> 
         },
         400,
     )
-    assert body["issues"] == [{"path": ["expiresAt"], "reason": "must be after activeFrom"}]
+    assert body["issues"] == [
+        {
+            "path": ["expiresAt"],
+            "message": "must be after activeFrom",
+            "code": "custom",
+            "reason": "must be after activeFrom",
+        }
+    ]
 
 
 async def test_a_bulk_body_over_a_megabyte_is_read_whole(

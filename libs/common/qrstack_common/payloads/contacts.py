@@ -7,9 +7,17 @@ octets without splitting a character (`content_lines`).
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BeforeValidator, Field
+from pydantic import (
+    BeforeValidator,
+    Field,
+    PrivateAttr,
+    SerializerFunctionWrapHandler,
+    ValidatorFunctionWrapHandler,
+    model_serializer,
+    model_validator,
+)
 
 from qrstack_common.errors import Issue
 from qrstack_common.payloads.content_lines import content_lines, escape_text
@@ -35,24 +43,40 @@ def _listed(value: Any) -> Any:
     return [value] if isinstance(value, str | dict) else value
 
 
-def _phone_entry(value: Any) -> Any:
-    return {"number": value} if isinstance(value, str) else value
+class _KeepsShape(PayloadPart):
+    """A part that may also be sent as one bare string (taken as its `BARE_FIELD`), and that
+    reads back in the shape it was sent: a string stays a string (TurtleQR: "phones, emails
+    and address in the shape sent")."""
+
+    BARE_FIELD: ClassVar[str] = ""
+    _bare: bool = PrivateAttr(False)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _remember_shape(cls, value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        if isinstance(value, str):
+            part = handler({cls.BARE_FIELD: value})
+            part._bare = True
+            return part
+        return handler(value)
+
+    @model_serializer(mode="wrap")
+    def _as_sent(self, handler: SerializerFunctionWrapHandler) -> Any:
+        return getattr(self, self.BARE_FIELD) if self._bare else handler(self)
 
 
-def _address(value: Any) -> Any:
-    return {"street": value} if isinstance(value, str) else value
-
-
-class PhoneEntry(PayloadPart):
+class PhoneEntry(_KeepsShape):
     """A phone number and what kind it is; a bare string is a number of no particular kind."""
 
+    BARE_FIELD: ClassVar[str] = "number"
     number: PhoneNumber
     type: Literal["mobile", "work", "home", "fax"] | None = None
 
 
-class Address(PayloadPart):
+class Address(_KeepsShape):
     """A postal address; a bare string is taken as the street line."""
 
+    BARE_FIELD: ClassVar[str] = "street"
     street: Name | None = None
     city: Name | None = None
     region: Name | None = None
@@ -61,7 +85,7 @@ class Address(PayloadPart):
 
 
 Phones = Annotated[
-    list[Annotated[PhoneEntry, BeforeValidator(_phone_entry)]],
+    list[PhoneEntry],
     Field(max_length=MAX_PHONES),
     BeforeValidator(_listed),
 ]
@@ -85,7 +109,7 @@ class VCardPayload(ContactFields):
 
     organization: Name | None = alias("organization", "org", default=None)
     title: Name | None = None
-    address: Annotated[Address | None, BeforeValidator(_address)] = None
+    address: Address | None = None
 
     def cross_field_issues(self) -> list[Issue]:
         if not (self.first_name or self.last_name or self.organization):

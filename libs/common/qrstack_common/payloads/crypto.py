@@ -7,8 +7,10 @@
   (USDC has 6 decimals).
 - solana: Solana Pay `solana:<recipient>?amount=…&label=…&message=…`.
 
-EIP-681 has no label or message, so those are refused for the two Ethereum chains rather
-than dropped without a word.
+EIP-681 has no label or message parameter. TurtleQR documents `label` for every chain, so it
+is accepted on the two Ethereum chains too: kept with the code (it reads back and names the
+code in lists) but not in the image, where no wallet could read it. A `message` (not a
+TurtleQR field) is still refused there rather than dropped without a word.
 """
 
 from __future__ import annotations
@@ -99,7 +101,7 @@ class CryptoPayload(Payload):
         if self.chain in ("ethereum", "usdc-eth"):
             issues.extend(
                 Issue((name,), f"cannot be carried by an {self.chain} payment request (EIP-681)")
-                for name in ("label", "message")
+                for name in ("message",)
                 if getattr(self, name)
             )
         return issues

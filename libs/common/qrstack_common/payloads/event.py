@@ -1,7 +1,8 @@
 """Calendar events: an iCalendar object (RFC 5545) with one VEVENT.
 
-TurtleQR's `event` (startsAt/endsAt), its `calendar` (startIso/endIso, allDay) and RecodeQR's
-`event` (date_start/date_end + timezone) are one model. Date-times without an offset are
+TurtleQR's `event` (startsAt/endsAt) and RecodeQR's `event` (date_start/date_end + timezone)
+are one model; TurtleQR's `calendar` type is the same event under its own field names
+(startIso/endIso, allDay) and reads back under them. Date-times without an offset are
 read in `timezone` (IANA, default UTC); the output carries UTC times with `Z`, which every
 calendar reads the same way (a TZID needs a VTIMEZONE block that phone readers ignore).
 All-day events are DATE values with an exclusive end, as RFC 5545 wants.
@@ -65,6 +66,14 @@ class EventPayload(Payload):
         elif self.end_utc() <= self.start_utc():
             return [Issue(("ends_at",), "must be after the start time")]
         return []
+
+
+class CalendarPayload(EventPayload):
+    """TurtleQR's `calendar`: `title`, `startIso`, `endIso`, `location`, `description`,
+    `allDay` (and qrstack's `timezone` for times without an offset)."""
+
+    starts_at: IsoDateTime = alias("startIso", "startsAt", "start_iso")
+    ends_at: IsoDateTime = alias("endIso", "endsAt", "end_iso")
 
 
 def _utc_stamp(moment: datetime) -> str:

@@ -67,6 +67,13 @@ class PayloadType(Generic[P]):
     def can_be_dynamic(self) -> bool:
         return self.hosted_page or self.redirect is not None
 
+    @property
+    def default_dynamic(self) -> bool:
+        """What a code of this type is when the request does not say: TurtleQR's "Direct"
+        types (content in the image: text, wifi, whatsapp, social, ...) are static; `url`,
+        `app` and the hosted pages are dynamic."""
+        return self.name == "url" or not self.can_be_static
+
 
 def _direct(
     name: str,
@@ -108,11 +115,12 @@ _TYPES: tuple[PayloadType[Any], ...] = (
     _direct("mecard", contacts.MeCardPayload, contacts.encode_mecard),
     PayloadType(
         "event",
-        ("calendar", "vevent", "ical", "icalendar"),
+        ("vevent", "ical", "icalendar"),
         event.EventPayload,
         event.encode_event,
-        payload_keys=("event", "calendar"),
+        payload_keys=("event",),
     ),
+    _direct("calendar", event.CalendarPayload, event.encode_event),
     _direct("location", location.LocationPayload, location.encode_location, "geo", "map"),
     _direct("crypto", crypto.CryptoPayload, crypto.encode_crypto, "cryptocurrency"),
     _direct(

@@ -7,9 +7,10 @@ from ipaddress import ip_network
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from qrstack_api.accounts.principal import ALL_SCOPES, EVERY_SCOPE, GRANTABLE_SCOPES
+from qrstack_common.payloads.fields import UtcDateTime
 
 MAX_ALLOWLIST = 100
 Mode = Literal["live", "test"]
@@ -43,7 +44,7 @@ Scope = Annotated[
     Field(json_schema_extra={"enum": [EVERY_SCOPE, *ALL_SCOPES]}),
 ]
 Cidr = Annotated[str, AfterValidator(_cidr), Field(examples=["203.0.113.0/24", "2001:db8::/48"])]
-FutureTime = Annotated[AwareDatetime | None, AfterValidator(_future)]
+FutureTime = Annotated[UtcDateTime | None, AfterValidator(_future)]
 
 
 class ApiKeyCreate(BaseModel):

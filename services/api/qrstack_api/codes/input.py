@@ -105,6 +105,8 @@ def parse_code_body(
             if getattr(fields, name) is None and name not in NULLABLE_FIELDS:
                 alias = CodeFields.model_fields[name].alias or name
                 issues.append(Issue((alias,), "cannot be null"))
+    if "label" in raw and "name" in raw and raw["label"] != raw["name"]:
+        issues.append(Issue(("name",), "send label or its alias name, not both"))
     if "expiresAt" in raw and "activeUntil" in raw:
         issues.append(Issue(("activeUntil",), "send expiresAt or its alias activeUntil, not both"))
 
@@ -113,7 +115,7 @@ def parse_code_body(
     effective_dynamic = (
         dynamic
         if dynamic is not None
-        else (current_dynamic if partial else payload_type.can_be_dynamic)
+        else (current_dynamic if partial else payload_type.default_dynamic)
     )
     if effective_dynamic and not payload_type.can_be_dynamic:
         issues.append(
@@ -168,6 +170,9 @@ def _payload(
     if not isinstance(payload_raw, Mapping):
         issues.append(Issue((payload_key or payload_type.name,), "must be an object"))
         return None
+    if "r2Key" in payload_raw and payload_raw.get("fileKey") == payload_raw["r2Key"]:
+        # A pdf page read back shows its key under both names; sent back, it is one field.
+        payload_raw = {k: v for k, v in payload_raw.items() if k != "r2Key"}
     return _validated(payload_type, payload_raw, (payload_key or payload_type.name,), issues)
 
 

@@ -13,7 +13,6 @@ from uuid import UUID
 
 from pydantic import (
     AliasChoices,
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -22,6 +21,7 @@ from pydantic import (
 
 from qrstack_api.codes.slugs import slug_problem
 from qrstack_common.payloads import WebUrl
+from qrstack_common.payloads.fields import UtcDateTime
 from qrstack_common.render.spec import Style
 
 TAG_PATTERN = r"^[A-Za-z0-9_:.-]{1,48}$"
@@ -60,7 +60,13 @@ class CodeFields(BaseModel):
     dynamic: bool | None = Field(
         None, description="Encode a short URL that can be retargeted (default where possible)."
     )
-    name: str | None = Field(None, max_length=200)
+    name: str | None = Field(
+        None,
+        max_length=200,
+        alias="label",
+        validation_alias=AliasChoices("label", "name"),
+        description="The code's label (searched by q); also accepted as name.",
+    )
     target_url: WebUrl | None = Field(None, alias="targetUrl")
     slug: str | None = Field(
         None, description="Custom slug [A-Za-z0-9_-]{1,100}; generated if unset."
@@ -69,12 +75,14 @@ class CodeFields(BaseModel):
         None, max_length=253, description="A custom domain of the workspace."
     )
     fallback_url: WebUrl | None = Field(None, alias="fallbackUrl")
-    active_from: AwareDatetime | None = Field(None, alias="activeFrom")
-    expires_at: AwareDatetime | None = Field(
+    active_from: UtcDateTime | None = Field(
+        None, alias="activeFrom", description="ISO 8601; without an offset it is UTC."
+    )
+    expires_at: UtcDateTime | None = Field(
         None,
         alias="expiresAt",
         validation_alias=AliasChoices("expiresAt", "activeUntil"),
-        description="Also accepted as activeUntil.",
+        description="Also accepted as activeUntil. ISO 8601; without an offset it is UTC.",
     )
     max_scans: int | None = Field(None, alias="maxScans", ge=1, le=2_000_000_000)
     tags: list[Tag] | None = Field(None, max_length=10)
@@ -124,7 +132,8 @@ class CodeView(BaseModel):
     workspace_id: UUID = Field(alias="workspaceId")
     type: str
     dynamic: bool
-    name: str | None
+    label: str | None
+    name: str | None = Field(description="Same as label (qrstack's earlier name for it).")
     slug: str | None
     domain: str | None
     short_url: str | None = Field(alias="shortUrl", description="null for static codes")
@@ -169,7 +178,7 @@ class CodeListQuery(BaseModel):
     folder_id: str | None = Field(None, alias="folderId", description="A folder id, or none.")
     tag: str | None = None
     status: DerivedStatus | None = None
-    q: str | None = Field(None, max_length=200, description="Search slug, name and target URL.")
+    q: str | None = Field(None, max_length=200, description="Search slug, label and target URL.")
     type: str | None = None
 
 

@@ -290,7 +290,7 @@ async def _column_values(
     issues: list[Issue] = []
     values: dict[str, Any] = {}
     dynamic = inp.dynamic if inp.dynamic is not None else (
-        row["dynamic"] if row is not None else inp.payload_type.can_be_dynamic
+        row["dynamic"] if row is not None else inp.payload_type.default_dynamic
     )  # fmt: skip
     values["type"] = inp.payload_type.name
     values["dynamic"] = dynamic

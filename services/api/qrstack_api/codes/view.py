@@ -36,13 +36,23 @@ def image_data(settings: ApiSettings, row: Any) -> str:
     return content
 
 
+def shown_payload(type_name: str, stored: dict[str, Any] | None) -> dict[str, Any]:
+    """The payload as /v1 shows it: a pdf page's document key also under TurtleQR's name
+    `r2Key` (stored as `fileKey`, the name the file routes and the redirect service use)."""
+    payload = dict(stored or {})
+    if type_name == "pdf" and "fileKey" in payload:
+        payload["r2Key"] = payload["fileKey"]
+    return payload
+
+
 def code_view(settings: ApiSettings, row: Any, total_scans: int | None) -> dict[str, Any]:
-    payload: dict[str, Any] = row["payload"] or {}
+    payload = shown_payload(row["type"], row["payload"])
     view = CodeView(
         id=row["id"],
         workspace_id=row["workspace_id"],
         type=row["type"],
         dynamic=row["dynamic"],
+        label=row["name"],
         name=row["name"],
         slug=row["slug"],
         domain=row["domain"],

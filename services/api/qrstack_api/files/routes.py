@@ -106,7 +106,7 @@ async def _inspected(
 @operation(
     summary="Upload the PDF of a pdf code (replaces the previous one)",
     tag="files",
-    multipart={"file": "The PDF (application/pdf; default limit 20 MiB)."},
+    multipart={"file": "The PDF (application/pdf; default limit 100 MiB)."},
     responses={200: CodeFiles},
     errors=(400, 404, 409, 413, 415),
     scope="codes:write",

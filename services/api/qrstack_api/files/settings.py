@@ -9,10 +9,10 @@ from qrstack_common.settings import ServiceSettings, setting
 class FileSettings(ServiceSettings):
     files_pdf_max_bytes: int = setting(
         "FILES_PDF_MAX_BYTES",
-        20 << 20,
+        PDF_MAX_BYTES,
         ge=1,
         le=PDF_MAX_BYTES,
-        description="Largest PDF a pdf code accepts, in bytes (at most 100 MiB).",
+        description="Largest PDF a pdf code accepts, in bytes (default and most 100 MiB).",
     )
     files_image_max_bytes: int = setting(
         "FILES_IMAGE_MAX_BYTES",

@@ -19,7 +19,7 @@ def _folder_name(value: str) -> str:
     return value
 
 
-FolderName = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_folder_name)]
+FolderName = Annotated[str, Field(min_length=1, max_length=80), AfterValidator(_folder_name)]
 HexColor = Annotated[str, Field(pattern=HEX_COLOR, description="#RGB or #RRGGBB")]
 Position = Annotated[int, Field(ge=0, le=MAX_POSITION, strict=True)]  # false is not 0
 

@@ -25,10 +25,12 @@ ERROR_SCHEMA: dict[str, Any] = {
             "description": "On 400 validation_failed: every failing field.",
             "items": {
                 "type": "object",
-                "required": ["path", "reason"],
+                "required": ["path", "message", "code", "reason"],
                 "properties": {
                     "path": {"type": "array", "items": {"type": ["string", "integer"]}},
-                    "reason": {"type": "string"},
+                    "message": {"type": "string"},
+                    "code": {"type": "string", "description": "Zod's issue code."},
+                    "reason": {"type": "string", "description": "Same as message."},
                 },
             },
         },

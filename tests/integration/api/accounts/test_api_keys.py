@@ -150,7 +150,14 @@ async def test_patch_changes_only_what_is_sent(api: Client, new_account: NewAcco
     assert changed["ipAllowlist"] == [] and changed["scopes"] == ["analytics:read", "codes:read"]
     assert changed["name"] == "after"
     status, body = await _call(api, "PATCH", path, key, {"name": None})
-    assert status == 400 and body["issues"] == [{"path": ["name"], "reason": "cannot be null"}]
+    assert status == 400 and body["issues"] == [
+        {
+            "path": ["name"],
+            "message": "cannot be null",
+            "code": "custom",
+            "reason": "cannot be null",
+        }
+    ]
 
 
 async def test_delete_revokes_at_once(api: Client, new_account: NewAccount) -> None:

@@ -179,7 +179,12 @@ async def test_workspace_selection_for_users(api: Client, new_account: NewAccoun
     status, body = await _call(api, params={"workspaceId": "ws_123"}, headers=account.basic)
     assert (status, body["error"]) == (400, "validation_failed")
     assert body["issues"] == [
-        {"path": ["workspaceId"], "reason": "must be a workspace id (a UUID)"}
+        {
+            "path": ["workspaceId"],
+            "message": "must be a workspace id (a UUID)",
+            "code": "custom",
+            "reason": "must be a workspace id (a UUID)",
+        }
     ]
 
 

@@ -245,8 +245,8 @@ REFUSED: list[tuple[str, dict[str, object], Path, str]] = [
     ),
     (
         "crypto",
-        {"currency": "ethereum", "address": "0x" + "ab" * 20, "label": "Shop"},
-        ("label",),
+        {"currency": "ethereum", "address": "0x" + "ab" * 20, "message": "Shop"},
+        ("message",),
         "EIP-681",
     ),
     # social

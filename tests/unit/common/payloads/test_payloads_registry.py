@@ -38,6 +38,7 @@ STATIC_ONLY = {
     "vcard",
     "mecard",
     "event",
+    "calendar",
     "location",
     "crypto",
     "epc",
@@ -60,6 +61,11 @@ VALID: dict[str, dict[str, object]] = {
     },
     "mecard": {"firstName": "Jane", "emails": ["jane@example.com"]},
     "event": {"title": "T", "startsAt": "2026-05-01T10:00:00Z", "endsAt": "2026-05-01T11:00:00Z"},
+    "calendar": {
+        "title": "T",
+        "startIso": "2026-05-01T10:00:00Z",
+        "endIso": "2026-05-01T11:00:00Z",
+    },
     "location": {"latitude": 1.5, "longitude": -2.25, "label": "Here"},
     "crypto": {
         "chain": "solana",
@@ -122,7 +128,8 @@ def test_every_seed_type_is_registered_once() -> None:
         ("WEBSITE", "url"),
         ("Url", "url"),
         ("TEXT", "text"),
-        ("calendar", "event"),
+        ("calendar", "calendar"),
+        ("ical", "event"),
         ("geo", "location"),
         ("wi-fi", "wifi"),
         ("WIFI", "wifi"),
@@ -179,7 +186,8 @@ def test_turtleqr_payload_keys() -> None:
     keys = {name: kind.payload_keys for name, kind in PAYLOAD_TYPES.items()}
     assert keys["url"] == ()
     assert keys["vcard"] == ("card",)
-    assert keys["event"] == ("event", "calendar")
+    assert keys["event"] == ("event",)
+    assert keys["calendar"] == ("calendar",)
     assert keys["list-of-links"] == ("listOfLinks",)
     assert keys["image-carousel"] == ("imageCarousel",)
     assert keys["app-download"] == ("appDownload",)
@@ -228,13 +236,27 @@ def test_canonical_json_uses_turtleqr_names_whatever_the_client_sent() -> None:
     assert card.as_json() == {
         "firstName": "J",
         "organization": "O",
-        "phones": [{"number": "+1 555 0100"}],
+        "phones": ["+1 555 0100"],
         "emails": ["j@example.com"],
         "website": "https://j.example",
         "notes": "n",
     }
     pdf = validate_payload("pdf", {"r2Key": "k"})
     assert pdf.as_json() == {"fileKey": "k", "downloadOnly": False}
+
+
+def test_a_card_reads_back_its_phones_and_address_in_the_shape_sent() -> None:
+    bare = {"firstName": "J", "phones": ["+1 555 0100"], "address": "1 Main St"}
+    assert validate_payload("vcard", bare).as_json() == {**bare, "emails": []}
+    typed = {
+        "firstName": "J",
+        "phones": [{"number": "+1 555 0100", "type": "work"}, "+1 555 0101"],
+        "address": {"street": "1 Main St", "city": "Springfield"},
+    }
+    assert validate_payload("vcard", typed).as_json() == {**typed, "emails": []}
+    assert validate_payload("vcard", validate_payload("vcard", typed).as_json()) == (
+        validate_payload("vcard", typed)
+    )
 
 
 @pytest.mark.parametrize("name", sorted(HOSTED_PAGES | {"app"}))

@@ -212,9 +212,14 @@ def data_view(type_name: str, payload: Mapping[str, Any]) -> dict[str, Any]:
             continue
         value = rest[field.stored]
         if field.stored == "phones":
-            if len(value) != 1 or set(value[0]) != {"number"}:
-                continue  # several, or typed: stays a list under `phones`
-            value = value[0]["number"]
+            if len(value) != 1:
+                continue  # several: stays a list under `phones`
+            if isinstance(value[0], dict):
+                if set(value[0]) != {"number"}:
+                    continue  # typed: stays a list under `phones`
+                value = value[0]["number"]
+            else:
+                value = value[0]
         elif field.stored == "emails":
             if len(value) != 1:
                 continue
