@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> None:
     boot.add_argument("--email", required=True)
     boot.add_argument("--password", required=True)
     boot.add_argument("--workspace", default="Default workspace")
-    boot.add_argument("--plan", choices=("free", "pro", "business"), default="free")
+    boot.add_argument("--plan", choices=("free", "personal", "pro", "business"), default="free")
     boot.add_argument("--live", action="store_true", help="issue a qr_live_ key (default test)")
     boot.add_argument("--key-name", default="bootstrap key")
     boot.add_argument("--json", action="store_true")

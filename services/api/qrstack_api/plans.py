@@ -8,7 +8,7 @@ from typing import Literal
 
 from qrstack_common.errors import ApiError
 
-PlanName = Literal["free", "pro", "business"]
+PlanName = Literal["free", "personal", "pro", "business"]
 Feature = Literal["scheduling", "scan_caps", "passwords", "routing_rules", "csv_export"]
 
 PRO_FEATURES: frozenset[Feature] = frozenset(
@@ -26,6 +26,9 @@ class Plan:
 
 PLANS: dict[str, Plan] = {
     "free": Plan("free", max_codes=50, max_folders=3, features=frozenset()),
+    # TurtleQR's personal tier: the free tier's folder limit (3) and no Pro features; its
+    # code limit is qrstack's (the reference gives none).
+    "personal": Plan("personal", max_codes=250, max_folders=3, features=frozenset()),
     "pro": Plan("pro", max_codes=5_000, max_folders=50, features=PRO_FEATURES),
     "business": Plan("business", max_codes=None, max_folders=None, features=PRO_FEATURES),
 }

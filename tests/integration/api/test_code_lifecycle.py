@@ -12,6 +12,7 @@ from aiohttp.test_utils import TestClient
 from qrstack_common.events import CODES_TOPIC, CodeSnapshot
 from qrstack_launcher.stack import Infrastructure
 from support.accounts import new_workspace
+from support.ids import kafka_key
 from support.kafka import find_records
 
 pytestmark = pytest.mark.infra
@@ -37,7 +38,7 @@ async def latest_snapshot(infra: Infrastructure, code_id: str, version: int) -> 
         infra.kafka_bootstrap,
         CODES_TOPIC,
         lambda r: (
-            r.key == code_id.encode()
+            r.key == kafka_key(code_id)
             and r.value is not None
             and CodeSnapshot.model_validate_json(r.value).version == version
         ),
@@ -212,7 +213,7 @@ async def test_delete_restore_and_purge_reach_the_redirect_table(
     tombstones = await find_records(
         infra.kafka_bootstrap,
         CODES_TOPIC,
-        lambda r: r.key == code["id"].encode() and r.value is None,
+        lambda r: r.key == kafka_key(code["id"]) and r.value is None,
     )
     assert len(tombstones) == 1
     status, _ = await call(api, "GET", f"/v1/codes/{code['id']}", ws.api_key)

@@ -17,6 +17,7 @@ from qrstack_launcher.ports import free_port
 from qrstack_launcher.stack import Infrastructure
 from support.accounts import new_workspace
 from support.api import api_settings
+from support.ids import kafka_key, uuid_of
 from support.kafka import find_records
 from support.waiting import eventually
 
@@ -52,7 +53,7 @@ async def test_a_created_code_is_stored_and_its_snapshot_reaches_kafka(
     assert read.status == 200 and (await read.json())["targetUrl"] == code["targetUrl"]
 
     [record] = await find_records(
-        infra.kafka_bootstrap, CODES_TOPIC, lambda r: r.key == code["id"].encode()
+        infra.kafka_bootstrap, CODES_TOPIC, lambda r: r.key == kafka_key(code["id"])
     )
     snapshot = CodeSnapshot.model_validate_json(record.value)
     assert snapshot.slug == code["slug"]
@@ -140,7 +141,7 @@ async def test_writes_succeed_while_kafka_is_down_and_are_published_once_it_is_b
                 headers=bearer(ws.api_key),
             )
             assert response.status == 201
-            ids.append((await response.json())["id"])
+            ids.append(str(uuid_of((await response.json())["id"])))
         for n in (1, 2):  # two edits of the first code: versions 2 and 3
             edited = await down.patch(
                 f"/v1/codes/{ids[0]}",

@@ -14,6 +14,7 @@ from qrstack_common.events import SCANS_TOPIC_V2
 from qrstack_common.scan_wire import decode_scan
 from qrstack_launcher.stack import Infrastructure
 from support.accounts import new_workspace
+from support.ids import kafka_key, uuid_of
 from support.kafka import find_records
 from support.waiting import eventually
 
@@ -74,7 +75,7 @@ async def test_the_password_gate(
     assert (again.status, again.headers["Location"]) == (302, "https://example.com/secret")
 
     events = await find_records(
-        infra.kafka_bootstrap, SCANS_TOPIC_V2, lambda r: r.key == code["id"].encode(), count=3
+        infra.kafka_bootstrap, SCANS_TOPIC_V2, lambda r: r.key == kafka_key(code["id"]), count=3
     )
     outcomes = [decode_scan(r.value).to_event().outcome for r in events]
     assert outcomes == ["password_required", "redirect", "redirect"]
@@ -135,7 +136,7 @@ async def test_a_form_page_stores_valid_answers(
     try:
         rows = await conn.fetch(
             "SELECT answers::text AS answers FROM form_submissions WHERE code_id = $1",
-            uuid.UUID(code["id"]),
+            uuid_of(code["id"]),
         )
     finally:
         await conn.close()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -19,6 +18,7 @@ from qrstack_launcher.ports import free_port
 from qrstack_launcher.processes import ManagedProcess, wait_until
 from qrstack_launcher.stack import Infrastructure
 from support.accounts import new_workspace
+from support.ids import uuid_of
 from support.waiting import eventually
 
 from .conftest import Client, held, location_of, start_redirect
@@ -46,7 +46,7 @@ async def used(infra: Infrastructure, code_id: str) -> int | None:
     conn = await asyncpg.connect(infra.database_url)
     try:
         value: int | None = await conn.fetchval(
-            "SELECT used FROM scan_caps WHERE code_id = $1", uuid.UUID(code_id)
+            "SELECT used FROM scan_caps WHERE code_id = $1", uuid_of(code_id)
         )
         return value
     finally:

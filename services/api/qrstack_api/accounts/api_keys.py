@@ -35,6 +35,7 @@ class KeyForAuth:
     is_test: bool
     issuer_locked: bool  # the user who issued the key is locked
     created_by: UUID | None
+    account_wide: bool = False  # acts on any workspace of its issuer (?workspaceId=)
 
 
 async def key_for_auth(db: Executor, secret: str) -> KeyForAuth | None:
@@ -45,7 +46,7 @@ async def key_for_auth(db: Executor, secret: str) -> KeyForAuth | None:
                    k.revoked_at IS NOT NULL AS revoked,
                    coalesce(k.expires_at <= now(), false) AS expired,
                    w.plan, w.is_test, u.locked_at IS NOT NULL AS issuer_locked,
-                   k.last_used_at, k.created_by
+                   k.last_used_at, k.created_by, k.account_wide
             FROM api_keys k
             JOIN workspaces w ON w.id = k.workspace_id
             LEFT JOIN users u ON u.id = k.created_by
@@ -74,12 +75,13 @@ async def key_for_auth(db: Executor, secret: str) -> KeyForAuth | None:
         is_test=row["is_test"],
         issuer_locked=row["issuer_locked"],
         created_by=row["created_by"],
+        account_wide=row["account_wide"],
     )
 
 
 _COLUMNS = (
     "id, workspace_id, name, prefix, scopes, ip_allowlist, expires_at, last_used_at, created_at,"
-    " created_by"
+    " created_by, account_wide"
 )
 
 
@@ -93,6 +95,7 @@ async def create_key(
     expires_at: datetime | None,
     test: bool,
     created_by: UUID | None,
+    account_wide: bool = False,
 ) -> tuple[Any, str]:
     """Insert a new key; returns its row and its secret (the only time the secret exists
     outside the caller's hands). None as the row when the workspace has no room left."""
@@ -101,8 +104,8 @@ async def create_key(
         f"""
         INSERT INTO api_keys
             (id, workspace_id, name, prefix, key_hash, scopes, ip_allowlist, expires_at,
-             created_by)
-        SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9
+             created_by, account_wide)
+        SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $11
         WHERE (SELECT count(*) FROM api_keys
                WHERE workspace_id = $2 AND revoked_at IS NULL) < $10
         RETURNING {_COLUMNS}
@@ -117,6 +120,7 @@ async def create_key(
         expires_at,
         created_by,
         MAX_KEYS_PER_WORKSPACE,
+        account_wide,
     )
     return row, secret
 

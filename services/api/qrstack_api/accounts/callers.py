@@ -3,8 +3,9 @@
 - An API key acts on its own workspace with its own scopes. 401 when unknown, revoked, expired
   or of the wrong kind for its workspace (`qr_test_` keys act only on test workspaces, `qr_live_`
   only on live ones); 403 `ip_not_allowed` from outside its IP allowlist; 403 `account_locked`
-  when the user who issued it is locked; 403 `forbidden` when `?workspaceId=` names another
-  workspace.
+  when the user who issued it is locked. An account-wide key (`accountWide: true`, issued by a
+  user) acts on any workspace of that user named by `?workspaceId=`, with its scopes within
+  the user's role there; a workspace-bound key naming another workspace is 403 `forbidden`.
 - A user (Basic email:password, or the `sessionid` cookie a Basic sign-in handed out) acts on
   the workspace named by `?workspaceId=`, or on their default workspace (their oldest
   membership), with the scopes of their role there. 404 when they are not a member of the named
@@ -22,11 +23,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from uuid import UUID
 
-from qrstack_api.accounts.api_keys import key_for_auth
+from qrstack_api.accounts.api_keys import KeyForAuth, key_for_auth
 from qrstack_api.accounts.client_address import IPAddress, is_within
 from qrstack_api.accounts.credentials import PasswordCredential, unauthorized
 from qrstack_api.accounts.passwords import PasswordVerifier
-from qrstack_api.accounts.principal import ROLE_SCOPES, AuthMethod, Principal
+from qrstack_api.accounts.principal import EVERY_SCOPE, ROLE_SCOPES, AuthMethod, Principal
 from qrstack_api.accounts.secrets import TEST_PREFIX, looks_like_api_key
 from qrstack_api.accounts.sessions import NewSession, open_session, session_user
 from qrstack_api.accounts.settings import AccountSettings
@@ -36,6 +37,7 @@ from qrstack_api.accounts.users import (
     replace_password_hash,
     user_by_email,
 )
+from qrstack_api.ids import parse_id
 from qrstack_api.ratelimit.limiter import RateLimiter
 from qrstack_api.ratelimit.policy import address_subject
 from qrstack_common.errors import ApiError, Issue, validation_failed
@@ -54,12 +56,12 @@ def requested_workspace(query: Mapping[str, str]) -> UUID | None:
     raw = query.get("workspaceId")
     if raw is None or raw == "":
         return None
-    try:
-        return UUID(raw)
-    except ValueError:
+    parsed = parse_id("workspace", raw)
+    if parsed is None:
         raise validation_failed(
-            [Issue(("workspaceId",), "must be a workspace id (a UUID)")]
-        ) from None
+            [Issue(("workspaceId",), "must be a workspace id (ws_ and 32 hex digits)")]
+        )
+    return parsed
 
 
 async def key_caller(
@@ -84,11 +86,7 @@ async def key_caller(
     if key.issuer_locked:
         raise ApiError("account_locked", f"{ACCOUNT_LOCKED} The user who issued this key is.")
     if workspace_id is not None and workspace_id != key.workspace_id:
-        raise ApiError(
-            "forbidden",
-            "An API key acts only on its own workspace; leave out workspaceId or use a key "
-            "of that workspace.",
-        )
+        return Caller(await _account_wide_principal(db, key, workspace_id))
     principal = Principal(
         workspace_id=key.workspace_id,
         plan=key.plan,
@@ -99,6 +97,33 @@ async def key_caller(
         issuer_id=key.created_by,
     )
     return Caller(principal)
+
+
+async def _account_wide_principal(db: Executor, key: KeyForAuth, workspace_id: UUID) -> Principal:
+    """An account-wide key acting on another workspace of its issuer: the key's scopes within
+    the issuer's role there; 403 for a workspace-bound key or a workspace the issuer is not a
+    member of (or of the other mode: qr_test_ keys act on test workspaces only)."""
+    found = None
+    if key.account_wide and key.created_by is not None:
+        found = await membership(db, key.created_by, workspace_id)
+    if found is None or found.is_test != key.is_test:
+        raise ApiError(
+            "forbidden",
+            "This API key cannot act on that workspace: a workspace-bound key acts on its own "
+            "workspace only; an account-wide key (accountWide: true) on the workspaces of the "
+            "user who issued it, of its own mode (test or live).",
+        )
+    role_scopes = ROLE_SCOPES[found.role]
+    scopes = role_scopes if EVERY_SCOPE in key.scopes else key.scopes & role_scopes
+    return Principal(
+        workspace_id=found.workspace_id,
+        plan=found.plan,
+        key_id=key.id,
+        user_id=None,
+        scopes=frozenset(scopes),
+        is_test=found.is_test,
+        issuer_id=key.created_by,
+    )
 
 
 async def user_principal(

@@ -33,12 +33,12 @@ from qrstack_api.accounts.model import (
 )
 from qrstack_api.accounts.principal import Principal, principal_of
 from qrstack_api.context import POOL
+from qrstack_api.ids import PATH_PATTERN, path_id
 from qrstack_api.openapi import operation
 from qrstack_common.errors import ApiError, Issue, not_found, validation_failed
 from qrstack_common.http import json_response, read_model
 
-_UUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-_KEY = f"/v1/api-keys/{{key_id:{_UUID}}}"
+_KEY = f"/v1/api-keys/{{key_id:{PATH_PATTERN}}}"
 
 routes = web.RouteTableDef()
 
@@ -59,6 +59,7 @@ def _key_view(row: Any) -> dict[str, Any]:
         last_used_at=row["last_used_at"],
         created_at=row["created_at"],
         created_by=row["created_by"],
+        account_wide=row["account_wide"],
     )
     return view.model_dump(mode="json", by_alias=True)
 
@@ -78,7 +79,7 @@ def _require_grantable(principal: Principal, scopes: list[str], field: str) -> N
 
 
 def _key_id(request: web.Request) -> UUID:
-    return UUID(request.match_info["key_id"])
+    return path_id(request, "key_id", "key", "API key not found.")
 
 
 async def _manageable_key(request: web.Request, principal: Principal) -> Any:
@@ -117,6 +118,11 @@ async def create(request: web.Request) -> web.Response:
             ]
         )
     _require_grantable(principal, body.scopes, "scopes")
+    if body.account_wide and principal.acting_user is None:
+        raise validation_failed(
+            [Issue(("accountWide",), "only a key issued by a user can act on that user's "
+                   "workspaces")]
+        )  # fmt: skip
     row, secret = await create_key(
         request.app[POOL],
         workspace_id=principal.workspace_id,
@@ -126,6 +132,7 @@ async def create(request: web.Request) -> web.Response:
         expires_at=body.expires_at,
         test=principal.is_test,
         created_by=principal.acting_user,
+        account_wide=body.account_wide,
     )
     if row is None:
         raise ApiError(

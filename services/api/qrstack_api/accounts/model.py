@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from ipaddress import ip_network
 from typing import Annotated, Literal
-from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from qrstack_api.accounts.principal import ALL_SCOPES, EVERY_SCOPE, GRANTABLE_SCOPES
+from qrstack_api.ids import KeyId, UserId, WorkspaceId
 from qrstack_common.payloads.fields import UtcDateTime
 
 MAX_ALLOWLIST = 100
@@ -68,6 +68,13 @@ class ApiKeyCreate(BaseModel):
         description="live (qr_live_) or test (qr_test_); must match the workspace, which it "
         "defaults to.",
     )
+    account_wide: bool = Field(
+        False,
+        alias="accountWide",
+        description="Act on every workspace of the issuing user (pick one with ?workspaceId=), "
+        "with at most the user's role's scopes there; by default a key is bound to its "
+        "workspace.",
+    )
 
 
 class ApiKeyUpdate(BaseModel):
@@ -86,7 +93,7 @@ class ApiKeyView(BaseModel):
 
     model_config = ConfigDict(populate_by_name=True)
 
-    id: UUID
+    id: KeyId
     name: str
     prefix: str = Field(description="The first characters of the secret, to tell keys apart.")
     mode: Mode
@@ -98,7 +105,8 @@ class ApiKeyView(BaseModel):
         alias="lastUsedAt", description="When the key was last presented (to the minute)."
     )
     created_at: datetime = Field(alias="createdAt")
-    created_by: UUID | None = Field(alias="createdBy", description="The issuing user, if any.")
+    created_by: UserId | None = Field(alias="createdBy", description="The issuing user, if any.")
+    account_wide: bool = Field(alias="accountWide", description="See ApiKeyCreate.")
 
 
 class ApiKeyCreated(ApiKeyView):
@@ -118,7 +126,7 @@ class WorkspaceView(BaseModel):
 
     model_config = ConfigDict(populate_by_name=True)
 
-    id: UUID
+    id: WorkspaceId
     name: str
     plan: str
     mode: Mode
@@ -136,12 +144,12 @@ class WorkspaceList(BaseModel):
 
 
 class MeUser(BaseModel):
-    id: UUID
+    id: UserId
     email: str
 
 
 class MeKey(BaseModel):
-    id: UUID
+    id: KeyId
     name: str
     prefix: str
 

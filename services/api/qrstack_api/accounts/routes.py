@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from qrstack_api.accounts import identity_routes, key_routes
+from qrstack_api.accounts import identity_routes, key_routes, workspace_routes
 
-routes: list[web.AbstractRouteDef] = [*key_routes.routes, *identity_routes.routes]
+routes: list[web.AbstractRouteDef] = [
+    *key_routes.routes,
+    *identity_routes.routes,
+    *workspace_routes.routes,
+]

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from qrstack_api.billing.settings import Price
+from qrstack_api.ids import WorkspaceId
 
 
 class PlanLimits(BaseModel):
@@ -25,7 +25,7 @@ class BillingState(BaseModel):
 
     model_config = ConfigDict(populate_by_name=True)
 
-    workspace_id: UUID = Field(alias="workspaceId")
+    workspace_id: WorkspaceId = Field(alias="workspaceId")
     plan: str
     subscription_status: str | None = Field(alias="subscriptionStatus")
     subscription_current_period_end: datetime | None = Field(alias="subscriptionCurrentPeriodEnd")

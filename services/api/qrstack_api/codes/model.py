@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated, Any, Literal
-from uuid import UUID
 
 from pydantic import (
     AliasChoices,
@@ -20,6 +19,7 @@ from pydantic import (
 )
 
 from qrstack_api.codes.slugs import slug_problem
+from qrstack_api.ids import CodeId, FolderId, WorkspaceId
 from qrstack_common.payloads import WebUrl
 from qrstack_common.payloads.fields import UtcDateTime
 from qrstack_common.render.spec import Style
@@ -86,7 +86,7 @@ class CodeFields(BaseModel):
     )
     max_scans: int | None = Field(None, alias="maxScans", ge=1, le=2_000_000_000)
     tags: list[Tag] | None = Field(None, max_length=10)
-    folder_id: UUID | None = Field(None, alias="folderId")
+    folder_id: FolderId | None = Field(None, alias="folderId")
     password: str | None = Field(None, min_length=1, max_length=128)
     password_hint: str | None = Field(None, alias="passwordHint", max_length=100)
     style: Style | None = None
@@ -128,8 +128,8 @@ class CodeView(BaseModel):
 
     model_config = ConfigDict(populate_by_name=True)
 
-    id: UUID
-    workspace_id: UUID = Field(alias="workspaceId")
+    id: CodeId
+    workspace_id: WorkspaceId = Field(alias="workspaceId")
     type: str
     dynamic: bool
     label: str | None
@@ -143,7 +143,7 @@ class CodeView(BaseModel):
     expires_at: datetime | None = Field(alias="expiresAt")
     max_scans: int | None = Field(alias="maxScans")
     tags: list[str]
-    folder_id: UUID | None = Field(alias="folderId")
+    folder_id: FolderId | None = Field(alias="folderId")
     password_protected: bool = Field(alias="passwordProtected")
     password_hint: str | None = Field(alias="passwordHint")
     style: dict[str, Any] | None

@@ -7,10 +7,12 @@ from uuid import UUID
 
 from aiohttp import web
 
+from qrstack_api.ids import PATH_PATTERN, path_id
+
 UUID_PATTERN = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-CODE_PATH = f"/v1/codes/{{code_id:{UUID_PATTERN}}}"
+CODE_PATH = f"/v1/codes/{{code_id:{PATH_PATTERN}}}"  # code_… or a bare UUID
 
 
 def code_id_of(request: web.Request) -> UUID:
     """The id in a `CODE_PATH` request's path."""
-    return UUID(request.match_info["code_id"])
+    return path_id(request, "code_id", "code", "Code not found.")

@@ -53,6 +53,16 @@ def rule_snapshot(row: Any) -> RuleSnapshot:
     )
 
 
+def _fallback(row: Any) -> str | None:
+    """Where the redirect sends a scanner who gets no target: for a deleted code the
+    workspace's fallback URL first (TurtleQR), then the code's own."""
+    if row["status"] == "deleted":
+        workspace_fallback: str | None = row.get("workspace_fallback_url")
+        return workspace_fallback or row["fallback_url"]
+    fallback: str | None = row["fallback_url"]
+    return fallback
+
+
 def code_snapshot(row: Any, rules: list[Any]) -> CodeSnapshot:
     payload: dict[str, object] = row["payload"] or {}
     return CodeSnapshot(
@@ -64,7 +74,7 @@ def code_snapshot(row: Any, rules: list[Any]) -> CodeSnapshot:
         dynamic=row["dynamic"],
         status=row["status"],
         target_url=row["target_url"],
-        fallback_url=row["fallback_url"],
+        fallback_url=_fallback(row),
         active_from=row["active_from"],
         expires_at=row["expires_at"],
         max_scans=row["max_scans"],
@@ -84,7 +94,10 @@ async def publish_code(conn: Connection, code_id: UUID) -> Any:
     """Bump the code's version and queue its snapshot; returns the code's row (new version).
     Call inside the transaction that changed the code or its rules."""
     row = await conn.fetchrow(
-        "UPDATE codes SET version = version + 1 WHERE id = $1 RETURNING *", code_id
+        "UPDATE codes SET version = version + 1 WHERE id = $1 RETURNING *,"
+        " (SELECT fallback_url FROM workspaces w WHERE w.id = codes.workspace_id)"
+        " AS workspace_fallback_url",
+        code_id,
     )
     if row is None:
         raise LookupError(f"code {code_id} does not exist")

@@ -22,6 +22,7 @@ from qrstack_api.codes.slugs import generate_slug
 from qrstack_api.codes.snapshot import publish_code, publish_code_purge
 from qrstack_api.db.pool import Connection
 from qrstack_api.domains.store import require_domain
+from qrstack_api.ids import parse_id
 from qrstack_api.plans import plan_of, require_feature, require_room
 from qrstack_common.errors import ApiError, Issue, validation_failed
 from qrstack_common.render.spec import Style
@@ -186,10 +187,10 @@ async def list_codes(
     if query.folder_id == "none":
         where.append("folder_id IS NULL")
     elif query.folder_id:
-        try:
-            where.append(f"folder_id = {arg(UUID(query.folder_id))}")
-        except ValueError:
-            raise validation_failed([Issue(("folderId",), "a folder id or none")]) from None
+        folder_id = parse_id("folder", query.folder_id)
+        if folder_id is None:
+            raise validation_failed([Issue(("folderId",), "a folder id or none")])
+        where.append(f"folder_id = {arg(folder_id)}")
     if query.tag:
         where.append(f"{arg(query.tag)} = ANY(tags)")
     if query.type:

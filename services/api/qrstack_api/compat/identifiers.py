@@ -1,9 +1,10 @@
 """How the compatibility surfaces name a code, and how a name leads back to it.
 
-- /v1 `id`: the code's UUID, `7c9e6679-7425-40de-944b-e07fc1f90ae7`.
+- /v1 `id`: `code_` + the code's UUID's 32 hex digits (`code_7c9e6679742540de944be07fc1f90ae7`);
+  the bare UUID `7c9e6679-7425-40de-944b-e07fc1f90ae7` is also read.
 - RecodeQR `code_id`: `qr_` + the same UUID's 32 hex digits,
   `qr_7c9e6679742540de944be07fc1f90ae7`. Reversible without a lookup.
-- U2QR `id`: the /v1 UUID. U2QR `shortCode`: the slug of a dynamic code (the path of its short
+- U2QR `id`: the /v1 id. U2QR `shortCode`: the slug of a dynamic code (the path of its short
   URL); a static code has no short URL, so its `shortCode` is its RecodeQR `code_id`.
 
 `{shortCode}` and `<code_id>` paths accept any of these names (`find_code_by_name`).
@@ -17,6 +18,7 @@ from uuid import UUID
 
 import asyncpg
 
+from qrstack_api.ids import parse_id
 from qrstack_common.errors import ApiError
 
 CODE_ID_PREFIX = "qr_"
@@ -33,6 +35,8 @@ def uuid_of(name: str) -> UUID | None:
     match = _CODE_ID.fullmatch(name.lower())
     if match is not None:
         return UUID(hex=match.group(1))
+    if name.startswith("code_"):
+        return parse_id("code", name)
     try:
         return UUID(name) if len(name) == 36 else None
     except ValueError:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any, Literal
-from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from qrstack_api.domains.hosts import host_problem, normalise_host
+from qrstack_api.ids import DomainId, WorkspaceId
 from qrstack_common.payloads import WebUrl
 
 _BASE_TEXT = "Where https://host/ (no slug) redirects; unset: a plain page."
@@ -58,8 +58,8 @@ class Domain(BaseModel):
 
     model_config = ConfigDict(populate_by_name=True)
 
-    id: UUID
-    workspace_id: UUID = Field(alias="workspaceId")
+    id: DomainId
+    workspace_id: WorkspaceId = Field(alias="workspaceId")
     host: str
     short_url_base: str = Field(alias="shortUrlBase", description="Short URLs are base/slug.")
     base_url: str | None = Field(alias="baseUrl")

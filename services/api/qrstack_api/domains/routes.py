@@ -18,8 +18,9 @@ from qrstack_api.domains.store import (
     list_domains,
     update_domain,
 )
+from qrstack_api.ids import path_id
 from qrstack_api.openapi import operation
-from qrstack_common.errors import ApiError, Issue, validation_failed
+from qrstack_common.errors import Issue, validation_failed
 from qrstack_common.http import json_response, read_model
 
 routes = web.RouteTableDef()
@@ -33,10 +34,7 @@ _SETUP = (
 
 
 def _domain_id(request: web.Request) -> UUID:
-    try:
-        return UUID(request.match_info["domain_id"])
-    except ValueError:
-        raise ApiError("not_found", DOMAIN_NOT_FOUND) from None
+    return path_id(request, "domain_id", "domain", DOMAIN_NOT_FOUND)
 
 
 def _view(request: web.Request, row: object) -> Domain:

@@ -11,7 +11,7 @@ from uuid import UUID
 from aiohttp import web
 
 from qrstack_api.accounts.principal import principal_of
-from qrstack_api.codes.paths import CODE_PATH, UUID_PATTERN, code_id_of
+from qrstack_api.codes.paths import CODE_PATH, code_id_of
 from qrstack_api.codes.store import get_code
 from qrstack_api.codes.totals import total_scans
 from qrstack_api.codes.view import code_view
@@ -32,6 +32,7 @@ from qrstack_api.files.store import (
 )
 from qrstack_api.files.stream import find_image, find_pdf, send_file
 from qrstack_api.files.upload import Upload, read_upload
+from qrstack_api.ids import PATH_PATTERN, public_id
 from qrstack_api.openapi import operation
 from qrstack_api.settings import ApiSettings
 from qrstack_api.upstream import UPSTREAM
@@ -50,8 +51,8 @@ def _index(request: web.Request) -> int:
 def stream_url(settings: ApiSettings, code_id: UUID, page: str, index: int) -> str:
     base = settings.public_api_url.rstrip("/")
     if page == PDF_PAGE:
-        return f"{base}/v1/files/pdf/{code_id}"
-    return f"{base}/v1/files/image/{code_id}/{index}"
+        return f"{base}/v1/files/pdf/{public_id('code', code_id)}"
+    return f"{base}/v1/files/image/{public_id('code', code_id)}/{index}"
 
 
 def _file_view(settings: ApiSettings, row: Any, file: StoredFile) -> dict[str, Any]:
@@ -207,7 +208,7 @@ async def list_files(request: web.Request) -> web.Response:
 _NO_FILE = "No such file: the code does not exist, is not active, or shows no file there."
 
 
-@routes.get(f"/v1/files/pdf/{{code_id:{UUID_PATTERN}}}")
+@routes.get(f"/v1/files/pdf/{{code_id:{PATH_PATTERN}}}")
 @operation(
     summary="The PDF of an active pdf code (public, 30 requests per hour per address)",
     tag="files",
@@ -224,7 +225,7 @@ async def stream_pdf(request: web.Request) -> web.StreamResponse:
     return await send_file(request, pool, file)
 
 
-@routes.get(f"/v1/files/image/{{code_id:{UUID_PATTERN}}}/{_INDEX}")
+@routes.get(f"/v1/files/image/{{code_id:{PATH_PATTERN}}}/{_INDEX}")
 @operation(
     summary="Image `index` (from 0) of an active image-carousel code (public, 30 requests "
     "per hour per address)",

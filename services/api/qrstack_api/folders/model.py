@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated, Any
-from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from qrstack_api.ids import CodeId, FolderId, WorkspaceId
 
 HEX_COLOR = r"^#(?:[0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$"
 MAX_POSITION = 1_000_000
@@ -59,8 +60,8 @@ class Folder(BaseModel):
 
     model_config = ConfigDict(populate_by_name=True)
 
-    id: UUID
-    workspace_id: UUID = Field(alias="workspaceId")
+    id: FolderId
+    workspace_id: WorkspaceId = Field(alias="workspaceId")
     name: str
     color: str | None
     position: int
@@ -93,7 +94,7 @@ class FolderAssignment(BaseModel):
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    folder_id: UUID | None = Field(alias="folderId")
+    folder_id: FolderId | None = Field(alias="folderId")
 
 
 class AssignedFolder(BaseModel):
@@ -101,6 +102,6 @@ class AssignedFolder(BaseModel):
 
     model_config = ConfigDict(populate_by_name=True)
 
-    code_id: UUID = Field(alias="codeId")
-    folder_id: UUID | None = Field(alias="folderId")
+    code_id: CodeId = Field(alias="codeId")
+    folder_id: FolderId | None = Field(alias="folderId")
     updated_at: datetime = Field(alias="updatedAt")

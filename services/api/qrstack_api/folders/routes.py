@@ -25,8 +25,8 @@ from qrstack_api.folders.store import (
     list_folders,
     update_folder,
 )
+from qrstack_api.ids import Kind, path_id
 from qrstack_api.openapi import operation
-from qrstack_common.errors import ApiError
 from qrstack_common.http import json_response, read_model
 
 routes = web.RouteTableDef()
@@ -34,11 +34,11 @@ routes = web.RouteTableDef()
 _TAG = "folders"
 
 
+_KINDS: dict[str, Kind] = {"code_id": "code", "folder_id": "folder", "rule_id": "rule"}
+
+
 def _path_id(request: web.Request, name: str, not_found: str) -> UUID:
-    try:
-        return UUID(request.match_info[name])
-    except ValueError:
-        raise ApiError("not_found", not_found) from None
+    return path_id(request, name, _KINDS[name], not_found)
 
 
 @routes.post("/v1/folders")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated, Any
-from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_serializer, model_validator
 
+from qrstack_api.ids import CodeId, RuleId
 from qrstack_api.rules.conditions import RuleCondition, RuleType, stored_condition
 from qrstack_common.payloads import WebUrl
 
@@ -82,8 +82,8 @@ class RoutingRule(BaseModel):
 
     model_config = ConfigDict(populate_by_name=True)
 
-    id: UUID
-    code_id: UUID = Field(alias="codeId")
+    id: RuleId
+    code_id: CodeId = Field(alias="codeId")
     type: RuleType
     label: str | None
     target_url: str = Field(alias="targetUrl")

@@ -8,6 +8,7 @@ from aiohttp import web
 
 from qrstack_api.accounts.principal import Principal, principal_of
 from qrstack_api.context import POOL
+from qrstack_api.ids import Kind, path_id
 from qrstack_api.openapi import operation
 from qrstack_api.plans import require_feature
 from qrstack_api.rules.model import RoutingRule, RoutingRuleList, RuleCreate, RuleUpdate
@@ -19,7 +20,6 @@ from qrstack_api.rules.store import (
     list_rules,
     update_rule,
 )
-from qrstack_common.errors import ApiError
 from qrstack_common.http import json_response, read_model
 
 routes = web.RouteTableDef()
@@ -35,11 +35,11 @@ _RULES_TEXT = (
 )
 
 
+_KINDS: dict[str, Kind] = {"code_id": "code", "folder_id": "folder", "rule_id": "rule"}
+
+
 def _path_id(request: web.Request, name: str, not_found: str) -> UUID:
-    try:
-        return UUID(request.match_info[name])
-    except ValueError:
-        raise ApiError("not_found", not_found) from None
+    return path_id(request, name, _KINDS[name], not_found)
 
 
 def _code_id(request: web.Request) -> UUID:

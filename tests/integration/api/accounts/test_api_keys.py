@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
+from support.ids import v1_id
+
 pytestmark = pytest.mark.infra
 
 Client = TestClient[Any, Any]
@@ -16,7 +18,7 @@ NewAccount = Any  # the `new_account` fixture: await new_account(roles) -> Accou
 
 VIEW_FIELDS = {
     "id", "name", "prefix", "mode", "scopes", "ipAllowlist", "expiresAt", "status",
-    "lastUsedAt", "createdAt", "createdBy",
+    "lastUsedAt", "createdAt", "createdBy", "accountWide",
 }  # fmt: skip
 
 
@@ -75,7 +77,7 @@ async def test_a_key_made_by_a_user_records_them(api: Client, new_account: NewAc
         "/v1/api-keys", json={"name": "mine", "scopes": ["codes:read"]}, headers=account.basic
     )
     assert response.status == 201
-    assert (await response.json())["createdBy"] == str(account.user_id)
+    assert (await response.json())["createdBy"] == v1_id("user", account.user_id)
 
 
 async def test_scopes_are_never_beyond_the_callers(api: Client, new_account: NewAccount) -> None:
@@ -191,14 +193,14 @@ async def test_workspaces_lists_a_users_memberships_and_a_keys_one(
     account = await new_account(["owner", "member"])
     response = await api.get("/v1/workspaces", headers=account.basic)
     listed = (await response.json())["data"]
-    assert [w["id"] for w in listed] == [str(w) for w in account.workspaces]
+    assert [w["id"] for w in listed] == [v1_id("ws", w) for w in account.workspaces]
     assert [w["role"] for w in listed] == ["owner", "member"]
     assert [w["isDefault"] for w in listed] == [True, False]
     assert {w["mode"] for w in listed} == {"test"} and listed[0]["plan"] == "business"
 
     key = await account.key(["codes:read"], workspace=1)
     status, body = await _call(api, "GET", "/v1/workspaces", key)
-    assert status == 200 and [w["id"] for w in body["data"]] == [str(account.workspaces[1])]
+    assert status == 200 and [w["id"] for w in body["data"]] == [v1_id("ws", account.workspaces[1])]
     assert body["data"][0]["role"] is None
 
 
@@ -220,7 +222,7 @@ async def test_a_key_made_with_a_users_key_is_theirs_and_locked_with_them(
     account = await new_account()
     parent = await account.key(issued_by_user=True)
     _, child = await _call(api, "POST", "/v1/api-keys", parent, {"name": "c", "scopes": ["*"]})
-    assert child["createdBy"] == str(account.user_id)
+    assert child["createdBy"] == v1_id("user", account.user_id)
     await account.db.execute("UPDATE users SET locked_at = now() WHERE id = $1", account.user_id)
     status, body = await _call(api, "GET", "/v1/me", child["secret"])
     assert (status, body["error"]) == (403, "account_locked")

@@ -10,6 +10,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from qrstack_api.accounts.secrets import new_api_key
+from support.ids import v1_id
 
 pytestmark = pytest.mark.infra
 
@@ -165,9 +166,9 @@ async def test_workspace_selection_for_users(api: Client, new_account: NewAccoun
     account = await new_account(["owner", "member"])
     first, second = account.workspaces
     status, me = await _call(api, headers=account.basic)
-    assert me["workspace"]["id"] == str(first) and me["workspace"]["isDefault"]
+    assert me["workspace"]["id"] == v1_id("ws", first) and me["workspace"]["isDefault"]
     status, me = await _call(api, params={"workspaceId": str(second)}, headers=account.basic)
-    assert status == 200 and me["workspace"]["id"] == str(second)
+    assert status == 200 and me["workspace"]["id"] == v1_id("ws", second)
     assert me["workspace"]["role"] == "member" and "keys:write" not in me["scopes"]
 
     # Not a member: as for any other workspace's resource, 404.
@@ -181,9 +182,9 @@ async def test_workspace_selection_for_users(api: Client, new_account: NewAccoun
     assert body["issues"] == [
         {
             "path": ["workspaceId"],
-            "message": "must be a workspace id (a UUID)",
+            "message": "must be a workspace id (ws_ and 32 hex digits)",
             "code": "custom",
-            "reason": "must be a workspace id (a UUID)",
+            "reason": "must be a workspace id (ws_ and 32 hex digits)",
         }
     ]
 

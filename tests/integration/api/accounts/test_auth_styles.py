@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
+from support.ids import v1_id
+
 pytestmark = pytest.mark.infra
 
 Client = TestClient[Any, Any]
@@ -41,7 +43,7 @@ async def test_an_api_key_works_in_every_style(
     assert status == 200, me
     assert me["authenticatedBy"] == "api_key" and me["user"] is None
     assert me["key"]["prefix"] == key[:12]
-    assert me["workspace"]["id"] == str(account.workspaces[0])
+    assert me["workspace"]["id"] == v1_id("ws", account.workspaces[0])
     assert me["workspace"]["mode"] == "test" and me["scopes"] == ["codes:read"]
 
 
@@ -54,7 +56,7 @@ async def test_basic_sign_in_sets_the_documented_session_cookie(
     assert response.status == 200, await response.text()
     me = await response.json()
     assert me["authenticatedBy"] == "basic"
-    assert me["user"] == {"id": str(account.user_id), "email": account.email}
+    assert me["user"] == {"id": v1_id("user", account.user_id), "email": account.email}
 
     [cookie] = response.headers.getall("Set-Cookie")
     name_value, *attributes = [part.strip() for part in cookie.split(";")]
@@ -69,7 +71,7 @@ async def test_basic_sign_in_sets_the_documented_session_cookie(
     # The cookie alone authenticates later requests, as the same user.
     status, again = await _me(api, headers={"Cookie": f"sessionid={token}"})
     assert status == 200 and again["authenticatedBy"] == "session"
-    assert again["user"]["id"] == str(account.user_id)
+    assert again["user"]["id"] == v1_id("user", account.user_id)
     # Only the token's hash is stored.
     stored = await account.db.fetchval(
         "SELECT count(*) FROM sessions WHERE user_id = $1 AND token_hash = sha256($2::bytea)",

@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from integration.api.compat.compat_client import NewWorkspace
 
+from support.ids import uuid_of
+
 pytestmark = pytest.mark.infra
 
 
@@ -50,7 +52,7 @@ async def test_made_through_v1_read_through_recodeqr_and_u2qr(new_workspace: New
         "type": "wifi", "name": "Guest",
         "wifi": {"ssid": "Cafe", "encryption": "WPA", "password": "secret123"},
     })).body  # fmt: skip
-    code_id = "qr_" + wifi["id"].replace("-", "")
+    code_id = "qr_" + uuid_of(wifi["id"]).hex
     recodeqr = (await ws.recodeqr("GET", f"/api/qr-codes/{code_id}")).body
     assert (recodeqr["destination"], recodeqr["dynamic"], recodeqr["data"]) == (
         "wifi", False, {"ssid": "Cafe", "encryption": "WPA", "password": "secret123",
@@ -65,7 +67,7 @@ async def test_made_through_v1_read_through_recodeqr_and_u2qr(new_workspace: New
         "type": "list-of-links", "name": "Links",
         "listOfLinks": {"title": "Us", "items": [{"label": "Site", "url": "https://e.com"}]},
     })).body  # fmt: skip
-    code_id = "qr_" + page["id"].replace("-", "")
+    code_id = "qr_" + uuid_of(page["id"]).hex
     recodeqr = (await ws.recodeqr("GET", f"/api/qr-codes/{code_id}")).body
     assert recodeqr["destination"] == "list-of-links"
     assert recodeqr["data"]["items"] == [{"label": "Site", "url": "https://e.com"}]
@@ -86,7 +88,7 @@ async def test_recodeqr_full_replacement_keeps_what_only_v1_has(
         "fallbackUrl": "https://e.com/fallback", "style": {"pattern": "dots",
                                                            "foreground": "#222222"},
     })).body  # fmt: skip
-    code_id = "qr_" + made["id"].replace("-", "")
+    code_id = "qr_" + uuid_of(made["id"]).hex
     answer = await ws.recodeqr(
         "PUT",
         f"/api/qr-codes/{code_id}",
@@ -127,7 +129,7 @@ async def test_switching_on_and_off_from_either_compatibility_surface(
     made = (await ws.u2qr("POST", "/api/v1/qrcodes", {
         "name": "Both", "type": "WEBSITE", "data": {"url": "https://e.com"},
     })).body  # fmt: skip
-    code_id = "qr_" + made["id"].replace("-", "")
+    code_id = "qr_" + uuid_of(made["id"]).hex
     paused = await ws.recodeqr("PATCH", f"/api/qr-codes/{code_id}", {"enabled": False})
     assert paused.body["enabled"] is False
     assert (await ws.v1("GET", f"/v1/codes/{made['id']}")).body["status"] == "suspended"

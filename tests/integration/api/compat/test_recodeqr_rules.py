@@ -15,6 +15,7 @@ from PIL import Image
 
 from qrstack_common.events import CODES_TOPIC, CodeSnapshot
 from qrstack_launcher.stack import Infrastructure
+from support.ids import kafka_key
 from support.kafka import find_records
 
 pytestmark = pytest.mark.infra
@@ -260,7 +261,7 @@ async def test_redirect_fields_reach_v1_and_the_redirect_snapshot(
         infra.kafka_bootstrap,
         CODES_TOPIC,
         lambda r: (
-            r.key == v1["id"].encode()
+            r.key == kafka_key(v1["id"])
             and r.value is not None
             and CodeSnapshot.model_validate_json(r.value).status == "suspended"
         ),

@@ -12,6 +12,7 @@ from integration.api.compat.compat_client import NewWorkspace
 
 from qrstack_common.events import CODES_TOPIC, CodeSnapshot
 from qrstack_launcher.stack import Infrastructure
+from support.ids import kafka_key, uuid_of
 from support.kafka import find_records
 
 pytestmark = pytest.mark.infra
@@ -139,7 +140,7 @@ async def test_a_text_code_is_static_and_named_by_its_code_id(new_workspace: New
     )
     assert made.status == 201, made.body
     assert (made.body["isDynamic"], made.body["data"]) == (False, {"content": "Hi!"})
-    assert made.body["shortCode"] == "qr_" + made.body["id"].replace("-", "")
+    assert made.body["shortCode"] == "qr_" + uuid_of(made.body["id"]).hex
     got = await ws.u2qr("GET", f"/api/v1/qrcodes/{made.body['shortCode']}")
     assert got.body["data"] == {"content": "Hi!"}
     v1 = await ws.v1("GET", f"/v1/codes/{made.body['id']}")
@@ -180,7 +181,7 @@ async def test_time_based_access_reaches_the_redirect_snapshot(
         "2026-03-31T00:00:00Z",
     )
     [record] = await find_records(
-        infra.kafka_bootstrap, CODES_TOPIC, lambda r: r.key == made.body["id"].encode()
+        infra.kafka_bootstrap, CODES_TOPIC, lambda r: r.key == kafka_key(made.body["id"])
     )
     snapshot = CodeSnapshot.model_validate_json(record.value)
     assert snapshot.status == "suspended"

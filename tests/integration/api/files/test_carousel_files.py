@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import io
-import uuid
 from typing import Any
 
 import asyncpg
@@ -13,6 +12,8 @@ import pytest
 from integration.api.files.conftest import PUBLIC_API_URL, Client, Workspace
 from PIL import Image
 from unit.api.files.samples import image_bytes, located_photo, pdf_bytes, pixels
+
+from support.ids import uuid_of
 
 pytestmark = pytest.mark.infra
 
@@ -62,7 +63,7 @@ async def test_images_are_added_replaced_deleted_and_reordered(
     assert await _served(api, code["id"], 0) == blue
 
     count = await db.fetchval(
-        "SELECT count(*) FROM code_files WHERE code_id = $1", uuid.UUID(code["id"])
+        "SELECT count(*) FROM code_files WHERE code_id = $1", uuid_of(code["id"])
     )
     assert count == 2  # the deleted and the replaced images are gone
 

@@ -22,6 +22,7 @@ from unit.api.files.samples import image_bytes, pdf_bytes
 
 from qrstack_common.events import CODES_TOPIC, CodeSnapshot
 from qrstack_launcher.stack import Infrastructure
+from support.ids import kafka_key, uuid_of
 from support.kafka import find_records
 
 pytestmark = pytest.mark.infra
@@ -50,7 +51,7 @@ async def test_a_pdf_is_uploaded_streamed_and_replaced(
         "description": "Our menu",
         "downloadOnly": True,
     }
-    assert file["fileKey"].startswith(f"pdf/{code['id']}/")
+    assert file["fileKey"].startswith(f"pdf/{uuid_of(code['id'])}/")
 
     served = await api.get(f"/v1/files/pdf/{code['id']}")  # no credentials
     assert served.status == 200 and await served.read() == first
@@ -66,7 +67,7 @@ async def test_a_pdf_is_uploaded_streamed_and_replaced(
     status, body = await ws.upload(code["id"], "pdf", second, "application/pdf")
     assert status == 200 and body["files"][0]["fileKey"] != file["fileKey"]
     assert await (await api.get(f"/v1/files/pdf/{code['id']}")).read() == second
-    stored = await db.fetch("SELECT size FROM code_files WHERE code_id = $1", uuid.UUID(code["id"]))
+    stored = await db.fetch("SELECT size FROM code_files WHERE code_id = $1", uuid_of(code["id"]))
     assert [r["size"] for r in stored] == [len(second)]  # the first document is gone
 
     listed = await ws.ok("GET", f"/v1/codes/{code['id']}/files")
@@ -89,7 +90,7 @@ async def test_the_redirect_service_gets_the_new_page(ws: Workspace, infra: Infr
     key = body["files"][0]["fileKey"]
 
     def carries_the_file(record: object) -> bool:
-        if record.key != code["id"].encode():  # type: ignore[attr-defined]
+        if record.key != kafka_key(code["id"]):  # type: ignore[attr-defined]
             return False
         page = CodeSnapshot.model_validate_json(record.value).page  # type: ignore[attr-defined]
         return page is not None and page.get("fileKey") == key
@@ -114,7 +115,7 @@ async def test_a_png_sent_as_a_pdf_is_415_and_stores_nothing(
     )
     assert status == 415 and "multipart/form-data" in body["detail"]
     count = await db.fetchval(
-        "SELECT count(*) FROM code_files WHERE code_id = $1", uuid.UUID(code["id"])
+        "SELECT count(*) FROM code_files WHERE code_id = $1", uuid_of(code["id"])
     )
     assert count == 0
 

@@ -16,6 +16,7 @@ from qrstack_api.app import create_app
 from qrstack_api.ratelimit.settings import FILES
 from qrstack_launcher.stack import Infrastructure
 from support.api import api_settings
+from support.ids import uuid_of
 
 pytestmark = pytest.mark.infra
 
@@ -55,7 +56,7 @@ async def test_a_stream_is_404_unless_the_page_shows_the_file(
     expired = await _pdf_code(ws)
     await db.execute(
         "UPDATE codes SET expires_at = $2 WHERE id = $1",
-        uuid.UUID(expired),
+        uuid_of(expired),
         datetime.now(UTC) - timedelta(minutes=1),
     )
     for code_id in (suspended, deleted, expired):

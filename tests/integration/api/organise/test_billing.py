@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from integration.api.organise.conftest import WEBHOOK_SECRET, AnalyticsStandIn
 
+from support.ids import v1_id
+
 if TYPE_CHECKING:
     from integration.api.organise.conftest import Client, NewWorkspace, Workspace
 
@@ -80,7 +82,7 @@ async def test_the_billing_page_shows_plan_usage_and_prices(
     analytics.scans[str(ws.id)] = 3800
 
     page = await ws.ok("GET", "/v1/billing")
-    assert page["workspaceId"] == str(ws.id) and page["plan"] == "free"
+    assert page["workspaceId"] == v1_id("ws", ws.id) and page["plan"] == "free"
     assert page["codesCount"] == 2 and page["scansCount"] == 3800
     assert page["subscriptionStatus"] is None and page["proTrialActive"] is False
     assert page["limits"] == {"maxCodes": 50, "maxFolders": 3, "features": []}

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from support.ids import v1_id
+
 if TYPE_CHECKING:
     from integration.api.organise.conftest import NewWorkspace
 
@@ -38,7 +40,7 @@ async def test_folders_are_listed_by_position_with_their_code_counts(
         ("Autumn", 2),
     ]
     assert (await ws.ok("GET", f"/v1/folders/{autumn['id']}"))["codeCount"] == 2
-    assert first["workspaceId"] == str(ws.id)
+    assert first["workspaceId"] == v1_id("ws", ws.id)
 
 
 async def test_a_folder_changes_only_what_is_sent(new_workspace: NewWorkspace) -> None:

@@ -4,13 +4,13 @@ snapshot with its rules to Kafka, the 20-rule limit, the Pro+ gate, scopes and i
 from __future__ import annotations
 
 import asyncio
-import uuid
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from qrstack_common.events import CODES_TOPIC, CodeSnapshot
 from qrstack_launcher.stack import Infrastructure
+from support.ids import kafka_key, uuid_of
 from support.kafka import find_records
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ async def snapshot_at(infra: Infrastructure, code_id: str, version: int) -> Code
 
     def match(record: Any) -> bool:
         return (
-            record.key == code_id.encode()
+            record.key == kafka_key(code_id)
             and record.value is not None
             and CodeSnapshot.model_validate_json(record.value).version == version
         )
@@ -43,7 +43,7 @@ async def snapshot_at(infra: Infrastructure, code_id: str, version: int) -> Code
 
 
 async def code_version(ws: Any, code_id: str) -> int:
-    version: int = await ws.db.fetchval("SELECT version FROM codes WHERE id = $1", code_id)
+    version: int = await ws.db.fetchval("SELECT version FROM codes WHERE id = $1", uuid_of(code_id))
     return version
 
 
@@ -59,7 +59,7 @@ async def test_rule_writes_publish_the_codes_snapshot_with_its_rules(
     assert geo["codeId"] == code["id"] and geo["weight"] is None and geo["label"] == "US visitors"
     snapshot = await snapshot_at(infra, code["id"], await code_version(ws, code["id"]))
     [rule] = snapshot.rules
-    assert rule.id == uuid.UUID(geo["id"]) and rule.target_url == "https://example.com/us"
+    assert rule.id == uuid_of(geo["id"]) and rule.target_url == "https://example.com/us"
     assert rule.conditions.country_in == ("US", "CA")
     assert rule.conditions.region_in == ("California",)
 
@@ -80,7 +80,7 @@ async def test_rule_writes_publish_the_codes_snapshot_with_its_rules(
     status, _ = await ws.call("DELETE", f"{rules}/{ab['id']}")
     assert status == 204
     snapshot = await snapshot_at(infra, code["id"], await code_version(ws, code["id"]))
-    assert [r.id for r in snapshot.rules] == [uuid.UUID(geo["id"])]
+    assert [r.id for r in snapshot.rules] == [uuid_of(geo["id"])]
     assert (await ws.call("GET", f"{rules}/{ab['id']}"))[0] == 404
     assert (await ws.call("DELETE", f"{rules}/{ab['id']}"))[0] == 404
 

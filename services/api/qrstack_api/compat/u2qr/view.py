@@ -19,6 +19,7 @@ from typing import Any, Literal
 from qrstack_api.codes.view import short_url, static_content
 from qrstack_api.compat.identifiers import short_code_of
 from qrstack_api.compat.timestamps import iso_utc_millis
+from qrstack_api.ids import public_id
 from qrstack_api.settings import ApiSettings
 
 Shape = Literal["list", "get", "write"]
@@ -44,7 +45,7 @@ def u2qr_code(
     settings: ApiSettings, row: Any, shape: Shape, scans: int | None = None
 ) -> dict[str, Any]:
     out: dict[str, Any] = {
-        "id": str(row["id"]),
+        "id": public_id("code", row["id"]),
         "shortCode": short_code_of(row),
         "name": row["name"],
         "type": u2qr_type(row["type"]),
