@@ -5,7 +5,6 @@ workspace and the plan, resolves workspace filters to code ids in PostgreSQL, an
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
 
 from aiohttp import web
 
@@ -22,12 +21,12 @@ from qrstack_api.analytics.model import (
 from qrstack_api.analytics.scope import FILTERS, workspace_code_ids
 from qrstack_api.codes.store import get_code
 from qrstack_api.context import POOL, SETTINGS
+from qrstack_api.ids import PATH_PATTERN, path_id
 from qrstack_api.openapi import operation
 from qrstack_api.plans import require_feature
 from qrstack_api.upstream import UPSTREAM, relay_response
 
-_UUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-_CODE = f"/v1/codes/{{code_id:{_UUID}}}"
+_CODE = f"/v1/codes/{{code_id:{PATH_PATTERN}}}"  # code_… or a bare UUID
 _AUTH_PARAMS = frozenset({"apiKey", "workspaceId"})  # never forwarded to internal services
 
 routes = web.RouteTableDef()
@@ -40,7 +39,9 @@ def _forwarded(request: web.Request, dropped: frozenset[str] = frozenset()) -> d
 async def _code(request: web.Request, tail: str, *, csv: bool = False) -> web.Response:
     principal = principal_of(request)
     row = await get_code(
-        request.app[POOL], principal.workspace_id, UUID(request.match_info["code_id"])
+        request.app[POOL],
+        principal.workspace_id,
+        path_id(request, "code_id", "code", "Code not found."),
     )
     if csv:
         require_feature(principal.plan, "csv_export")
