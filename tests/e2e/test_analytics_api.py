@@ -25,6 +25,7 @@ from qrstack_common.kafka import EventProducer
 from qrstack_common.scan_wire import encode_scan
 from qrstack_launcher.stack import Platform
 from support.accounts import new_workspace
+from support.ids import kafka_key, uuid_of
 
 pytestmark = pytest.mark.infra
 
@@ -106,9 +107,9 @@ async def test_seed_shaped_answers_and_workspace_analytics(platform: Platform) -
             other["id"]: theirs.workspace_id
         }
         records = [
-            (code_id.encode(), value)
+            (kafka_key(code_id), value)
             for code_id, count in counts.items()
-            for value in _scans(owner[code_id], code_id, count, rng)
+            for value in _scans(owner[code_id], str(uuid_of(code_id)), count, rng)
         ]
         await _publish(platform, records)
 

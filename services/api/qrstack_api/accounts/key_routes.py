@@ -152,7 +152,7 @@ async def create(request: web.Request) -> web.Response:
 async def list_(request: web.Request) -> web.Response:
     principal = principal_of(request)
     rows = await list_keys(request.app[POOL], principal.workspace_id)
-    return json_response({"data": [_key_view(row) for row in rows]})
+    return json_response({"data": [_key_view(row) for row in rows], "nextCursor": None})
 
 
 @routes.get(_KEY)

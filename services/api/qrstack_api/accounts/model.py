@@ -119,6 +119,12 @@ class ApiKeyList(BaseModel):
     """The workspace's API keys (revoked ones are gone), newest first."""
 
     data: list[ApiKeyView]
+    next_cursor: str | None = Field(
+        None,
+        alias="nextCursor",
+        description="Always null: this list is complete in one answer (it is bounded); the "
+        "field keeps one list shape across /v1 (data + nextCursor).",
+    )
 
 
 class WorkspaceView(BaseModel):
@@ -141,6 +147,12 @@ class WorkspaceList(BaseModel):
     workspace."""
 
     data: list[WorkspaceView]
+    next_cursor: str | None = Field(
+        None,
+        alias="nextCursor",
+        description="Always null: this list is complete in one answer (it is bounded); the "
+        "field keeps one list shape across /v1 (data + nextCursor).",
+    )
 
 
 class MeUser(BaseModel):

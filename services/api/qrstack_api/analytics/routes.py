@@ -5,7 +5,9 @@ workspace and the plan, resolves workspace filters to code ids in PostgreSQL, an
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
+import orjson
 from aiohttp import web
 
 from qrstack_api.accounts.principal import principal_of
@@ -21,7 +23,7 @@ from qrstack_api.analytics.model import (
 from qrstack_api.analytics.scope import FILTERS, workspace_code_ids
 from qrstack_api.codes.store import get_code
 from qrstack_api.context import POOL, SETTINGS
-from qrstack_api.ids import PATH_PATTERN, path_id
+from qrstack_api.ids import PATH_PATTERN, path_id, public_id
 from qrstack_api.openapi import operation
 from qrstack_api.plans import require_feature
 from qrstack_api.upstream import UPSTREAM, relay_response
@@ -46,7 +48,7 @@ async def _code(request: web.Request, tail: str, *, csv: bool = False) -> web.Re
     if csv:
         require_feature(principal.plan, "csv_export")
     settings = request.app[SETTINGS]
-    return await relay_response(
+    response = await relay_response(
         request.app[UPSTREAM],
         "GET",
         f"{settings.analytics_url}/internal/v1/workspaces/{row['workspace_id']}"
@@ -54,6 +56,12 @@ async def _code(request: web.Request, tail: str, *, csv: bool = False) -> web.Re
         service="analytics",
         params=_forwarded(request),
     )
+    disposition = response.headers.get("Content-Disposition")
+    if disposition is not None:  # the file is named by the code's /v1 id
+        response.headers["Content-Disposition"] = disposition.replace(
+            str(row["id"]), public_id("code", row["id"])
+        )
+    return response
 
 
 @routes.get(f"{_CODE}/analytics")
@@ -109,7 +117,7 @@ async def _workspace(request: web.Request, tail: str) -> web.Response:
     settings = request.app[SETTINGS]
     url = f"{settings.analytics_url}/internal/v1/workspaces/{principal.workspace_id}/{tail}"
     body: Any = None if code_ids is None else {"codeIds": [str(c) for c in code_ids]}
-    return await relay_response(
+    response = await relay_response(
         request.app[UPSTREAM],
         "GET" if body is None else "POST",
         url,
@@ -117,6 +125,13 @@ async def _workspace(request: web.Request, tail: str) -> web.Response:
         json=body,
         params=_forwarded(request, FILTERS),
     )
+    if response.status == 200 and response.content_type == "application/json":
+        answer = orjson.loads(response.body)  # type: ignore[arg-type]
+        if isinstance(answer, dict) and isinstance(answer.get("topCodes"), list):
+            for top in answer["topCodes"]:  # the /v1 spelling of ids (code_…)
+                top["codeId"] = public_id("code", UUID(top["codeId"]))
+            response.body = orjson.dumps(answer)
+    return response
 
 
 @routes.get("/v1/analytics")

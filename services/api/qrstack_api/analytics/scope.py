@@ -10,6 +10,7 @@ from uuid import UUID
 import asyncpg
 from multidict import MultiMapping
 
+from qrstack_api.ids import parse_id
 from qrstack_common.errors import Issue, validation_failed
 from qrstack_common.payloads import find_type
 
@@ -37,10 +38,11 @@ async def workspace_code_ids(
     if folder == "none":
         where.append("folder_id IS NULL")
     elif folder is not None:
-        try:
-            where.append(f"folder_id = {arg(UUID(folder))}")
-        except ValueError:
+        folder_id = parse_id("folder", folder)
+        if folder_id is None:
             issues.append(Issue(("folderId",), "a folder id or none"))
+        else:
+            where.append(f"folder_id = {arg(folder_id)}")
     if (tag := query.get("tag")) is not None:
         where.append(f"{arg(tag)} = ANY(tags)")
     if (type_name := query.get("type")) is not None:
@@ -68,8 +70,9 @@ def _code_ids(values: list[str], issues: list[Issue]) -> list[UUID]:
         return []
     ids: list[UUID] = []
     for text in texts:
-        try:
-            ids.append(UUID(text))
-        except ValueError:
+        code_id = parse_id("code", text)
+        if code_id is None:
             issues.append(Issue(("codeIds",), f"{text[:40]!r} is not a code id"))
+        else:
+            ids.append(code_id)
     return ids

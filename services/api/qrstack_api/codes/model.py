@@ -19,6 +19,7 @@ from pydantic import (
 )
 
 from qrstack_api.codes.slugs import slug_problem
+from qrstack_api.codes.style_shape import style_in
 from qrstack_api.ids import CodeId, FolderId, WorkspaceId
 from qrstack_common.payloads import WebUrl
 from qrstack_common.payloads.fields import UtcDateTime
@@ -96,6 +97,11 @@ class CodeFields(BaseModel):
     status: Literal["active", "suspended"] | None = Field(
         None, description="Suspend a code (its scans go to the fallback) or reactivate it."
     )
+
+    @field_validator("style", mode="before")
+    @classmethod
+    def _turtleqr_style(cls, value: Any) -> Any:
+        return style_in(value)
 
     @field_validator("slug")
     @classmethod

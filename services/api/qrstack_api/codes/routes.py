@@ -8,6 +8,7 @@ from typing import Any
 from aiohttp import web
 
 from qrstack_api.accounts.principal import principal_of
+from qrstack_api.codes.design import refuse_unscannable
 from qrstack_api.codes.input import parse_code_body
 from qrstack_api.codes.model import (
     BulkCreate,
@@ -27,6 +28,7 @@ from qrstack_api.codes.store import (
     restore_code,
     update_code,
 )
+from qrstack_api.codes.style_shape import with_default_colours
 from qrstack_api.codes.totals import total_scans
 from qrstack_api.codes.view import code_view
 from qrstack_api.context import HASHER, POOL, SETTINGS
@@ -61,9 +63,10 @@ async def _one_total(request: web.Request, row: Any) -> int | None:
 )
 async def create(request: web.Request) -> web.Response:
     principal = principal_of(request)
-    inp = parse_code_body(await read_json(request), partial=False)
+    inp = parse_code_body(with_default_colours(await read_json(request)), partial=False)
     async with request.app[POOL].acquire() as conn, conn.transaction():
         row = await create_code(conn, principal, inp, request.app[HASHER])
+        await refuse_unscannable(request.app[UPSTREAM], request.app[SETTINGS], row)
         await require_scannable(request, row)
     return json_response(code_view(request.app[SETTINGS], row, 0), status=201)
 
@@ -117,9 +120,10 @@ async def bulk_create(request: web.Request) -> web.Response:
     async with request.app[POOL].acquire() as conn:
         for index, item in enumerate(body.items):
             try:
-                inp = parse_code_body(item, partial=False)
+                inp = parse_code_body(with_default_colours(item), partial=False)
                 async with conn.transaction():
                     row = await create_code(conn, principal, inp, request.app[HASHER])
+                    await refuse_unscannable(request.app[UPSTREAM], settings, row)
                     await require_scannable(request, row)
             except ApiError as exc:
                 results.append({"index": index, "status": exc.status, "error": exc.body()})
@@ -156,6 +160,8 @@ async def _update(request: web.Request, *, replace: bool) -> web.Response:
     )
     async with pool.acquire() as conn, conn.transaction():
         row = await update_code(conn, principal, code_id, inp, request.app[HASHER], replace=replace)
+        if "style" in inp.sent or inp.payload is not None or "slug" in inp.sent:
+            await refuse_unscannable(request.app[UPSTREAM], request.app[SETTINGS], row)
         await require_scannable(request, row)
     return json_response(code_view(request.app[SETTINGS], row, await _one_total(request, row)))
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from qrstack_api.codes.model import CodeView
 from qrstack_api.codes.status import derived_status
+from qrstack_api.codes.style_shape import style_out
 from qrstack_api.settings import ApiSettings
 from qrstack_common.payloads import encode_payload, find_type, validate_payload
 
@@ -66,7 +67,7 @@ def code_view(settings: ApiSettings, row: Any, total_scans: int | None) -> dict[
         folder_id=row["folder_id"],
         password_protected=row["password_hash"] is not None,
         password_hint=row["password_hint"],
-        style=row["style"],
+        style=style_out(row["style"]),
         scan_tracking_enabled=row["scan_tracking"],
         redirect_status=row["redirect_status"],
         forward_query=row["forward_query"],

@@ -87,3 +87,9 @@ class DomainList(BaseModel):
     """The workspace's active custom domains, by host."""
 
     data: list[Domain]
+    next_cursor: str | None = Field(
+        None,
+        alias="nextCursor",
+        description="Always null: this list is complete in one answer (it is bounded); the "
+        "field keeps one list shape across /v1 (data + nextCursor).",
+    )

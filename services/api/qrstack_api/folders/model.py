@@ -87,6 +87,12 @@ class FolderList(BaseModel):
     """Every folder of the workspace, by position (then oldest first)."""
 
     data: list[Folder]
+    next_cursor: str | None = Field(
+        None,
+        alias="nextCursor",
+        description="Always null: this list is complete in one answer (it is bounded); the "
+        "field keeps one list shape across /v1 (data + nextCursor).",
+    )
 
 
 class FolderAssignment(BaseModel):

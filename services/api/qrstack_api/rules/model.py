@@ -117,3 +117,9 @@ class RoutingRuleList(BaseModel):
     """A code's routing rules in evaluation order (priority, then id)."""
 
     data: list[RoutingRule]
+    next_cursor: str | None = Field(
+        None,
+        alias="nextCursor",
+        description="Always null: this list is complete in one answer (it is bounded); the "
+        "field keeps one list shape across /v1 (data + nextCursor).",
+    )

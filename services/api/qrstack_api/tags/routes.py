@@ -36,6 +36,12 @@ class TagList(BaseModel):
     """Every tag of the workspace, most used first (ties by name)."""
 
     data: list[TagCount]
+    next_cursor: str | None = Field(
+        None,
+        alias="nextCursor",
+        description="Always null: this list is complete in one answer (it is bounded); the "
+        "field keeps one list shape across /v1 (data + nextCursor).",
+    )
 
 
 @routes.get("/v1/tags")

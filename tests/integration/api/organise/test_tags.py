@@ -37,7 +37,7 @@ async def test_a_workspace_without_codes_has_no_tags_and_tags_need_codes_read(
     new_workspace: NewWorkspace,
 ) -> None:
     ws = await new_workspace()
-    assert (await ws.ok("GET", "/v1/tags")) == {"data": []}
+    assert (await ws.ok("GET", "/v1/tags")) == {"data": [], "nextCursor": None}
     status, error = await ws.call("GET", "/v1/tags", key=await ws.key_with(["folders:read"]))
     assert (status, error["error"]) == (403, "forbidden")
     assert (await ws.api.get("/v1/tags")).status == 401
