@@ -38,6 +38,22 @@ def _forwarded(request: web.Request, dropped: frozenset[str] = frozenset()) -> d
     return {k: v for k, v in request.query.items() if k not in _AUTH_PARAMS | dropped}
 
 
+def _with_public_ids(response: web.Response) -> web.Response:
+    """The analytics service's answer with code ids in their /v1 spelling (`code_…`): the
+    answer's `codeId` and each of `topCodes[].codeId`."""
+    if response.status != 200 or response.content_type != "application/json":
+        return response
+    answer = orjson.loads(response.body)  # type: ignore[arg-type]
+    if not isinstance(answer, dict):
+        return response
+    found = [answer, *(answer.get("topCodes") or [])]
+    for item in found:
+        if isinstance(item, dict) and isinstance(item.get("codeId"), str):
+            item["codeId"] = public_id("code", UUID(item["codeId"]))
+    response.body = orjson.dumps(answer)
+    return response
+
+
 async def _code(request: web.Request, tail: str, *, csv: bool = False) -> web.Response:
     principal = principal_of(request)
     row = await get_code(
@@ -56,6 +72,7 @@ async def _code(request: web.Request, tail: str, *, csv: bool = False) -> web.Re
         service="analytics",
         params=_forwarded(request),
     )
+    response = _with_public_ids(response)
     disposition = response.headers.get("Content-Disposition")
     if disposition is not None:  # the file is named by the code's /v1 id
         response.headers["Content-Disposition"] = disposition.replace(
@@ -125,13 +142,7 @@ async def _workspace(request: web.Request, tail: str) -> web.Response:
         json=body,
         params=_forwarded(request, FILTERS),
     )
-    if response.status == 200 and response.content_type == "application/json":
-        answer = orjson.loads(response.body)  # type: ignore[arg-type]
-        if isinstance(answer, dict) and isinstance(answer.get("topCodes"), list):
-            for top in answer["topCodes"]:  # the /v1 spelling of ids (code_…)
-                top["codeId"] = public_id("code", UUID(top["codeId"]))
-            response.body = orjson.dumps(answer)
-    return response
+    return _with_public_ids(response)
 
 
 @routes.get("/v1/analytics")
