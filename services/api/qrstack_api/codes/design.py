@@ -3,10 +3,11 @@
 The scannability guard has one implementation: the checks that need no image library run from
 the render contract in libs/common (`qrstack_common.render.contrast`), the ones that need the
 encoded symbol, the logo's pixels or the font run in the renderer, asked over HTTP with the
-very spec the code's image will be drawn from (`POST /v1/render`, an SVG: the cheapest
-format). The check runs inside the transaction that writes the code, after the write, so the
-data checked is exactly what will be printed (the slug, the domain, the content); a refusal
-rolls the write back: 400 with the `style.*` field path, nothing stored.
+very spec the code's image will be drawn from (`POST /v1/check`: the renderer's guard alone,
+204 or the 400 `POST /v1/render` would give, nothing drawn). The check runs inside the
+transaction that writes the code, after the write, so the data checked is exactly what will
+be printed (the slug, the domain, the content); a refusal rolls the write back: 400 with the
+`style.*` field path, nothing stored.
 
 While the renderer is unreachable, only the contrast check can run; the code is saved and
 the renderer's own guard still refuses the image when it is drawn (logged as a warning).
@@ -60,7 +61,7 @@ async def refuse_unscannable(
     if payload_type is not None and payload_type.error_correction:
         spec["errorCorrection"] = payload_type.error_correction
     try:
-        async with session.post(f"{settings.renderer_url}/v1/render", json=spec) as answer:
+        async with session.post(f"{settings.renderer_url}/v1/check", json=spec) as answer:
             if answer.status != 400:
                 await answer.read()
                 return

@@ -8,7 +8,7 @@ import secrets
 from typing import Any
 
 import pytest
-from integration.compat.compat_client import NewWorkspace, Workspace
+from integration.api.compat.compat_client import NewWorkspace, Workspace
 
 pytestmark = pytest.mark.infra
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import asyncpg
 import pytest
-from integration.compat.compat_client import Client, NewWorkspace
+from integration.api.compat.compat_client import Client, NewWorkspace
 
 from qrstack_api.accounts.bootstrap import bootstrap_workspace
 from qrstack_common.events import CODES_TOPIC, CodeSnapshot

@@ -9,7 +9,7 @@ import json
 
 import pytest
 import zxingcpp
-from integration.compat.compat_client import NewWorkspace, Workspace
+from integration.api.compat.compat_client import NewWorkspace, Workspace
 from PIL import Image
 
 pytestmark = pytest.mark.infra

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from integration.compat.compat_client import NewWorkspace
+from integration.api.compat.compat_client import NewWorkspace
 
 pytestmark = pytest.mark.infra
 
