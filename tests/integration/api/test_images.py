@@ -55,7 +55,7 @@ async def test_a_dynamic_code_image_encodes_its_short_url(
         headers=auth,
     )
     code = await made.json()
-    assert code["style"] == {"foreground": "#1b4332"}
+    assert code["style"] == {"foreground": "#1b4332", "background": "transparent"}
     response = await api_with_renderer.get(f"/v1/codes/{code['id']}.png?size=400", headers=auth)
     assert response.status == 200
     assert response.content_type == "image/png"
