@@ -11,12 +11,21 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BeforeValidator, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    StringConstraints,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, core_schema
 
 URL_MAX_LENGTH = 2048  # the seeds give no URL limit; this is what browsers and servers agree on
 
@@ -53,15 +62,57 @@ def _prose(value: str) -> str:
     return value
 
 
-def at_most(limit: int) -> AfterValidator:
-    """A length limit counted in characters (code points), as the seeds state them."""
+@dataclass(frozen=True)
+class Documented:
+    """JSON Schema keywords for what a validator enforces (`maxLength`, `pattern`, `format`),
+    so the OpenAPI document states the same limits the validation applies."""
+
+    keywords: tuple[tuple[str, Any], ...]
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        out = handler(schema)
+        out.update({k: list(v) if isinstance(v, tuple) else v for k, v in self.keywords})
+        return out
+
+
+def documented(**keywords: Any) -> Documented:
+    return Documented(
+        tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in keywords.items())
+    )
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A validator (run after the type's own) and the JSON Schema keywords that state it."""
+
+    check: Callable[[Any], Any]
+    keywords: tuple[tuple[str, Any], ...]
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        return core_schema.no_info_after_validator_function(self.check, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        out = handler(schema)
+        out.update(dict(self.keywords))
+        return out
+
+
+def at_most(limit: int) -> Checked:
+    """A length limit counted in characters (code points), as the seeds state them (and as
+    JSON Schema's maxLength counts)."""
 
     def check(value: str) -> str:
         if len(value) > limit:
             raise ValueError(f"must be at most {limit} characters (got {len(value)})")
         return value
 
-    return AfterValidator(check)
+    return Checked(check, (("maxLength", limit),))
 
 
 def _not_empty(value: str) -> str:
@@ -70,7 +121,7 @@ def _not_empty(value: str) -> str:
     return value
 
 
-NOT_EMPTY = AfterValidator(_not_empty)
+NOT_EMPTY = Checked(_not_empty, (("minLength", 1),))
 
 # One line of text, surrounding whitespace removed (names, titles, subjects, labels).
 Line = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_single_line)]
@@ -133,7 +184,11 @@ def web_url(value: str) -> str:
     return value
 
 
-WebUrl = Annotated[str, AfterValidator(web_url)]
+WebUrl = Annotated[
+    str,
+    AfterValidator(web_url),
+    documented(format="uri", maxLength=URL_MAX_LENGTH, pattern="^[Hh][Tt][Tt][Pp][Ss]?://"),
+]
 
 
 # --------------------------------------------------------------------------------------------
@@ -158,7 +213,11 @@ def _phone(value: str) -> str:
     return value
 
 
-PhoneNumber = Annotated[str, AfterValidator(_phone)]
+PhoneNumber = Annotated[
+    str,
+    AfterValidator(_phone),
+    documented(pattern=r"^\+?[0-9 ()\-]+$", maxLength=PHONE_MAX_LENGTH, examples=["+1 555 0100"]),
+]
 
 
 def dialable(phone: str) -> str:
@@ -184,7 +243,7 @@ def _email(value: str) -> str:
     return value
 
 
-EmailAddress = Annotated[str, AfterValidator(_email)]
+EmailAddress = Annotated[str, AfterValidator(_email), documented(format="email", maxLength=254)]
 
 
 # --------------------------------------------------------------------------------------------
@@ -197,7 +256,11 @@ def _hex_color(value: str) -> str:
     return value.upper()
 
 
-HexColor = Annotated[str, AfterValidator(_hex_color)]
+HexColor = Annotated[
+    str,
+    AfterValidator(_hex_color),
+    documented(pattern="^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$", examples=["#2D7A4E"]),
+]
 
 
 def _timezone(value: str) -> str:
@@ -208,7 +271,11 @@ def _timezone(value: str) -> str:
     return value
 
 
-IanaTimezone = Annotated[str, AfterValidator(_timezone)]
+IanaTimezone = Annotated[
+    str,
+    AfterValidator(_timezone),
+    documented(description="An IANA time zone", examples=["Europe/Berlin"]),
+]
 
 
 def _iso_datetime(value: Any) -> Any:

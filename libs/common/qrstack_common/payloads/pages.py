@@ -82,7 +82,12 @@ def _price_text(value: Any) -> Any:
 class MenuItem(PayloadPart):
     name: Label
     description: Annotated[Prose, at_most(300)] | None = None
-    price: Annotated[Annotated[Line, at_most(32)] | None, BeforeValidator(_price_text)] = None
+    price: Annotated[
+        Annotated[Line, at_most(32)] | None,
+        BeforeValidator(
+            _price_text, json_schema_input_type=Annotated[str, at_most(32)] | float | None
+        ),
+    ] = None
 
 
 class MenuSection(PayloadPart):
