@@ -14,12 +14,12 @@ from qrstack_api.codes.model import (
     BulkCreate,
     BulkItemResult,
     BulkResult,
-    CodeFields,
     CodeList,
     CodeListQuery,
     CodeView,
 )
 from qrstack_api.codes.paths import CODE_PATH, code_id_of
+from qrstack_api.codes.patching import merged_body
 from qrstack_api.codes.store import (
     create_code,
     delete_code,
@@ -33,6 +33,7 @@ from qrstack_api.codes.totals import total_scans
 from qrstack_api.codes.view import code_view
 from qrstack_api.context import HASHER, POOL, SETTINGS
 from qrstack_api.openapi import operation
+from qrstack_api.openapi.code_body import CODE_BODY, CODE_PATCH
 from qrstack_api.scannability.policy import require_scannable
 from qrstack_api.upstream import UPSTREAM
 from qrstack_common.errors import ApiError, Issue, validation_failed
@@ -54,8 +55,9 @@ async def _one_total(request: web.Request, row: Any) -> int | None:
 @operation(
     summary="Create a code",
     tag="codes",
-    body=CodeFields,
+    body=CODE_BODY,
     responses={201: CodeView},
+    headers={201: ("Location",)},
     errors=(400, 402, 409),
     scope="codes:write",
     description="Body: the code's fields, and for every type but url its content nested under "
@@ -68,7 +70,8 @@ async def create(request: web.Request) -> web.Response:
         row = await create_code(conn, principal, inp, request.app[HASHER])
         await refuse_unscannable(request.app[UPSTREAM], request.app[SETTINGS], row)
         await require_scannable(request, row)
-    return json_response(code_view(request.app[SETTINGS], row, 0), status=201)
+    view = code_view(request.app[SETTINGS], row, 0)
+    return json_response(view, status=201, headers={"Location": f"/v1/codes/{view['id']}"})
 
 
 @routes.get("/v1/codes")
@@ -155,6 +158,8 @@ async def _update(request: web.Request, *, replace: bool) -> web.Response:
     raw = await read_json(request)
     pool = request.app[POOL]
     current = await get_code(pool, principal.workspace_id, code_id)
+    if not replace:
+        raw = merged_body(raw, current)
     inp = parse_code_body(
         raw, partial=not replace, current_type=current["type"], current_dynamic=current["dynamic"]
     )
@@ -168,9 +173,9 @@ async def _update(request: web.Request, *, replace: bool) -> web.Response:
 
 @routes.patch(CODE_PATH)
 @operation(
-    summary="Change some fields of a code (null clears a nullable field)",
+    summary="Change some fields of a code (JSON Merge Patch: null clears, objects merge)",
     tag="codes",
-    body=CodeFields,
+    body=CODE_PATCH,
     responses={200: CodeView},
     errors=(400, 402, 404, 409),
     scope="codes:write",
@@ -183,7 +188,7 @@ async def patch(request: web.Request) -> web.Response:
 @operation(
     summary="Replace a code's fields (the slug is kept unless sent)",
     tag="codes",
-    body=CodeFields,
+    body=CODE_BODY,
     responses={200: CodeView},
     errors=(400, 402, 404, 409),
     scope="codes:write",

@@ -3,54 +3,48 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from aiohttp import web
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from qrstack_api.openapi.operation import Operation, operation_of
+from qrstack_api.openapi.components import (
+    ERROR_SCHEMA,
+    ERROR_TEXT,
+    HEADERS,
+    PAGINATION,
+    RATE_LIMIT_HEADERS,
+    SECURITY,
+    SECURITY_SCHEMES,
+    WORKSPACE_PARAMETER,
+)
+from qrstack_api.openapi.operation import BodySchema, Operation, operation_of
 
 _REF = "#/components/schemas/{model}"
 _PATH_PARAM = re.compile(r"\{([^}:]+)(?::[^}]*)?\}")
 
-ERROR_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["error", "detail"],
-    "properties": {
-        "error": {"type": "string", "description": "Machine-readable code."},
-        "detail": {"type": "string", "description": "Human-readable sentence."},
-        "issues": {
-            "type": "array",
-            "description": "On 400 validation_failed: every failing field.",
-            "items": {
-                "type": "object",
-                "required": ["path", "message", "code", "reason"],
-                "properties": {
-                    "path": {"type": "array", "items": {"type": ["string", "integer"]}},
-                    "message": {"type": "string"},
-                    "code": {"type": "string", "description": "Zod's issue code."},
-                    "reason": {"type": "string", "description": "Same as message."},
-                },
-            },
-        },
-        "requestId": {"type": "string"},
-    },
-}
 
-_ERROR_TEXT = {
-    400: "Invalid input (validation_failed, with issues)",
-    401: "Missing or invalid credentials",
-    402: "The plan does not include this",
-    403: "Not allowed (scope, IP allowlist, locked account)",
-    404: "Not found (or another workspace's)",
-    405: "Method not allowed",
-    409: "Conflict (e.g. slug_taken)",
-    413: "Too large",
-    415: "Unsupported media type",
-    429: "Rate limited (see Retry-After)",
-    503: "A service behind the API is unavailable",
-}
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": _REF.format(model=name)}
+
+
+def _without_property_titles(schema: Any) -> Any:
+    """pydantic titles every property after its Python name ("Folderid"); the property's own
+    name says it better, so they are left out (model titles stay)."""
+    if isinstance(schema, dict):
+        props = schema.get("properties")
+        if isinstance(props, dict):
+            for prop in props.values():
+                if isinstance(prop, dict):
+                    prop.pop("title", None)
+        for value in schema.values():
+            _without_property_titles(value)
+    elif isinstance(schema, list):
+        for value in schema:
+            _without_property_titles(value)
+    return schema
 
 
 def _models(ops: list[Operation]) -> list[type[BaseModel]]:
@@ -63,7 +57,8 @@ def _models(ops: list[Operation]) -> list[type[BaseModel]]:
     return list(found.values())
 
 
-def _query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
+def query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
+    """The query parameters a model validates (by their wire names)."""
     schema = model.model_json_schema(by_alias=True, ref_template=_REF)
     required = set(schema.get("required", []))
     return [
@@ -71,15 +66,64 @@ def _query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
             "name": name,
             "in": "query",
             "required": name in required,
-            "schema": {k: v for k, v in prop.items() if k != "title"},
+            "schema": {k: v for k, v in prop.items() if k not in ("title", "description")},
             **({"description": prop["description"]} if "description" in prop else {}),
         }
         for name, prop in schema.get("properties", {}).items()
     ]
 
 
-def _operation(op: Operation, path_params: list[str]) -> dict[str, Any]:
-    out: dict[str, Any] = {"summary": op.summary, "tags": [op.tag]}
+def _request_body(body: type[BaseModel] | BodySchema) -> dict[str, Any]:
+    if isinstance(body, BodySchema):
+        media: dict[str, Any] = {"schema": _ref(body.name)}
+        if body.examples:
+            media["examples"] = {
+                name: {"summary": name, "value": value} for name, value in body.examples.items()
+            }
+        return {"required": True, "content": dict.fromkeys(body.media_types, media)}
+    return {"required": True, "content": {"application/json": {"schema": _ref(body.__name__)}}}
+
+
+def _headers(names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: {"$ref": f"#/components/headers/{name}"} for name in names}
+
+
+def _responses(op: Operation) -> dict[str, Any]:
+    rate_limited = RATE_LIMIT_HEADERS if op.auth != "none" else ()
+    responses: dict[str, Any] = {}
+    for status, model in op.responses.items():
+        headers = _headers((*rate_limited, *op.headers.get(status, ())))
+        if model is None:
+            out: dict[str, Any] = {"description": "No content" if status == 204 else "OK"}
+        elif isinstance(model, type):
+            doc = model.__doc__.strip().splitlines()[0] if model.__doc__ else "OK"
+            schema = {"schema": _ref(model.__name__)}
+            out = {"description": doc, "content": {"application/json": schema}}
+        else:
+            out = {
+                "description": "; ".join(model.values()),
+                "content": {media: {"schema": {"type": "string", "format": "binary"}}
+                            for media in model},
+            }  # fmt: skip
+        if headers:
+            out["headers"] = headers
+        responses[str(status)] = out
+    implied = (
+        (401, 403, 429) if op.auth == "required" else (401, 429) if op.auth == "optional" else ()
+    )
+    with_body = (400, 413, 415) if op.body is not None or op.multipart is not None else ()
+    for status in sorted({*op.errors, *implied, *with_body}):
+        extra = ("Retry-After",) if status == 429 else ()
+        responses[str(status)] = {
+            "description": ERROR_TEXT.get(status, "Error"),
+            "content": {"application/json": {"schema": _ref("Error")}},
+            "headers": _headers((*rate_limited, *extra)),
+        }
+    return responses
+
+
+def _operation(op: Operation, path_params: list[str], op_id: str) -> dict[str, Any]:
+    out: dict[str, Any] = {"operationId": op_id, "summary": op.summary, "tags": [op.tag]}
     if op.description:
         out["description"] = op.description
     params: list[dict[str, Any]] = [
@@ -87,16 +131,13 @@ def _operation(op: Operation, path_params: list[str]) -> dict[str, Any]:
         for p in path_params
     ]
     if op.query is not None:
-        params.extend(_query_parameters(op.query))
+        params.extend(query_parameters(op.query))
+    if op.auth != "none":
+        params.append(WORKSPACE_PARAMETER)
     if params:
         out["parameters"] = params
     if op.body is not None:
-        out["requestBody"] = {
-            "required": True,
-            "content": {
-                "application/json": {"schema": {"$ref": _REF.format(model=op.body.__name__)}}
-            },
-        }
+        out["requestBody"] = _request_body(op.body)
     elif op.multipart is not None:
         out["requestBody"] = {
             "required": True,
@@ -112,44 +153,29 @@ def _operation(op: Operation, path_params: list[str]) -> dict[str, Any]:
                 }
             },
         }
-    responses: dict[str, Any] = {}
-    for status, model in op.responses.items():
-        if model is None:
-            responses[str(status)] = {"description": "No content" if status == 204 else "OK"}
-        elif isinstance(model, type):
-            ref = {"$ref": _REF.format(model=model.__name__)}
-            responses[str(status)] = {
-                "description": model.__doc__.strip().splitlines()[0] if model.__doc__ else "OK",
-                "content": {"application/json": {"schema": ref}},
-            }
-        else:
-            responses[str(status)] = {
-                "description": "; ".join(model.values()),
-                "content": {media: {"schema": {"type": "string", "format": "binary"}}
-                            for media in model},
-            }  # fmt: skip
-    error_ref = {"$ref": _REF.format(model="Error")}
-    implied = (
-        (401, 403, 429) if op.auth == "required" else (401, 429) if op.auth == "optional" else ()
-    )
-    with_body = (400, 413, 415) if op.body is not None or op.multipart is not None else ()
-    for status in sorted({*op.errors, *implied, *with_body}):
-        responses[str(status)] = {
-            "description": _ERROR_TEXT.get(status, "Error"),
-            "content": {"application/json": {"schema": error_ref}},
-        }
-    out["responses"] = responses
-    schemes: list[dict[str, list[str]]] = [{"bearer": []}, {"apiKeyHeader": []}, {"basic": []}]
-    if op.auth == "optional":
-        schemes.append({})  # anonymous is allowed too
-    out["security"] = schemes if op.auth != "none" else []
+    out["responses"] = _responses(op)
+    if op.auth == "none":
+        out["security"] = []
+    elif op.auth == "optional":
+        out["security"] = [*SECURITY, {}]  # anonymous is allowed too
     return out
 
 
-def build_openapi(app: web.Application, *, title: str, version: str) -> dict[str, Any]:
+def _operation_id(handler: object, method: str, path: str) -> str:
+    module = getattr(handler, "__module__", "").rsplit(".", 2)
+    name = getattr(handler, "__name__", method).strip("_")
+    area = module[-2] if len(module) > 1 and module[-1] == "routes" else module[-1]
+    return f"{area}_{name}" if name else f"{method}_{path}"
+
+
+def build_openapi(
+    app: web.Application, *, title: str, version: str, description: str = ""
+) -> dict[str, Any]:
     """The OpenAPI 3.1 document of every route whose handler has an `@operation`."""
     paths: dict[str, dict[str, Any]] = {}
     ops: list[Operation] = []
+    built: dict[str, Mapping[str, Any]] = {}
+    seen_ids: set[str] = set()
     for route in app.router.routes():
         op = operation_of(route.handler)
         resource = route.resource
@@ -159,26 +185,30 @@ def build_openapi(app: web.Application, *, title: str, version: str) -> dict[str
         canonical = resource.canonical
         path = _PATH_PARAM.sub(lambda m: "{" + m.group(1) + "}", canonical)
         params = _PATH_PARAM.findall(canonical)
-        paths.setdefault(path, {})[route.method.lower()] = _operation(op, params)
+        op_id = _operation_id(route.handler, route.method.lower(), path)
+        while op_id in seen_ids:
+            op_id += "_"
+        seen_ids.add(op_id)
+        paths.setdefault(path, {})[route.method.lower()] = _operation(op, params, op_id)
+        if isinstance(op.body, BodySchema) and op.body.name not in built:
+            built.update(op.body.schemas())
     _, schemas = models_json_schema(
         [(m, "validation") for m in _models(ops)], by_alias=True, ref_template=_REF
     )
-    components = dict(schemas.get("$defs", {}))
-    components["Error"] = ERROR_SCHEMA
+    components = {**schemas.get("$defs", {}), **built, "Error": ERROR_SCHEMA}
+    _without_property_titles(components)
     return {
         "openapi": "3.1.0",
-        "info": {"title": title, "version": version},
+        "info": {
+            "title": title,
+            "version": version,
+            "description": f"{description}\n\n{PAGINATION}".strip(),
+        },
         "paths": dict(sorted(paths.items())),
+        "security": SECURITY,
         "components": {
-            "schemas": components,
-            "securitySchemes": {
-                "bearer": {
-                    "type": "http",
-                    "scheme": "bearer",
-                    "description": "qr_live_/qr_test_ key",
-                },
-                "apiKeyHeader": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
-                "basic": {"type": "http", "scheme": "basic", "description": "email:password"},
-            },
+            "schemas": dict(sorted(components.items())),
+            "securitySchemes": SECURITY_SCHEMES,
+            "headers": HEADERS,
         },
     }
