@@ -16,7 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from qrstack_common.suggest import model_at, unknown_key_reason, wire_names
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 STATUS_BY_CODE: Mapping[str, int] = {
     "validation_failed": 400,
@@ -132,13 +137,25 @@ def zod_code(pydantic_type: str) -> str:
     return "custom"
 
 
-def issues_from_pydantic(errors: Iterable[Mapping[str, Any]]) -> list[Issue]:
-    """Convert `ValidationError.errors()` into our issues, one per failing field."""
+def issues_from_pydantic(
+    errors: Iterable[Mapping[str, Any]],
+    model: type[BaseModel] | None = None,
+    *,
+    extra_keys: Iterable[str] = (),
+) -> list[Issue]:
+    """Convert `ValidationError.errors()` into our issues, one per failing field. Given the
+    `model` that was validated, an unknown key's reason names the key it probably meant and
+    the valid ones (`extra_keys`: more keys valid at the top level, read by someone else)."""
     out: list[Issue] = []
     for err in errors:
         loc = tuple(p for p in err.get("loc", ()) if isinstance(p, str | int))
         msg = str(err.get("msg", "invalid value"))
         if msg.startswith("Value error, "):
             msg = msg[len("Value error, ") :]
+        if err.get("type") == "extra_forbidden" and model is not None and loc:
+            owner = model_at(model, loc[:-1])
+            if owner is not None:
+                valid = [*wire_names(owner), *(extra_keys if len(loc) == 1 else ())]
+                msg = unknown_key_reason(str(loc[-1]), valid)
         out.append(Issue(loc, msg, zod_code(str(err.get("type", "")))))
     return out

@@ -118,7 +118,7 @@ def validate(model: type[M], data: Any) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise validation_failed(issues_from_pydantic(exc.errors())) from exc
+        raise validation_failed(issues_from_pydantic(exc.errors(), model)) from exc
 
 
 @web.middleware

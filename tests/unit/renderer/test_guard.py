@@ -153,7 +153,7 @@ def test_text_the_font_cannot_draw_is_refused(style: dict[str, Any], path: tuple
         ({"corners": "star"}, "cross"),
         ({"foreground": "red"}, "hex colour"),
         ({"centerIcon": {"id": "myspace"}}, "instagram"),
-        ({"colour": "#000000"}, "Extra inputs"),
+        ({"colour": "#000000"}, "unknown field"),
     ],
 )
 def test_malformed_style_fields_are_refused(style: dict[str, Any], says: str) -> None:

@@ -227,7 +227,7 @@ def validate_payload(
     try:
         payload: Payload = kind.model.model_validate(data)
     except ValidationError as exc:
-        issues = issues_from_pydantic(exc.errors())
+        issues = issues_from_pydantic(exc.errors(), kind.model)
         raise validation_failed(
             [Issue(prefix + _as_sent(data, i.path), i.reason) for i in issues]
         ) from exc

@@ -96,7 +96,9 @@ def parse_code_body(
     try:
         fields = CodeFields.model_validate(data)
     except ValidationError as exc:
-        issues.extend(issues_from_pydantic(exc.errors()))
+        issues.extend(
+            issues_from_pydantic(exc.errors(), CodeFields, extra_keys=payload_type.payload_keys)
+        )
     if fields is None:
         raise validation_failed(issues)
     sent = frozenset(fields.model_fields_set)

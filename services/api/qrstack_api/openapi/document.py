@@ -158,6 +158,8 @@ def _operation(op: Operation, path_params: list[str], op_id: str) -> dict[str, A
         out["security"] = []
     elif op.auth == "optional":
         out["security"] = [*SECURITY, {}]  # anonymous is allowed too
+    else:
+        out["security"] = SECURITY
     return out
 
 
