@@ -70,7 +70,7 @@ async def test_a_static_wifi_code_encodes_its_content_and_gets_no_short_url(
         "PATCH",
         f"/v1/codes/{code['id']}",
         ws.api_key,
-        json={"wifi": {"ssid": "Other", "encryption": "nopass"}},
+        json={"wifi": {"ssid": "Other"}},  # merged into the stored content
     )
     assert status == 400
     assert "printed" in body["issues"][0]["reason"]
