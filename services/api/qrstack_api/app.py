@@ -25,6 +25,7 @@ from qrstack_api.db.pool import create_pool
 from qrstack_api.domains import routes as domains
 from qrstack_api.files import routes as files
 from qrstack_api.folders import routes as folders
+from qrstack_api.openapi.query_check import refuse_unknown_query_parameters
 from qrstack_api.outbox.relay import OutboxRelay
 from qrstack_api.portability import routes as portability
 from qrstack_api.printing import routes as printing
@@ -97,5 +98,6 @@ def create_app(settings: ApiSettings) -> web.Application:
 
     app.cleanup_ctx.extend([database, upstream, outbox_relay, status_sampling])
     install_access(app, settings, metrics)  # after `database`: it uses the pool
+    app.middlewares.append(refuse_unknown_query_parameters)  # after access: 401 comes first
     add_readiness_check(app, "database", lambda: None if POOL in app else "connecting")
     return app

@@ -19,6 +19,7 @@ from qrstack_renderer.app import create_app as create_renderer
 from qrstack_renderer.settings import RendererSettings
 from support.accounts import new_workspace
 from support.api import api_settings
+from support.conformance import conforming
 
 pytestmark = pytest.mark.infra
 
@@ -31,7 +32,7 @@ async def api_with_renderer(infra: Infrastructure) -> AsyncIterator[Client]:
     await renderer.start_server()
     renderer_url = str(renderer.make_url("")).rstrip("/")
     client: Client = TestClient(
-        TestServer(create_app(api_settings(infra, renderer_url=renderer_url)))
+        TestServer(conforming(create_app(api_settings(infra, renderer_url=renderer_url))))
     )
     await client.start_server()
     yield client
@@ -114,3 +115,33 @@ async def test_generate_refuses_unclear_requests(api_with_renderer: Client) -> N
         "/v1/generate?data=x", headers={"Authorization": "Bearer qr_test_" + "y" * 32}
     )
     assert bad_key.status == 401
+
+
+async def test_a_code_image_is_private_and_revalidated_never_immutable(
+    api_with_renderer: Client, infra: Infrastructure
+) -> None:
+    """The image of /v1/codes/{id}.png changes when the code's style or target does, and it
+    needs a key: no shared cache may keep it, and no cache may reuse it without asking."""
+    ws = await new_workspace(infra.database_url)
+    auth = {"Authorization": f"Bearer {ws.api_key}"}
+    made = await api_with_renderer.post(
+        "/v1/codes", json={"targetUrl": "https://example.com/"}, headers=auth
+    )
+    code = await made.json()
+    for path in (f"/v1/codes/{code['id']}.png", f"/v1/codes/{code['id']}/image?format=svg"):
+        response = await api_with_renderer.get(path, headers=auth)
+        assert response.status == 200
+        cache = response.headers["Cache-Control"]
+        assert "private" in cache and "no-cache" in cache, cache
+        assert "public" not in cache and "immutable" not in cache, cache
+        assert response.headers["ETag"]
+    first = await api_with_renderer.get(f"/v1/codes/{code['id']}.png", headers=auth)
+    await api_with_renderer.patch(
+        f"/v1/codes/{code['id']}", json={"style": {"foreground": "#1B4332"}}, headers=auth
+    )
+    revalidated = await api_with_renderer.get(
+        f"/v1/codes/{code['id']}.png", headers={**auth, "If-None-Match": first.headers["ETag"]}
+    )
+    assert revalidated.status == 200  # the style changed: the old copy is not reused
+    assert revalidated.headers["ETag"] != first.headers["ETag"]
+    assert "immutable" not in revalidated.headers["Cache-Control"]

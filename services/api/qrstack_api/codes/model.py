@@ -23,7 +23,7 @@ from qrstack_api.codes.style_shape import style_in
 from qrstack_api.ids import CodeId, FolderId, WorkspaceId
 from qrstack_common.payloads import WebUrl
 from qrstack_common.payloads.fields import UtcDateTime
-from qrstack_common.render.spec import Style
+from qrstack_common.render.spec import ErrorCorrection, ImageFormat, RenderSpec, Style
 
 TAG_PATTERN = r"^[A-Za-z0-9_:.-]{1,48}$"
 # Fields that may be sent as null (PATCH: clear them); the others refuse null on PATCH.
@@ -207,3 +207,46 @@ class BulkResult(BaseModel):
     created: int
     failed: int
     results: list[BulkItemResult]
+
+
+class DeleteQuery(BaseModel):
+    purge: bool = Field(False, description="Remove the code for good (not restorable).")
+
+
+def _render_limit(name: str, bound: str) -> Any:
+    """The render contract's `ge`/`le` limit of its field `name` (one place for the limits; the
+    renderer checks them again)."""
+    for rule in RenderSpec.model_fields[name].metadata:
+        if hasattr(rule, bound):
+            return getattr(rule, bound)
+    return None
+
+
+def _render_option(name: str, description: str) -> Any:
+    return Field(
+        None,
+        ge=_render_limit(name, "ge"),
+        le=_render_limit(name, "le"),
+        description=f"{description} (default: the renderer's)",
+    )
+
+
+class ImageQuery(BaseModel):
+    """How to draw a code's image (its style is the stored one)."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    size: int | None = _render_option("size", "Width of the image in pixels")
+    scale: int | None = _render_option("scale", "Pixels per module")
+    margin: int | None = _render_option("margin", "Quiet zone in modules")
+    dpi: int | None = _render_option("dpi", "Print resolution (PNG, PDF)")
+    error_correction: ErrorCorrection | None = Field(None, alias="errorCorrection")
+
+
+class ImageFormatQuery(ImageQuery):
+    format: ImageFormat = "png"
+
+    @field_validator("format", mode="before")
+    @classmethod
+    def _any_case(cls, value: Any) -> Any:
+        return value.lower() if isinstance(value, str) else value

@@ -17,9 +17,10 @@ from qrstack_api.codes.model import (
     CodeList,
     CodeListQuery,
     CodeView,
+    DeleteQuery,
 )
-from qrstack_api.codes.paths import CODE_PATH, code_id_of
 from qrstack_api.codes.patching import merged_body
+from qrstack_api.codes.paths import CODE_PATH, code_id_of
 from qrstack_api.codes.store import (
     create_code,
     delete_code,
@@ -38,7 +39,7 @@ from qrstack_api.scannability.policy import require_scannable
 from qrstack_api.upstream import UPSTREAM
 from qrstack_common.errors import ApiError, Issue, validation_failed
 from qrstack_common.http import json_response, read_json, read_model, validate
-from qrstack_common.payloads import find_type
+from qrstack_common.payloads import PAYLOAD_TYPES, find_type
 
 routes = web.RouteTableDef()
 
@@ -90,7 +91,10 @@ async def list_(request: web.Request) -> web.Response:
     if query.type is not None:
         found = find_type(query.type)
         if found is None:
-            raise validation_failed([Issue(("type",), f"unknown type {query.type!r}")])
+            valid = ", ".join(PAYLOAD_TYPES)
+            raise validation_failed(
+                [Issue(("type",), f"unknown type {query.type!r}; valid: {valid}")]
+            )
         query = query.model_copy(update={"type": found.name})
     rows, next_cursor = await list_codes(request.app[POOL], principal.workspace_id, query)
     settings = request.app[SETTINGS]
@@ -201,13 +205,14 @@ async def put(request: web.Request) -> web.Response:
 @operation(
     summary="Delete a code (soft: restorable; ?purge=true removes it for good)",
     tag="codes",
+    query=DeleteQuery,
     responses={204: None},
     errors=(404,),
     scope="codes:write",
 )
 async def delete(request: web.Request) -> web.Response:
     principal = principal_of(request)
-    purge = request.query.get("purge", "false").lower() in ("1", "true", "yes")
+    purge = validate(DeleteQuery, dict(request.query)).purge
     async with request.app[POOL].acquire() as conn, conn.transaction():
         await delete_code(conn, principal.workspace_id, code_id_of(request), purge=purge)
     return web.Response(status=204)

@@ -111,8 +111,9 @@ def _responses(op: Operation) -> dict[str, Any]:
     implied = (
         (401, 403, 429) if op.auth == "required" else (401, 429) if op.auth == "optional" else ()
     )
-    with_body = (400, 413, 415) if op.body is not None or op.multipart is not None else ()
-    for status in sorted({*op.errors, *implied, *with_body}):
+    with_body = (413, 415) if op.body is not None or op.multipart is not None else ()
+    # 400 on every route: an unknown query parameter is refused (openapi.query_check).
+    for status in sorted({*op.errors, *implied, *with_body, 400}):
         extra = ("Retry-After",) if status == 429 else ()
         responses[str(status)] = {
             "description": ERROR_TEXT.get(status, "Error"),
