@@ -11,15 +11,21 @@ python -m qrstack_api create-key --workspace-id W --scopes S [S ...] [--live|--t
                                  [--name N] [--json]
                                        issue an API key; its secret is printed once
 
-Exit status 2 when an admin command cannot be done (the reason is on stderr).
+Exit status 2 when an admin command cannot be done (the reason is on stderr, no traceback).
+Without DATABASE_URL, the commands use the database of the `make run` stack (the
+`database_url` of `.run/stack.json` in this directory or a parent). Installed, the same
+commands are the `qrstack-api` console script (`.venv/bin/qrstack-api create-key ...`).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 import uuid
+from pathlib import Path
+from typing import Any
 
 import asyncpg
 
@@ -61,12 +67,65 @@ async def _bootstrap(settings: ApiSettings, args: argparse.Namespace) -> None:
             sys.stdout.write(f"{key}: {value}\n")
 
 
-def _print(out: dict[str, str], as_json: bool) -> None:
+def _print(out: dict[str, Any], as_json: bool) -> None:
     if as_json:
         sys.stdout.write(codec.dumps(out).decode() + "\n")
     else:
         for key, value in out.items():
-            sys.stdout.write(f"{key}: {value}\n")
+            shown = " ".join(value) if isinstance(value, list) else value
+            sys.stdout.write(f"{key}: {shown}\n")
+
+
+def stack_file(start: Path) -> Path | None:
+    """The `make run` stack's `.run/stack.json` in `start` or a parent, if there is one."""
+    for folder in (start, *start.parents):
+        candidate = folder / ".run" / "stack.json"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _admin_settings() -> ApiSettings:
+    """The settings of an admin command: the environment's, with the `make run` stack's
+    database when DATABASE_URL is not set."""
+    if "DATABASE_URL" not in os.environ and (found := stack_file(Path.cwd())) is not None:
+        try:
+            database_url = codec.loads(found.read_bytes())["database_url"]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise _Refused(f"{found} has no usable database_url ({exc!r})") from None
+        return ApiSettings(database_url=database_url)
+    return ApiSettings()
+
+
+class _Refused(Exception):
+    """An admin command that cannot be done; the message says why."""
+
+
+def _where(database_url: str) -> str:
+    """The database URL without its password, for messages."""
+    head, sep, tail = database_url.rpartition("@")
+    if not sep:
+        return database_url
+    scheme, _, credentials = head.partition("://")
+    return f"{scheme}://{credentials.split(':')[0]}@{tail}"
+
+
+def _run_admin(command: str, settings: ApiSettings, work: Any) -> None:
+    """Run an admin coroutine; exit 2 with the reason (never a traceback) when it fails."""
+    try:
+        asyncio.run(work)
+    except (AdminError, _Refused) as exc:
+        reason = str(exc)
+    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        reason = (
+            f"cannot use the database at {_where(settings.database_url)}: {exc}. Start the "
+            "platform with `make run` (its .run/stack.json is found from this directory) "
+            "or set DATABASE_URL."
+        )
+    else:
+        return
+    sys.stderr.write(f"{command}: {reason}\n")
+    raise SystemExit(2)
 
 
 async def _admin(settings: ApiSettings, args: argparse.Namespace) -> None:
@@ -85,7 +144,7 @@ async def _admin(settings: ApiSettings, args: argparse.Namespace) -> None:
             out = {
                 "key_id": str(key.id),
                 "workspace_id": str(key.workspace_id),
-                "scopes": " ".join(key.scopes),
+                "scopes": list(key.scopes),
                 "api_key": key.secret,
             }
             _print(out, args.json)
@@ -120,18 +179,21 @@ def main(argv: list[str] | None = None) -> None:
     key.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
 
-    settings = ApiSettings()
-    configure_logging("api", settings.log_level, settings.log_format)
-    if args.command == "migrate":
-        asyncio.run(apply_migrations(settings.database_url))
-    elif args.command == "bootstrap":
-        asyncio.run(_bootstrap(settings, args))
-    elif args.command in ("lock-user", "unlock-user", "create-key"):
+    if args.command in ("migrate", "bootstrap", "lock-user", "unlock-user", "create-key"):
         try:
-            asyncio.run(_admin(settings, args))
-        except AdminError as exc:
+            settings = _admin_settings()
+        except _Refused as exc:
             sys.stderr.write(f"{args.command}: {exc}\n")
             raise SystemExit(2) from None
+    else:
+        settings = ApiSettings()
+    configure_logging("api", settings.log_level, settings.log_format)
+    if args.command == "migrate":
+        _run_admin(args.command, settings, apply_migrations(settings.database_url))
+    elif args.command == "bootstrap":
+        _run_admin(args.command, settings, _bootstrap(settings, args))
+    elif args.command in ("lock-user", "unlock-user", "create-key"):
+        _run_admin(args.command, settings, _admin(settings, args))
     else:
         serve(create_app(settings), settings.host, settings.port)
 

@@ -6,6 +6,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -55,7 +58,7 @@ async def test_create_key_prints_a_working_secret_once(
     )
     assert code == 0
     made = json.loads(out)
-    assert made["workspace_id"] == workspace and made["scopes"] == "codes:read keys:read"
+    assert made["workspace_id"] == workspace and made["scopes"] == ["codes:read", "keys:read"]
     response = await api.get("/v1/me", headers={"X-API-Key": made["api_key"]})
     assert response.status == 200
     assert (await response.json())["scopes"] == ["codes:read", "keys:read"]
@@ -82,3 +85,44 @@ async def test_lock_and_unlock_a_user(api: Client, new_account: NewAccount, cli:
     assert (await api.get("/v1/me", headers=account.basic)).status == 200
     code, _, err = await cli("lock-user", "--email", "nobody@example.com")
     assert code == 2 and "no user" in err
+
+
+async def test_the_commands_find_the_make_run_stack(
+    new_account: NewAccount,
+    cli: Any,
+    infra: Infrastructure,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    """Run from the checkout (or below it) of a `make run` stack, without DATABASE_URL."""
+    workspace = str((await new_account()).workspaces[0])
+    (tmp_path / ".run").mkdir()
+    (tmp_path / ".run" / "stack.json").write_text(json.dumps({"database_url": infra.database_url}))
+    (tmp_path / "docs").mkdir()
+    monkeypatch.chdir(tmp_path / "docs")
+    monkeypatch.delenv("DATABASE_URL")
+    code, out, err = await cli(
+        "create-key", "--workspace-id", workspace, "--scopes", "codes:read", "--json"
+    )
+    assert code == 0, err
+    assert json.loads(out)["scopes"] == ["codes:read"]
+
+
+async def test_an_unreachable_database_is_exit_2_with_a_reason(
+    cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql://postgres:hunter2@127.0.0.1:9/qrstack")
+    code, out, err = await cli(
+        "create-key", "--workspace-id", "00000000-0000-0000-0000-000000000001", "--scopes", "*"
+    )
+    assert code == 2 and out == ""
+    assert "cannot use the database at postgresql://postgres@127.0.0.1:9/qrstack" in err
+    assert "hunter2" not in err and "Traceback" not in err
+    code, _, err = await cli("bootstrap", "--email", "a@example.com", "--password", "pw-12345")
+    assert code == 2 and "make run" in err
+
+
+def test_the_console_script_is_installed() -> None:
+    script = Path(sys.executable).with_name("qrstack-api")
+    result = subprocess.run([script, "--help"], capture_output=True, text=True, check=False)
+    assert result.returncode == 0 and "create-key" in result.stdout
