@@ -27,6 +27,7 @@ async def test_the_reference_page_shows_a_wifi_codes_payload_fields(api: Client)
     async with playwright_api.async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         page = await browser.new_page(viewport={"width": 1280, "height": 1100})
+        page.set_default_timeout(120_000)  # a loaded CI machine parses the document slowly
         page.on(
             "console",
             lambda m: problems.append(m.text) if m.type in ("error", "warning") else None,

@@ -27,6 +27,7 @@ from qrstack_api.app import create_app
 from qrstack_api.settings import ApiSettings
 from qrstack_launcher.stack import Infrastructure
 from support.api import api_settings
+from support.conformance import conforming
 
 Client = TestClient[Any, Any]
 
@@ -56,7 +57,7 @@ LIMITS: dict[str, object] = {
 
 
 async def _client(settings: ApiSettings) -> Client:
-    client: Client = TestClient(TestServer(create_app(settings)))
+    client: Client = TestClient(TestServer(conforming(create_app(settings))))
     await client.start_server()
     return client
 

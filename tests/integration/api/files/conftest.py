@@ -24,6 +24,7 @@ from qrstack_api.app import create_app
 from qrstack_api.ratelimit.settings import FILES, GENERATION, WEBHOOKS
 from qrstack_launcher.stack import Infrastructure
 from support.api import api_settings
+from support.conformance import conforming
 
 Client = TestClient[Any, Any]
 
@@ -41,7 +42,7 @@ async def api(infra: Infrastructure) -> AsyncIterator[Client]:
         rate_limit_routes=(GENERATION, WEBHOOKS, roomy),
         status_sample_interval_s=3600.0,
     )
-    client: Client = TestClient(TestServer(create_app(settings)))
+    client: Client = TestClient(TestServer(conforming(create_app(settings))))
     await client.start_server()
     yield client
     await client.close()

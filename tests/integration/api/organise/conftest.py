@@ -24,6 +24,7 @@ from qrstack_api.accounts.secrets import api_key_hash, new_api_key
 from qrstack_api.app import create_app
 from qrstack_launcher.stack import Infrastructure
 from support.api import api_settings
+from support.conformance import conforming
 
 Client = TestClient[Any, Any]
 
@@ -89,7 +90,7 @@ async def api(
         billing_webhook_secret=WEBHOOK_SECRET,
         status_sample_interval_s=SAMPLE_INTERVAL_S,
     )
-    client: Client = TestClient(TestServer(create_app(settings)))
+    client: Client = TestClient(TestServer(conforming(create_app(settings))))
     await client.start_server()
     yield client
     await client.close()
