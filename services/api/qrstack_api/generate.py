@@ -63,7 +63,7 @@ class GenerateRequest(BaseModel):
     tag="images",
     query=GenerateQuery,
     responses={200: _IMAGES},
-    errors=(400, 429),
+    errors=(400, 429, 503),
     auth="optional",
 )
 async def generate_get(request: web.Request) -> web.Response:
@@ -87,7 +87,7 @@ async def generate_get(request: web.Request) -> web.Response:
     tag="images",
     body=GenerateRequest,
     responses={200: _IMAGES},
-    errors=(400, 415, 429),
+    errors=(400, 415, 429, 503),
     auth="optional",
 )
 async def generate_post(request: web.Request) -> web.Response:
