@@ -24,6 +24,7 @@ from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 from aiokafka.partitioner import DefaultPartitioner
 
+from qrstack_common.activity import EVENTS_TOPIC
 from qrstack_common.events import CODES_TOPIC, DOMAINS_TOPIC, SCANS_TOPIC, SCANS_TOPIC_V2
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,11 @@ def platform_topics(
                 {"cleanup.policy": "delete", "retention.ms": str(scan_retention_ms)},
             )
             for topic in (SCANS_TOPIC, SCANS_TOPIC_V2)
+        ),
+        TopicSpec(
+            EVENTS_TOPIC,
+            partitions,
+            {"cleanup.policy": "delete", "retention.ms": str(scan_retention_ms)},
         ),
     ]
 

@@ -279,3 +279,40 @@ class AnalyticsMetrics(ServiceMetrics):
             buckets=LATENCY_BUCKETS,
             registry=self.registry,
         )
+
+
+class WebhookMetrics(ServiceMetrics):
+    def __init__(self) -> None:
+        super().__init__("webhooks")
+        self.events_consumed = Counter(
+            "qr_webhook_events_consumed_total",
+            "Kafka records read by the delivery worker's fan-out, by topic.",
+            ["topic"],
+            registry=self.registry,
+        )
+        self.deliveries_queued = Counter(
+            "qr_webhook_deliveries_queued_total",
+            "Deliveries queued in PostgreSQL by the fan-out.",
+            registry=self.registry,
+        )
+        self.attempts = Counter(
+            "qr_webhook_attempts_total",
+            "Delivery attempts by outcome (delivered, retry, failed, gone, refused).",
+            ["outcome"],
+            registry=self.registry,
+        )
+        self.attempt_latency = Histogram(
+            "qr_webhook_attempt_seconds",
+            "Time from sending a webhook request to its answer (or timeout).",
+            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
+            registry=self.registry,
+        )
+        self.in_flight = Gauge(
+            "qr_webhook_in_flight", "Webhook requests in flight.", registry=self.registry
+        )
+        self.disabled = Counter(
+            "qr_webhook_endpoints_disabled_total",
+            "Endpoints disabled by the worker, by reason (failing, gone).",
+            ["reason"],
+            registry=self.registry,
+        )

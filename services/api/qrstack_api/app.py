@@ -36,6 +36,7 @@ from qrstack_api.status import routes as status
 from qrstack_api.status.sampler import status_sampling
 from qrstack_api.tags import routes as tags
 from qrstack_api.upstream import UPSTREAM
+from qrstack_api.webhooks import routes as webhooks
 from qrstack_common.metrics import ApiMetrics
 from qrstack_common.observability import add_readiness_check, new_service_app
 
@@ -66,6 +67,7 @@ def create_app(settings: ApiSettings) -> web.Application:
         scannability,
         portability,
         printing,
+        webhooks,
     )
     for module in (*modules, docs):
         app.add_routes(module.routes)

@@ -9,11 +9,17 @@ from qrstack_api.billing.settings import BillingSettings
 from qrstack_api.files.settings import FileSettings
 from qrstack_api.ratelimit.settings import RateLimitSettings
 from qrstack_api.status.settings import StatusSettings
+from qrstack_api.webhooks.settings import WebhookRouteSettings
 from qrstack_common.settings import setting
 
 
 class ApiSettings(
-    AccountSettings, RateLimitSettings, BillingSettings, StatusSettings, FileSettings
+    AccountSettings,
+    RateLimitSettings,
+    BillingSettings,
+    StatusSettings,
+    FileSettings,
+    WebhookRouteSettings,
 ):
     host: str = setting("API_HOST", "127.0.0.1")
     port: int = setting("API_PORT", 8000)

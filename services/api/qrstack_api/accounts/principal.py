@@ -28,6 +28,8 @@ ALL_SCOPES = (
     "keys:read",
     "keys:write",
     "billing:read",
+    "webhooks:read",
+    "webhooks:write",
 )
 EVERY_SCOPE = "*"
 GRANTABLE_SCOPES = frozenset((EVERY_SCOPE, *ALL_SCOPES))

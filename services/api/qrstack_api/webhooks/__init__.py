@@ -1,0 +1,1 @@
+"""Webhook endpoints of a workspace (/v1/webhooks): CRUD, secrets, deliveries, replays."""
