@@ -9,6 +9,12 @@ from typing import Any
 
 from qrstack_common.events import SCANS_TOPIC, ScanEvent
 from qrstack_common.kafka import EventProducer
+from support.waiting import eventually
+
+PHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
+)
 
 
 def scan_of(code: dict[str, Any], **fields: Any) -> ScanEvent:
@@ -37,3 +43,17 @@ async def publish_scans(bootstrap: str, scans: list[ScanEvent]) -> None:
         await asyncio.gather(*futures)
     finally:
         await producer.stop()
+
+
+async def scan(redirect: Any, slug: str, *, agent: str = PHONE) -> int:
+    """Scan `slug` through a redirect test client once its table holds it; the status."""
+
+    async def held() -> bool:
+        async with redirect.head(f"/{slug}", allow_redirects=False) as response:
+            return bool(response.status != 404)
+
+    await eventually(held)
+    async with redirect.get(
+        f"/{slug}", allow_redirects=False, headers={"User-Agent": agent}
+    ) as response:
+        return int(response.status)

@@ -12,6 +12,7 @@ from qrstack_analytics.settings import AnalyticsSettings
 from qrstack_api.settings import ApiSettings
 from qrstack_redirect.settings import RedirectSettings
 from qrstack_renderer.settings import RendererSettings
+from qrstack_webhooks.settings import WebhookSettings
 
 DOC = (Path(__file__).parents[2] / "docs" / "configuration.md").read_text()
 
@@ -25,7 +26,8 @@ def env_names(settings: type[BaseSettings]) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    "settings", [ApiSettings, RedirectSettings, RendererSettings, AnalyticsSettings]
+    "settings",
+    [ApiSettings, RedirectSettings, RendererSettings, AnalyticsSettings, WebhookSettings],
 )
 def test_every_variable_is_documented(settings: type[BaseSettings]) -> None:
     missing = [name for name in env_names(settings) if f"`{name}`" not in DOC]

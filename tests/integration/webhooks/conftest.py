@@ -221,3 +221,32 @@ def new_workspace(api: Client, db: asyncpg.Pool) -> NewWorkspace:
         return Workspace(workspace_id, secret, api, db)
 
     return make
+
+
+@pytest.fixture(scope="session")
+async def redirect(infra: Infrastructure) -> AsyncIterator[Client]:
+    """The redirect service in-process, its table caught up."""
+    import tempfile
+    from pathlib import Path
+
+    from qrstack_redirect.app import create_app as create_redirect_app
+    from qrstack_redirect.settings import RedirectSettings
+
+    await apply_migrations(infra.database_url)
+    settings = RedirectSettings(
+        kafka_bootstrap_servers=infra.kafka_bootstrap,
+        database_url=infra.database_url,
+        spool_dir=Path(tempfile.mkdtemp(prefix="webhook-spool-", dir=infra.root)),
+        visitor_salt="webhook-tests",
+        scan_linger_ms=5,
+        public_api_url="https://api.example.test",
+    )  # type: ignore[call-arg]
+    client: Client = TestClient(TestServer(create_redirect_app(settings)))
+    await client.start_server()
+
+    async def ready() -> bool:
+        return (await client.get("/readyz")).status == 200
+
+    await eventually(ready, timeout=60)
+    yield client
+    await client.close()

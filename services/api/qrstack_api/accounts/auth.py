@@ -52,6 +52,7 @@ PUBLIC_PREFIXES = (
     "/readyz",
     "/metrics",
     "/v1/openapi.json",
+    "/v1/asyncapi.yaml",
     "/v1/docs",
     "/v1/status/",
     "/v1/billing/public",

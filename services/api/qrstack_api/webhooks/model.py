@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from qrstack_common.activity import EVENT_TYPES
+from qrstack_common.activity import EVENT_TYPES, EventType
 
-EventName = Annotated[str, Field(json_schema_extra={"enum": list(EVENT_TYPES)})]
-_ID_LIST = Field(None, max_length=100)
+EventName = EventType
 
 
 def _events(value: list[str]) -> list[str]:
-    unknown = [e for e in value if e not in EVENT_TYPES]
-    if unknown:
-        raise ValueError(f"unknown event type {unknown[0]!r}; one of {', '.join(EVENT_TYPES)}")
     return sorted(set(value))
 
 

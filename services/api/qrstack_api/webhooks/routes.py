@@ -23,6 +23,7 @@ from qrstack_api.webhooks.model import (
     WebhookUpdate,
 )
 from qrstack_api.webhooks.urls import check_webhook_url
+from qrstack_common.asyncapi import asyncapi_yaml
 from qrstack_common.errors import ApiError, Issue, validation_failed
 from qrstack_common.http import json_response, read_model
 
@@ -30,6 +31,7 @@ routes = web.RouteTableDef()
 
 _TAG = "webhooks"
 _ONE = "/v1/webhooks/{webhook_id}"
+_ASYNCAPI = asyncapi_yaml()  # the same text as docs/asyncapi.yaml (a test keeps them equal)
 
 
 def _uuid(request: web.Request, name: str, not_found: str) -> UUID:
@@ -247,3 +249,9 @@ async def replay(request: web.Request) -> web.Response:
     body = await read_model(request, ReplayRequest)
     count = await deliveries.replay(request.app[POOL], webhook_id, body)
     return json_response(ReplayQueued(replayed=count), status=202)
+
+
+@routes.get("/v1/asyncapi.yaml")
+async def asyncapi(request: web.Request) -> web.Response:
+    """The AsyncAPI 3.0 document of the Kafka topics and webhook events (public)."""
+    return web.Response(text=_ASYNCAPI, content_type="application/yaml")
