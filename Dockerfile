@@ -1,5 +1,5 @@
-# One image for the four services; the command picks the service:
-#   python -m qrstack_api | qrstack_redirect | qrstack_renderer | qrstack_analytics
+# One image for the five services; the command picks the service:
+#   python -m qrstack_api | qrstack_redirect | qrstack_renderer | qrstack_analytics | qrstack_webhooks
 FROM python:3.11-slim-bookworm AS build
 WORKDIR /src
 COPY pyproject.toml README.md ./
@@ -19,5 +19,5 @@ RUN pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels
 USER qrstack
 WORKDIR /app
 ENV PYTHONUNBUFFERED=1 LOG_FORMAT=json SCAN_SPOOL_DIR=/data/spool CHDB_PATH=/data/chdb
-EXPOSE 8000 8001 8002 8003
+EXPOSE 8000 8001 8002 8003 8004
 CMD ["python", "-m", "qrstack_api"]

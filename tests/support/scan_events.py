@@ -7,8 +7,9 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from qrstack_common.events import SCANS_TOPIC, ScanEvent
+from qrstack_common.events import SCANS_TOPIC, SCANS_TOPIC_V2, ScanEvent
 from qrstack_common.kafka import EventProducer
+from qrstack_common.scan_wire import scan_to_v2
 from support.waiting import eventually
 
 PHONE = (
@@ -35,11 +36,16 @@ def scan_of(code: dict[str, Any], **fields: Any) -> ScanEvent:
     return ScanEvent(**values)
 
 
-async def publish_scans(bootstrap: str, scans: list[ScanEvent]) -> None:
+async def publish_scans(bootstrap: str, scans: list[ScanEvent], *, v2: bool = False) -> None:
+    """To qr.scans.v1 as v1 JSON, or to qr.scans.v2 in the compact v2 form."""
     producer = EventProducer(bootstrap, client_id="webhook-tests")
     await producer.start()
     try:
-        futures = [await producer.send(SCANS_TOPIC, s.kafka_key(), s.to_bytes()) for s in scans]
+        topic = SCANS_TOPIC_V2 if v2 else SCANS_TOPIC
+        futures = [
+            await producer.send(topic, s.kafka_key(), scan_to_v2(s) if v2 else s.to_bytes())
+            for s in scans
+        ]
         await asyncio.gather(*futures)
     finally:
         await producer.stop()

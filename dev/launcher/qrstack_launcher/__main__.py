@@ -1,13 +1,13 @@
 """`python -m qrstack_launcher` — the embedded platform without Docker.
 
-    python -m qrstack_launcher run     PostgreSQL + Kafka + chDB + the four services, a demo
+    python -m qrstack_launcher run     PostgreSQL + Kafka + chDB + the five services, a demo
                                        account, `.run/stack.json`; Ctrl-C stops everything.
     python -m qrstack_launcher infra   only PostgreSQL and Kafka; prints their addresses.
     python -m qrstack_launcher install checks PostgreSQL and Java, downloads Kafka's jars once.
 
 Data is kept under `.run/` (QRSTACK_RUN_DIR) between runs; delete it to start afresh.
-Service ports default to 8000-8003 and follow API_PORT, REDIRECT_PORT, RENDERER_PORT and
-ANALYTICS_PORT.
+Service ports default to 8000-8004 and follow API_PORT, REDIRECT_PORT, RENDERER_PORT,
+ANALYTICS_PORT and WEBHOOKS_PORT.
 """
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ async def run_platform(run_dir: Path) -> None:
     infra = await start_infrastructure(run_dir)
     platform = Platform(infra, ports=ports)
     try:
-        print("starting the api, redirect, renderer and analytics services ...", flush=True)
+        print("starting the api, redirect, renderer, analytics and webhooks services ...", flush=True)
         await platform.start()
         try:
             demo = await create_demo_account(platform.service_env())
@@ -94,6 +94,7 @@ async def run_platform(run_dir: Path) -> None:
                 "redirect": platform.url("redirect"),
                 "renderer": platform.url("renderer"),
                 "analytics": platform.url("analytics"),
+                "webhooks": platform.url("webhooks"),
                 "api_key": demo["api_key"],
                 "workspace_id": demo["workspace_id"],
                 "email": demo["email"],

@@ -1,4 +1,4 @@
-"""The embedded platform: infrastructure (PostgreSQL, Kafka, a chDB path) and the four services.
+"""The embedded platform: infrastructure (PostgreSQL, Kafka, a chDB path) and the five services.
 
 `Infrastructure` is what tests share; `Platform` adds the service processes on top, waits for
 each one's `/readyz`, and is what `make run` and the end-to-end tests start.
@@ -22,8 +22,14 @@ from qrstack_launcher.ports import free_port
 from qrstack_launcher.postgres import LocalPostgres
 from qrstack_launcher.processes import ManagedProcess, wait_until
 
-SERVICES = ("api", "redirect", "renderer", "analytics")
-DEFAULT_PORTS = {"api": 8000, "redirect": 8001, "renderer": 8002, "analytics": 8003}
+SERVICES = ("api", "redirect", "renderer", "analytics", "webhooks")
+DEFAULT_PORTS = {
+    "api": 8000,
+    "redirect": 8001,
+    "renderer": 8002,
+    "analytics": 8003,
+    "webhooks": 8004,
+}
 
 
 def default_cache_dir() -> Path:
@@ -126,7 +132,7 @@ class Infrastructure:
 
 @dataclass
 class Platform:
-    """The four services as child processes, pointed at `infra`."""
+    """The five services as child processes, pointed at `infra`."""
 
     infra: InfrastructureEndpoints
     ports: dict[str, int] = field(default_factory=dict)
@@ -145,6 +151,7 @@ class Platform:
                 "REDIRECT_PORT": str(self.ports["redirect"]),
                 "RENDERER_PORT": str(self.ports["renderer"]),
                 "ANALYTICS_PORT": str(self.ports["analytics"]),
+                "WEBHOOKS_PORT": str(self.ports["webhooks"]),
                 "SHORT_URL_BASE": self.url("redirect"),
                 "PUBLIC_API_URL": self.url("api"),  # hosted pdf/carousel pages link its files
                 "REDIRECT_URL": self.url("redirect"),
@@ -199,7 +206,7 @@ class Platform:
 
     async def stop(self) -> None:
         # Redirect first so its last scans are flushed while analytics still runs.
-        for service in ("redirect", "api", "renderer", "analytics"):
+        for service in ("redirect", "api", "renderer", "analytics", "webhooks"):
             await self.stop_service(service)
 
 

@@ -7,7 +7,8 @@ idempotency key). `data` is one of the `*Data` models below, in camelCase as the
 speaks. No payload ever carries a scanner's IP address (not even the optional prefix).
 
 Where each type comes from:
-- `scan.created`       `qr.scans.v1` (the redirect service), counted scans of a code only.
+- `scan.created`       `qr.scans.v2` and `qr.scans.v1` (the redirect service; read with
+                       `scan_wire.decode_scan`), counted scans of a code only.
 - `code.created|updated|deleted`  `qr.codes.v1` (the API's outbox): version 1 is a creation,
                        status `deleted` a deletion, anything else an update.
 - `code.cap_reached`, `form.submitted`  `qr.events.v1`, written by PostgreSQL triggers on
@@ -28,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from qrstack_common.events import AwareDatetime, CodeSnapshot, Device, ScanEvent, ScanOutcome
+from qrstack_common.scan_wire import Scan
 
 EVENTS_TOPIC = "qr.events.v1"
 ENVELOPE_VERSION = 1
@@ -52,7 +54,7 @@ _UNCOUNTED: frozenset[ScanOutcome] = frozenset({"password_required", "not_found"
 _CODE_EVENT_NAMESPACE = UUID("6f1f9a3e-3c1b-4c1a-9b0e-7a1e5f0d2c11")
 
 
-def is_counted(event: ScanEvent) -> bool:
+def is_counted(event: Scan | ScanEvent) -> bool:
     return event.code_id is not None and event.outcome not in _UNCOUNTED
 
 
@@ -87,7 +89,7 @@ class ScanData(_Data):
     slug: str
 
     @classmethod
-    def of(cls, event: ScanEvent) -> ScanData:
+    def of(cls, event: Scan | ScanEvent) -> ScanData:
         assert event.code_id is not None and event.workspace_id is not None
         return cls(
             scan_id=event.scan_id,

@@ -23,11 +23,13 @@ from qrstack_common.events import (
     CODES_TOPIC,
     DOMAINS_TOPIC,
     SCANS_TOPIC,
+    SCANS_TOPIC_V2,
     CodeSnapshot,
     DomainSnapshot,
     ScanEvent,
 )
 from qrstack_common.kafka import platform_topics
+from qrstack_common.scan_wire import SCAN_V2_FIELDS, SCAN_V2_TAG
 
 _REF = "#/components/schemas/{model}"
 _KAFKA_BINDING = "0.5.0"
@@ -53,6 +55,14 @@ _TOPICS: dict[str, tuple[str, type[BaseModel], dict[str, Any], str]] = {
         {"type": "string", "description": "The code id, or domain/slug for an orphan scan."},
         "One event per scan, written by the redirect service (spooled to disk while Kafka is "
         "away). scan_id is the deduplication key.",
+    ),
+    SCANS_TOPIC_V2: (
+        "scansV2",
+        ScanEvent,  # same fields; the payload is the positional ScanEventV2 schema below
+        {"type": "string", "description": "The code id, or domain/slug for an orphan scan."},
+        "One event per scan in the compact v2 form: a JSON array tagged 2, ScanEvent's fields "
+        "in a fixed order, trailing defaults left out. Read v1 and v2 with "
+        "qrstack_common.scan_wire.decode_scan.",
     ),
     EVENTS_TOPIC: (
         "activity",
@@ -99,6 +109,7 @@ def _schemas() -> dict[str, Any]:
     ]
     _, defs = models_json_schema([(model, "serialization") for model in models], ref_template=_REF)
     schemas: dict[str, Any] = dict(defs.get("$defs", {}))
+    schemas["ScanEventV2"] = _scan_v2(schemas["ScanEvent"])
     for event_type, model in DATA_MODELS.items():
         schemas[f"{_camel(event_type)}Event"] = {
             "type": "object",
@@ -114,6 +125,27 @@ def _schemas() -> dict[str, Any]:
     return schemas
 
 
+def _scan_v2(v1: dict[str, Any]) -> dict[str, Any]:
+    """The positional v2 form, item by item from the v1 object's field schemas (ids as 32 hex
+    digits without hyphens)."""
+    hex_id = {"type": "string", "pattern": "^[0-9a-f]{32}$"}
+    items: list[Any] = [{"const": SCAN_V2_TAG}]
+    for name in SCAN_V2_FIELDS:
+        field = v1["properties"][name]
+        if name in ("scan_id",):
+            items.append(hex_id)
+        elif name in ("workspace_id", "code_id", "rule_id"):
+            items.append({"anyOf": [hex_id, {"type": "null"}]})
+        else:
+            items.append({k: v for k, v in field.items() if k != "title"})
+    return {
+        "type": "array",
+        "description": "[2, " + ", ".join(SCAN_V2_FIELDS) + "]; trailing defaults omitted.",
+        "prefixItems": items,
+        "minItems": 7,
+    }
+
+
 def build_asyncapi(version: str) -> dict[str, Any]:
     specs = {spec.name: spec for spec in platform_topics()}
     channels: dict[str, Any] = {}
@@ -122,10 +154,11 @@ def build_asyncapi(version: str) -> dict[str, Any]:
     for topic, (channel, model, key, description) in _TOPICS.items():
         spec = specs[topic]
         message = f"{channel}Record"
+        schema_name = "ScanEventV2" if topic == SCANS_TOPIC_V2 else model.__name__
         messages[message] = {
-            "name": model.__name__,
+            "name": schema_name,
             "contentType": "application/json",
-            "payload": {"$ref": _REF.format(model=model.__name__)},
+            "payload": {"$ref": _REF.format(model=schema_name)},
             "bindings": {"kafka": {"key": key, "bindingVersion": _KAFKA_BINDING}},
         }
         config = {

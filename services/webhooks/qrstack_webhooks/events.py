@@ -21,11 +21,12 @@ from qrstack_common.activity import (
     envelope,
     is_counted,
 )
-from qrstack_common.events import CODES_TOPIC, SCANS_TOPIC, CodeSnapshot, ScanEvent
+from qrstack_common.events import CODES_TOPIC, SCANS_TOPIC, SCANS_TOPIC_V2, CodeSnapshot
+from qrstack_common.scan_wire import Scan, ScanDecodeError, decode_scan
 
 log = logging.getLogger(__name__)
 
-TOPICS = (SCANS_TOPIC, CODES_TOPIC, EVENTS_TOPIC)
+TOPICS = (SCANS_TOPIC_V2, SCANS_TOPIC, CODES_TOPIC, EVENTS_TOPIC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,18 +44,18 @@ def read_event(topic: str, value: bytes | None) -> Event | None:
     if value is None:
         return None
     try:
-        if topic == SCANS_TOPIC:
-            return _scan(ScanEvent.model_validate_json(value))
+        if topic in (SCANS_TOPIC, SCANS_TOPIC_V2):
+            return _scan(decode_scan(value))
         if topic == CODES_TOPIC:
             return _code(CodeSnapshot.model_validate_json(value))
         if topic == EVENTS_TOPIC:
             return _activity(ActivityEvent.model_validate_json(value))
-    except ValidationError as exc:
+    except (ValidationError, ScanDecodeError) as exc:
         log.warning("unreadable event skipped", extra={"topic": topic, "error": str(exc)})
     return None
 
 
-def _scan(scan: ScanEvent) -> Event | None:
+def _scan(scan: Scan) -> Event | None:
     if not is_counted(scan) or scan.workspace_id is None:
         return None
     body = envelope(scan.scan_id, "scan.created", scan.ts, ScanData.of(scan))

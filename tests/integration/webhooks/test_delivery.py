@@ -207,9 +207,10 @@ async def test_test_event_and_batching(infra: Infrastructure, new_workspace, rec
     [test] = await receiver.wait_for("batched", 1)
     assert Webhook(hook["secret"]).verify(test.body, test.headers)["type"] == "webhook.test"
 
-    # 25 scans read in one Kafka batch are queued together and sent in batches of ≤ 10.
+    # 25 scans (the v2 wire form) read in one Kafka batch are queued together and sent in
+    # batches of ≤ 10.
     scans = [scan_of(code) for _ in range(25)]
-    await publish_scans(infra.kafka_bootstrap, scans)
+    await publish_scans(infra.kafka_bootstrap, scans, v2=True)
 
     async def all_received() -> bool:
         bodies = [r.json() for r in receiver.at("batched")[1:]]

@@ -36,7 +36,9 @@ def test_the_document_is_asyncapi_3_with_every_topic_and_event() -> None:
     doc = document()
     assert doc["asyncapi"] == "3.0.0"
     addresses = {c["address"] for c in doc["channels"].values()}
-    assert {"qr.codes.v1", "qr.domains.v1", "qr.scans.v1", "qr.events.v1"} <= addresses
+    assert {"qr.codes.v1", "qr.domains.v1", "qr.scans.v1", "qr.scans.v2", "qr.events.v1"} <= (
+        addresses
+    )
     codes = doc["channels"]["codes"]["bindings"]["kafka"]["topicConfiguration"]
     assert codes["cleanup.policy"] == ["compact"]
     titles = {m.get("title") for m in doc["components"]["messages"].values()}
@@ -51,6 +53,7 @@ def test_the_document_is_asyncapi_3_with_every_topic_and_event() -> None:
         ("code_snapshot.json", "codesRecord"),
         ("domain_snapshot.json", "domainsRecord"),
         ("scan_event.json", "scansRecord"),
+        ("scan_event_v2.json", "scansV2Record"),
     ],
 )
 def test_kafka_fixtures_validate(fixture: str, message: str) -> None:
