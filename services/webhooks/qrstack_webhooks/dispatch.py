@@ -93,7 +93,9 @@ class Dispatcher:
             limit=room * 100,  # a batching endpoint's send carries up to 100 deliveries
             busy=busy,
             per_endpoint=limit,
-            lease_s=self._settings.request_timeout_s + 30.0,
+            # Past the attempt and its settling: a worker that died mid-attempt leaves the
+            # delivery due again this long after claiming it.
+            lease_s=2 * self._settings.request_timeout_s + 5.0,
         )
         if not work:
             return False
