@@ -85,7 +85,9 @@ async def run_platform(run_dir: Path) -> None:
     infra = await start_infrastructure(run_dir)
     platform = Platform(infra, ports=ports)
     try:
-        print("starting the api, redirect, renderer, analytics and webhooks services ...", flush=True)
+        print(
+            "starting the api, redirect, renderer, analytics and webhooks services ...", flush=True
+        )
         await platform.start()
         try:
             demo = await create_demo_account(platform.service_env())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections import Counter
 from collections.abc import AsyncIterator
 
 import aiohttp
@@ -26,6 +27,9 @@ from qrstack_api.domains import routes as domains
 from qrstack_api.files import routes as files
 from qrstack_api.folders import routes as folders
 from qrstack_api.openapi.query_check import refuse_unknown_query_parameters
+from qrstack_api.livescans import routes as livescans
+from qrstack_api.livescans.feed import ScanFeed
+from qrstack_api.livescans.routes import FEED, OPEN_STREAMS
 from qrstack_api.outbox.relay import OutboxRelay
 from qrstack_api.portability import routes as portability
 from qrstack_api.printing import routes as printing
@@ -68,6 +72,7 @@ def create_app(settings: ApiSettings) -> web.Application:
         portability,
         printing,
         webhooks,
+        livescans,
     )
     for module in (*modules, docs):
         app.add_routes(module.routes)
@@ -98,7 +103,13 @@ def create_app(settings: ApiSettings) -> web.Application:
         with contextlib.suppress(asyncio.CancelledError):
             await task
 
-    app.cleanup_ctx.extend([database, upstream, outbox_relay, status_sampling])
+    async def live_scans(app: web.Application) -> AsyncIterator[None]:
+        app[FEED] = ScanFeed(settings.kafka_bootstrap_servers, buffer=settings.scan_stream_buffer)
+        app[OPEN_STREAMS] = Counter()
+        yield
+        await app[FEED].close()
+
+    app.cleanup_ctx.extend([database, upstream, outbox_relay, status_sampling, live_scans])
     install_access(app, settings, metrics)  # after `database`: it uses the pool
     app.middlewares.append(refuse_unknown_query_parameters)  # after access: 401 comes first
     add_readiness_check(app, "database", lambda: None if POOL in app else "connecting")

@@ -7,6 +7,7 @@ from typing import Literal
 from qrstack_api.accounts.settings import AccountSettings
 from qrstack_api.billing.settings import BillingSettings
 from qrstack_api.files.settings import FileSettings
+from qrstack_api.livescans.settings import LiveScanSettings
 from qrstack_api.ratelimit.settings import RateLimitSettings
 from qrstack_api.status.settings import StatusSettings
 from qrstack_api.webhooks.settings import WebhookRouteSettings
@@ -20,6 +21,7 @@ class ApiSettings(
     StatusSettings,
     FileSettings,
     WebhookRouteSettings,
+    LiveScanSettings,
 ):
     host: str = setting("API_HOST", "127.0.0.1")
     port: int = setting("API_PORT", 8000)

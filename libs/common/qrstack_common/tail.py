@@ -1,0 +1,79 @@
+"""Tailing topics without a consumer group (a fourth shape beside `qrstack_common.kafka`'s):
+every partition assigned, starting `backlog` records before the end, then live. For in-memory
+views of recent events (the API's live scan streams)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka.errors import KafkaError
+
+from qrstack_common.kafka import topic_partitions
+
+log = logging.getLogger(__name__)
+
+TailApply = Callable[[ConsumerRecord], None]
+
+
+class TopicTail:
+    def __init__(
+        self,
+        bootstrap: str,
+        topics: Sequence[str],
+        apply: TailApply,
+        *,
+        backlog: int,
+        client_id: str,
+    ) -> None:
+        self._bootstrap = bootstrap
+        self._topics = list(topics)
+        self._apply = apply
+        self._backlog = backlog
+        self._client_id = client_id
+        self._positions: dict[TopicPartition, int] = {}
+        self.ready = asyncio.Event()  # the backlog was read
+
+    async def run(self) -> None:
+        while True:
+            consumer = AIOKafkaConsumer(
+                bootstrap_servers=self._bootstrap,
+                client_id=self._client_id,
+                group_id=None,
+                enable_auto_commit=False,
+                fetch_max_wait_ms=50,
+            )
+            try:
+                await consumer.start()
+                await self._consume(consumer)
+            except KafkaError as exc:
+                log.warning("topic tail lost the broker; retrying", extra={"error": repr(exc)})
+            finally:
+                await consumer.stop()
+            await asyncio.sleep(1.0)  # reconnect back-off, not flow control
+
+    async def _consume(self, consumer: AIOKafkaConsumer) -> None:
+        partitions = await topic_partitions(self._bootstrap, self._topics)
+        consumer.assign(partitions)
+        ends = await consumer.end_offsets(partitions)
+        starts = await consumer.beginning_offsets(partitions)
+        for tp in partitions:
+            if tp in self._positions:
+                consumer.seek(tp, self._positions[tp])
+            else:
+                consumer.seek(tp, max(starts[tp], ends[tp] - self._backlog))
+        while True:
+            batches = await consumer.getmany(timeout_ms=200, max_records=5000)
+            for tp, records in batches.items():
+                for record in records:
+                    self._apply(record)
+                self._positions[tp] = records[-1].offset + 1
+            if not self.ready.is_set():
+                caught_up = True
+                for tp in partitions:
+                    if await consumer.position(tp) < ends[tp]:
+                        caught_up = False
+                if caught_up:
+                    self.ready.set()
