@@ -298,8 +298,16 @@ class BatchConsumer:
     """A consumer-group member handing out batches; commits only what the caller confirms."""
 
     def __init__(
-        self, bootstrap: str, topic: str | Sequence[str], *, group_id: str, client_id: str
+        self,
+        bootstrap: str,
+        topic: str | Sequence[str],
+        *,
+        group_id: str,
+        client_id: str,
+        max_poll_interval_ms: int = 300_000,
     ) -> None:
+        """`max_poll_interval_ms` also bounds a rebalance: a member that died while joining
+        holds the group up to this long (lower it for consumers that poll often)."""
         self.topics = (topic,) if isinstance(topic, str) else tuple(topic)
         self.topic = self.topics[0]
         self._consumer = AIOKafkaConsumer(
@@ -312,6 +320,8 @@ class BatchConsumer:
             max_partition_fetch_bytes=8 << 20,
             fetch_max_bytes=64 << 20,
             fetch_max_wait_ms=200,
+            max_poll_interval_ms=max_poll_interval_ms,
+            rebalance_timeout_ms=max_poll_interval_ms,
         )
 
     async def start(self) -> None:

@@ -21,7 +21,7 @@ from qrstack_webhooks.sender import Sender
 from qrstack_webhooks.settings import WebhookSettings
 
 DISPATCHER = web.AppKey("dispatcher", Dispatcher)
-FANOUTS = web.AppKey("fanouts", list[FanOut])
+FANOUT = web.AppKey("fanout", FanOut)
 
 
 def create_app(settings: WebhookSettings) -> web.Application:
@@ -44,25 +44,19 @@ def create_app(settings: WebhookSettings) -> web.Application:
         ) as sender:
             dispatcher = Dispatcher(pool, sender, settings, metrics)
             await listener.add_listener(NOTIFY_CHANNEL, lambda *_: dispatcher.wake())
-            fanouts = [
-                FanOut(
-                    settings.kafka_bootstrap_servers,
-                    topic,
-                    pool,
-                    metrics,
-                    dispatcher.wake,
-                    group_id=settings.consumer_group,
-                )
-                for topic in TOPICS
-            ]
-            app[DISPATCHER], app[FANOUTS] = dispatcher, fanouts
+            fanout = FanOut(
+                settings.kafka_bootstrap_servers,
+                TOPICS,
+                pool,
+                metrics,
+                dispatcher.wake,
+                group_id=settings.consumer_group,
+            )
+            app[DISPATCHER], app[FANOUT] = dispatcher, fanout
             tasks = [
                 asyncio.create_task(dispatcher.run(), name="webhook-dispatcher"),
                 asyncio.create_task(janitor.run(pool, settings.retention_days), name="janitor"),
-                *(
-                    asyncio.create_task(f.run(), name=f"fanout-{t}")
-                    for f, t in zip(fanouts, TOPICS, strict=True)
-                ),
+                asyncio.create_task(fanout.run(), name="webhook-fanout"),
             ]
             try:
                 yield
@@ -76,9 +70,9 @@ def create_app(settings: WebhookSettings) -> web.Application:
                 await pool.close()
 
     def readiness() -> str | None:
-        if FANOUTS not in app:
+        if FANOUT not in app:
             return "connecting"
-        if not all(f.started.is_set() for f in app[FANOUTS]):
+        if not app[FANOUT].started.is_set():
             return "joining the consumer group"
         return None
 

@@ -1,4 +1,4 @@
-"""Kafka → the delivery queue. One consumer-group member per topic; each batch of records is
+"""Kafka → the delivery queue. One consumer-group member reads every event topic; each batch is
 matched against the enabled endpoints in one query and queued in one transaction, and the
 offsets are committed only after that commit (at-least-once). A record read twice (a worker
 killed before its commit) queues nothing twice: the live fan-out's (endpoint, event) pair is
@@ -83,13 +83,18 @@ async def queue_events(pool: asyncpg.Pool, events: Sequence[Event]) -> int:
     return int(status.rsplit(" ", 1)[-1])
 
 
+# The loop polls every half second at most (plus one transaction): a member that stops
+# polling for this long, or dies while the group rebalances, is out of the group this soon.
+_MAX_POLL_INTERVAL_MS = 30_000
+
+
 class FanOut:
-    """Consumes one topic into the queue; `on_queued` wakes the dispatcher."""
+    """Consumes the event topics into the queue; `on_queued` wakes the dispatcher."""
 
     def __init__(
         self,
         bootstrap: str,
-        topic: str,
+        topics: Sequence[str],
         pool: asyncpg.Pool,
         metrics: WebhookMetrics,
         on_queued: Callable[[], None],
@@ -98,7 +103,7 @@ class FanOut:
     ) -> None:
         self._group_id = group_id
         self._bootstrap = bootstrap
-        self._topic = topic
+        self._topics = list(topics)
         self._pool = pool
         self._metrics = metrics
         self._on_queued = on_queued
@@ -108,9 +113,10 @@ class FanOut:
         while True:
             consumer = BatchConsumer(
                 self._bootstrap,
-                self._topic,
+                self._topics,
                 group_id=self._group_id,
-                client_id=f"qrstack-webhooks-{self._topic}",
+                client_id="qrstack-webhooks",
+                max_poll_interval_ms=_MAX_POLL_INTERVAL_MS,
             )
             try:
                 await consumer.start()
@@ -119,19 +125,20 @@ class FanOut:
             except (KafkaError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
                 log.warning(
                     "fan-out interrupted; retrying",
-                    extra={"topic": self._topic, "error": repr(exc)},
+                    extra={"error": repr(exc)},
                 )
             finally:
                 await consumer.stop()
             await asyncio.sleep(1.0)  # reconnect back-off, not flow control
 
     async def _consume(self, consumer: BatchConsumer) -> None:
-        counter = self._metrics.events_consumed.labels(self._topic)
+        counters = {t: self._metrics.events_consumed.labels(t) for t in self._topics}
         while True:
             records = await consumer.next_batch(max_records=2000, timeout_ms=500)
             if not records:
                 continue
-            counter.inc(len(records))
+            for record in records:
+                counters[record.topic].inc()
             events = [
                 event
                 for record in records

@@ -22,7 +22,7 @@ from qrstack_api.accounts.secrets import api_key_hash, new_api_key
 from qrstack_api.app import create_app as create_api_app
 from qrstack_api.db.migrate import apply_migrations
 from qrstack_launcher.stack import Infrastructure
-from qrstack_webhooks.app import DISPATCHER, FANOUTS
+from qrstack_webhooks.app import DISPATCHER, FANOUT
 from qrstack_webhooks.app import create_app as create_worker_app
 from qrstack_webhooks.settings import WebhookSettings
 from support.api import api_settings
@@ -137,8 +137,7 @@ async def start_worker(infra: Infrastructure, **changes: object) -> Client:
 
     await eventually(ready, timeout=60)
     # Joined the group and got partitions: records produced from now on are seen.
-    for fanout in client.app[FANOUTS]:
-        await fanout.started.wait()
+    await client.app[FANOUT].started.wait()
     await asyncio.sleep(1.0)
     assert DISPATCHER in client.app
     return client

@@ -121,3 +121,27 @@ async def test_bad_resume_id_and_foreign_code(new_workspace):
     )
     assert response.status == 400
     assert (await response.json())["issues"][0]["path"] == ["Last-Event-ID"]
+
+
+async def test_idle_streams_get_heartbeats(infra: Infrastructure, new_workspace, db):
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from qrstack_api.app import create_app
+    from support.api import api_settings
+
+    settings = api_settings(infra, scan_stream_heartbeat_s=0.2)
+    client: TestClient = TestClient(TestServer(create_app(settings)))  # type: ignore[type-arg]
+    await client.start_server()
+    try:
+        ws = await new_workspace()
+        response = await client.get(
+            "/v1/scans/stream", headers={"Authorization": f"Bearer {ws.key}"}
+        )
+        assert response.status == 200
+        lines: list[bytes] = []
+        async with asyncio.timeout(5):
+            while lines.count(b": heartbeat\n") < 2:
+                lines.append(await response.content.readline())
+        response.close()
+    finally:
+        await client.close()

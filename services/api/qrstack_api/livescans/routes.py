@@ -129,7 +129,7 @@ def _frame(scan: LiveScan) -> bytes:
 @operation(
     summary="Live scans of the workspace (Server-Sent Events)",
     tag=_TAG,
-    responses={200: None},
+    responses={200: {"text/event-stream": "scan events (see the description)"}},
     errors=(400, 429),
     scope="analytics:read",
     description=_DESCRIPTION,
@@ -142,7 +142,7 @@ async def workspace_stream(request: web.Request) -> web.StreamResponse:
 @operation(
     summary="Live scans of one code (Server-Sent Events)",
     tag=_TAG,
-    responses={200: None},
+    responses={200: {"text/event-stream": "scan events (see the description)"}},
     errors=(400, 404, 429),
     scope="analytics:read",
     description=_DESCRIPTION,

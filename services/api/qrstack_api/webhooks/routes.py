@@ -252,6 +252,12 @@ async def replay(request: web.Request) -> web.Response:
 
 
 @routes.get("/v1/asyncapi.yaml")
+@operation(
+    summary="The AsyncAPI 3.0 document of the Kafka topics and webhook events",
+    tag=_TAG,
+    responses={200: {"application/yaml": "AsyncAPI 3.0 (the same as docs/asyncapi.yaml)"}},
+    auth="none",
+)
 async def asyncapi(request: web.Request) -> web.Response:
     """The AsyncAPI 3.0 document of the Kafka topics and webhook events (public)."""
     return web.Response(text=_ASYNCAPI, content_type="application/yaml")
