@@ -21,7 +21,7 @@ Where each type comes from:
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal
 from uuid import UUID
 
@@ -65,20 +65,18 @@ class _Data(BaseModel):
 
 
 class ScanData(_Data):
-    """One scan, as in `GET /v1/codes/{id}/scans` (plus its code and workspace)."""
+    """One scan, as in `GET /v1/codes/{id}/scans` (`data[]`), plus its code and workspace."""
 
-    scan_id: UUID
-    code_id: UUID
-    workspace_id: UUID
-    ts: int = Field(description="When the scan was answered, milliseconds since the epoch.")
-    outcome: ScanOutcome
+    scanned_at: str = Field(description="When the scan was answered (RFC 3339 UTC, ms).")
     country: str | None
     region: str | None
     city: str | None
     device: Device
     os: str | None
     browser: str | None
-    referrer: str | None = Field(description="Host of the Referer only.")
+    referer: str | None = Field(description="Host of the Referer only.")
+    scan_id: UUID
+    outcome: ScanOutcome
     language: str | None
     is_bot: bool
     bot_reason: str | None
@@ -87,23 +85,25 @@ class ScanData(_Data):
     target: str | None
     domain: str
     slug: str
+    code_id: UUID
+    workspace_id: UUID
 
     @classmethod
     def of(cls, event: Scan | ScanEvent) -> ScanData:
         assert event.code_id is not None and event.workspace_id is not None
         return cls(
-            scan_id=event.scan_id,
-            code_id=event.code_id,
-            workspace_id=event.workspace_id,
-            ts=int(event.ts.timestamp() * 1000),
-            outcome=event.outcome,
+            scanned_at=event.ts.astimezone(UTC)
+            .isoformat(timespec="milliseconds")
+            .replace("+00:00", "Z"),
             country=event.country,
             region=event.region,
             city=event.city,
             device=event.device,
             os=event.os,
             browser=event.browser,
-            referrer=event.referrer,
+            referer=event.referrer,
+            scan_id=event.scan_id,
+            outcome=event.outcome,
             language=event.language,
             is_bot=event.is_bot,
             bot_reason=event.bot_reason,
@@ -112,6 +112,8 @@ class ScanData(_Data):
             target=event.target,
             domain=event.domain,
             slug=event.slug,
+            code_id=event.code_id,
+            workspace_id=event.workspace_id,
         )
 
 

@@ -1,6 +1,6 @@
 """Sending one webhook request, SSRF-safe: https only (http too when local URLs are allowed for
 development), every address the host resolves to checked at connection time by the shared
-guard (`qrstack_common.addresses`), redirects never followed, one total timeout."""
+guard (`qrstack_common.egress`), redirects never followed, one total timeout."""
 
 from __future__ import annotations
 

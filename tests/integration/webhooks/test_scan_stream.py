@@ -75,7 +75,15 @@ async def test_a_scan_reaches_the_stream_within_a_second(new_workspace, redirect
     latency = time.monotonic() - answered
     assert latency < 1.0, latency
     assert event["data"]["codeId"] == code["id"] and event["data"]["os"] == "iOS"
-    assert set(event["data"]) >= {"scanId", "ts", "outcome", "country", "device", "slug"}
+    assert set(event["data"]) >= {
+        "scanId",
+        "scannedAt",
+        "outcome",
+        "country",
+        "device",
+        "referer",
+        "slug",
+    }
     assert (await workspace_stream.next_event())["data"]["codeId"] == code["id"]
 
 

@@ -1,6 +1,6 @@
 """Whether a webhook URL may be stored: https (http only when local URLs are allowed for
 development), no credentials, and a host that resolves only to public addresses (the shared
-guard, `qrstack_common.addresses`; the worker checks again at every delivery)."""
+guard, `qrstack_common.egress`; the worker checks again at every delivery)."""
 
 from __future__ import annotations
 
