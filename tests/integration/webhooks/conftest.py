@@ -17,13 +17,16 @@ import asyncpg
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
+from aiokafka import AIOKafkaConsumer
 
 from qrstack_api.accounts.secrets import api_key_hash, new_api_key
 from qrstack_api.app import create_app as create_api_app
 from qrstack_api.db.migrate import apply_migrations
+from qrstack_common.kafka import topic_partitions
 from qrstack_launcher.stack import Infrastructure
 from qrstack_webhooks.app import DISPATCHER, FANOUT
 from qrstack_webhooks.app import create_app as create_worker_app
+from qrstack_webhooks.events import TOPICS
 from qrstack_webhooks.settings import WebhookSettings
 from support.api import api_settings
 from support.waiting import eventually
@@ -113,6 +116,31 @@ async def strict_api(infra: Infrastructure) -> AsyncIterator[Client]:
     await client.close()
 
 
+GROUP = "webhook-tests"
+
+
+async def skip_history(infra: Infrastructure) -> None:
+    """Commit the test workers' consumer group at the end of every event topic, so they do not
+    work through the whole suite's history (other tests' hundreds of thousands of records)."""
+    partitions = await topic_partitions(infra.kafka_bootstrap, TOPICS)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=infra.kafka_bootstrap, group_id=GROUP, enable_auto_commit=False
+    )
+    await consumer.start()
+    try:
+        consumer.assign(partitions)
+        ends = await consumer.end_offsets(partitions)
+        committed = {tp: await consumer.committed(tp) for tp in partitions}
+        await consumer.commit({tp: end for tp, end in ends.items() if committed[tp] is None})
+    finally:
+        await consumer.stop()
+
+
+@pytest.fixture(scope="session")
+async def history_skipped(infra: Infrastructure) -> None:
+    await skip_history(infra)
+
+
 def worker_settings(infra: Infrastructure, **changes: object) -> WebhookSettings:
     values: dict[str, object] = {
         "database_url": infra.database_url,
@@ -121,7 +149,7 @@ def worker_settings(infra: Infrastructure, **changes: object) -> WebhookSettings
         "allow_local_urls": True,
         "retry_schedule_s": FAST_RETRIES,
         "request_timeout_s": 1.0,
-        "consumer_group": "webhook-tests",
+        "consumer_group": GROUP,
     }
     values.update(changes)
     return WebhookSettings(**values)  # type: ignore[arg-type]
@@ -144,7 +172,7 @@ async def start_worker(infra: Infrastructure, **changes: object) -> Client:
 
 
 @pytest.fixture(scope="module")
-async def worker(infra: Infrastructure) -> AsyncIterator[Client]:
+async def worker(infra: Infrastructure, history_skipped: None) -> AsyncIterator[Client]:
     client = await start_worker(infra)
     yield client
     await client.close()

@@ -73,7 +73,9 @@ class WorkerProcess:
 
 
 @pytest.fixture
-async def worker_process(infra: Infrastructure) -> AsyncIterator[WorkerProcess]:
+async def worker_process(
+    infra: Infrastructure, history_skipped: None
+) -> AsyncIterator[WorkerProcess]:
     process = WorkerProcess(infra)
     yield process
     await process.stop()
