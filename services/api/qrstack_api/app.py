@@ -26,10 +26,10 @@ from qrstack_api.db.pool import create_pool
 from qrstack_api.domains import routes as domains
 from qrstack_api.files import routes as files
 from qrstack_api.folders import routes as folders
-from qrstack_api.openapi.query_check import refuse_unknown_query_parameters
 from qrstack_api.livescans import routes as livescans
 from qrstack_api.livescans.feed import ScanFeed
 from qrstack_api.livescans.routes import FEED, OPEN_STREAMS
+from qrstack_api.openapi.query_check import refuse_unknown_query_parameters
 from qrstack_api.outbox.relay import OutboxRelay
 from qrstack_api.portability import routes as portability
 from qrstack_api.printing import routes as printing
