@@ -20,6 +20,10 @@ from qrstack_api.codes import images as code_images
 from qrstack_api.codes import routes as codes
 from qrstack_api.compat import routes as compat
 from qrstack_api.compat.middleware import COMPAT_MIDDLEWARES
+from qrstack_api.console import routes as console
+from qrstack_api.console import signin as console_signin
+from qrstack_api.console.pages import ENV as CONSOLE_TEMPLATES
+from qrstack_api.console.pages import environment as console_templates
 from qrstack_api.context import HASHER, POOL, SETTINGS
 from qrstack_api.db.migrate import apply_migrations
 from qrstack_api.db.pool import create_pool
@@ -52,6 +56,7 @@ def create_app(settings: ApiSettings) -> web.Application:
     app = new_service_app(metrics)
     app[SETTINGS] = settings
     app[HASHER] = configured_hasher(settings)  # code passwords follow API_PASSWORD_*
+    app[CONSOLE_TEMPLATES] = console_templates()
     app.middlewares.extend(COMPAT_MIDDLEWARES)  # before access (install_access appends it)
     # One line per feature module (each has a `routes` RouteTableDef).
     modules = (
@@ -73,6 +78,8 @@ def create_app(settings: ApiSettings) -> web.Application:
         printing,
         webhooks,
         livescans,
+        console_signin,
+        console,
     )
     for module in (*modules, docs):
         app.add_routes(module.routes)

@@ -95,6 +95,7 @@ async def generate_post(request: web.Request) -> web.Response:
     if not isinstance(raw, dict):
         raise validation_failed([Issue((), "the body must be a JSON object")])
     payload_raw = {k: raw.pop(k) for k in list(raw) if k in _PAYLOAD_KEYS}
+    target_url = raw.pop("targetUrl", None)  # a url type's content sits on the body itself
     body = validate(GenerateRequest, raw)
     data = body.data
     if body.type is not None:
@@ -104,7 +105,7 @@ async def generate_post(request: web.Request) -> web.Response:
         if data is not None:
             raise validation_failed([Issue(("data",), "send data or a type, not both")])
         if payload_type.name == "url":
-            content: Any = raw.get("targetUrl") or payload_raw.get("url")
+            content: Any = target_url or payload_raw.get("url")
             payload = validate_payload("url", {"url": content}, at=("targetUrl",))
         else:
             key = next((k for k in payload_type.payload_keys if k in payload_raw), None)
@@ -113,8 +114,9 @@ async def generate_post(request: web.Request) -> web.Response:
                 raise validation_failed([Issue((main,), f"is required for {payload_type.name}")])
             payload = validate_payload(payload_type.name, payload_raw[key], at=(key,))
         data = encode_payload(payload)
-    elif payload_raw:
-        raise validation_failed([Issue((next(iter(payload_raw)),), "send it with its type")])
+    elif payload_raw or target_url is not None:
+        key = next(iter(payload_raw), "targetUrl")
+        raise validation_failed([Issue((key,), "send it with its type")])
     if data is None:
         raise validation_failed([Issue(("data",), "send data, or a type with its content")])
     spec = body.model_dump(mode="json", by_alias=True, exclude_none=True, exclude={"type"})

@@ -82,3 +82,9 @@ async def session_user(db: Executor, token: str) -> SessionUser | None:
         session_token_hash(token),
     )
     return None if row is None else SessionUser(row["user_id"], row["locked_at"])
+
+
+async def close_session(db: Executor, token: str) -> None:
+    """Forget a session (sign-out): its cookie is refused from now on, on every process."""
+    if looks_like_session_token(token):
+        await db.execute("DELETE FROM sessions WHERE token_hash = $1", session_token_hash(token))
