@@ -7,6 +7,7 @@ sentence. Every POST carries a CSRF token (`csrf.py`).
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -100,13 +101,15 @@ async def static(request: web.Request) -> web.StreamResponse:
 @routes.get("/console/codes")
 @signed_in
 async def codes(request: web.Request) -> web.Response:
-    shell = await _shell(request)
     filters = {k: request.query[k] for k in _LIST_FILTERS if request.query.get(k)}
     params = {**filters, "limit": request.query.get("limit", "25")}
-    answer = await call(request, "GET", "/v1/codes", params=params)
+    shell, answer, folders, tags = await asyncio.gather(
+        _shell(request),
+        call(request, "GET", "/v1/codes", params=params),
+        _folders(request),
+        call(request, "GET", "/v1/tags"),
+    )
     listed = _need(answer) if answer.status != 400 else {"data": [], "nextCursor": None}
-    folders = _need(await call(request, "GET", "/v1/folders"))
-    tags = _need(await call(request, "GET", "/v1/tags"))
     next_query = None
     if listed.get("nextCursor"):
         next_query = urlencode({**filters, "cursor": listed["nextCursor"]})
@@ -118,8 +121,8 @@ async def codes(request: web.Request) -> web.Response:
         filters=filters,
         list_error=answer.detail if answer.status == 400 else "",
         next_query=next_query,
-        folders=_items(folders),
-        tags=_items(tags),
+        folders=folders,
+        tags=_items(_need(tags)),
         types=[t.name for t in creatable_types()],
         statuses=("active", "scheduled", "expired", "limit_reached", "suspended", "deleted"),
         notice=request.query.get("notice", ""),
@@ -173,8 +176,7 @@ async def _bulk_one(request: web.Request, action: str, code_id: str, form: Any) 
 @routes.get("/console/codes/new")
 @signed_in
 async def new_code(request: web.Request) -> web.Response:
-    shell = await _shell(request)
-    folders = await _folders(request)
+    shell, folders = await asyncio.gather(_shell(request), _folders(request))
     # New codes that can be either start dynamic: a short URL that can be re-pointed later.
     return _code_form(
         request, shell, folders, request.query.get("type", "url"), {"dynamic": "on"}, {}
@@ -293,31 +295,36 @@ async def create_code(request: web.Request) -> web.Response:
 @routes.get("/console/codes/{code_id}")
 @signed_in
 async def code_page(request: web.Request) -> web.Response:
-    shell = await _shell(request)
-    code_id = request.match_info["code_id"]
-    code = _need(await call(request, "GET", f"/v1/codes/{quote(code_id, safe='')}"))
-    counts = {}
-    for label, window in (("today", "1d"), ("7 days", "7d"), ("30 days", "30d")):
-        answer = await call(
-            request, "GET", f"/v1/codes/{quote(code_id, safe='')}/analytics",
-            params={"range": window},
-        )  # fmt: skip
-        counts[label] = _total(answer.body) if answer.ok else None
+    path = f"/v1/codes/{quote(request.match_info['code_id'], safe='')}"
+    shell, found, analytics = await asyncio.gather(
+        _shell(request),
+        call(request, "GET", path),
+        call(request, "GET", f"{path}/analytics", params={"range": "30d", "tz": "UTC"}),
+    )
+    code = _need(found)
+    counts = _recent_counts(analytics.body) if analytics.ok else dict.fromkeys(RECENT)
     return page(request, "code.html", **shell, code=code, counts=counts)
 
 
-def _total(body: Any) -> int | None:
-    totals = body.get("totals") if isinstance(body, dict) else None
-    return totals.get("scans") if isinstance(totals, dict) else None
+RECENT = ("today", "7 days", "30 days")
+
+
+def _recent_counts(body: Any) -> dict[str, int | None]:
+    """Scans today, in the last 7 days and 30 days, from one 30-day answer's daily series
+    (oldest first; the last bucket is today, UTC)."""
+    series = [int(b.get("scans", 0)) for b in (body.get("series") or [])]
+    totals = body.get("totals") or {}
+    return {"today": sum(series[-1:]), "7 days": sum(series[-7:]), "30 days": totals.get("scans")}
 
 
 @routes.get("/console/codes/{code_id}/edit")
 @signed_in
 async def edit_code(request: web.Request) -> web.Response:
-    shell = await _shell(request)
-    folders = await _folders(request)
     path = f"/v1/codes/{quote(request.match_info['code_id'], safe='')}"
-    code = _need(await call(request, "GET", path))
+    shell, folders, found = await asyncio.gather(
+        _shell(request), _folders(request), call(request, "GET", path)
+    )
+    code = _need(found)
     return _code_form(request, shell, folders, code["type"], _values_of(code), {}, code=code)
 
 
@@ -389,11 +396,14 @@ async def save_code(request: web.Request) -> web.Response:
 @routes.get("/console/codes/{code_id}/analytics")
 @signed_in
 async def code_analytics(request: web.Request) -> web.Response:
-    shell = await _shell(request)
     code_id = quote(request.match_info["code_id"], safe="")
-    code = _need(await call(request, "GET", f"/v1/codes/{code_id}"))
     params = {"range": request.query.get("range", "30d"), "tz": request.query.get("tz", "UTC")}
-    answer = await call(request, "GET", f"/v1/codes/{code_id}/analytics", params=params)
+    shell, found, answer = await asyncio.gather(
+        _shell(request),
+        call(request, "GET", f"/v1/codes/{code_id}"),
+        call(request, "GET", f"/v1/codes/{code_id}/analytics", params=params),
+    )
+    code = _need(found)
     if answer.status == 400:
         return page(
             request, "analytics.html", status=400, **shell, code=code, params=params,
@@ -409,8 +419,8 @@ async def code_analytics(request: web.Request) -> web.Response:
 @routes.get("/console/keys")
 @signed_in
 async def keys(request: web.Request) -> web.Response:
-    shell = await _shell(request)
-    listed = _need(await call(request, "GET", "/v1/api-keys"))
+    shell, found = await asyncio.gather(_shell(request), call(request, "GET", "/v1/api-keys"))
+    listed = _need(found)
     return page(request, "keys.html", **shell, keys=_items(listed), secret=None, issues={})
 
 

@@ -16,7 +16,10 @@ from uuid import UUID
 
 from qrstack_api.ratelimit.settings import RateLimitSettings
 
-EXEMPT_PREFIXES = ("/healthz", "/readyz", "/metrics")
+# The console's pages are not counted per client address (an office behind one NAT would share
+# 100/min): each page's data comes from /v1 calls counted in the signed-in user's bucket, and
+# sign-in attempts have their own failure limits per email and per address.
+EXEMPT_PREFIXES = ("/healthz", "/readyz", "/metrics", "/console/")
 
 
 @dataclass(frozen=True, slots=True)
