@@ -43,9 +43,12 @@ async def test_run_writes_stack_json_and_stops_cleanly(infra_root: Path) -> None
                 headers={"Authorization": f"Bearer {stack['api_key']}"},
             ) as response:
                 assert response.status == 201
-            for service in ("redirect", "renderer", "analytics"):
+            for service in ("redirect", "renderer", "analytics", "webhooks"):
                 async with session.get(f"{stack[service]}/readyz") as response:
                     assert response.status == 200, service
+            async with session.get(stack["console"]) as response:
+                assert response.status == 200  # the sign-in page (no session yet)
+                assert "Sign in" in await response.text()
     finally:
         launcher.send_signal(signal.SIGINT)
         output, _ = await asyncio.wait_for(launcher.communicate(), 120)
