@@ -10,6 +10,7 @@ from typing import Any
 from qrstack_common.events import SCANS_TOPIC, SCANS_TOPIC_V2, ScanEvent
 from qrstack_common.kafka import EventProducer
 from qrstack_common.scan_wire import scan_to_v2
+from support.ids import uuid_of
 from support.waiting import eventually
 
 PHONE = (
@@ -22,8 +23,8 @@ def scan_of(code: dict[str, Any], **fields: Any) -> ScanEvent:
     values: dict[str, Any] = {
         "scan_id": uuid.uuid4(),
         "ts": datetime.now(UTC),
-        "workspace_id": code["workspaceId"],
-        "code_id": code["id"],
+        "workspace_id": uuid_of(code["workspaceId"]),
+        "code_id": uuid_of(code["id"]),
         "domain": "qr.example.test",
         "slug": code["slug"],
         "target": code.get("targetUrl"),

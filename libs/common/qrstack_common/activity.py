@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from qrstack_common.events import AwareDatetime, CodeSnapshot, Device, ScanEvent, ScanOutcome
+from qrstack_common.ids import CodeId, RuleId, WorkspaceId
 from qrstack_common.scan_wire import Scan
 
 EVENTS_TOPIC = "qr.events.v1"
@@ -80,13 +81,13 @@ class ScanData(_Data):
     language: str | None
     is_bot: bool
     bot_reason: str | None
-    rule_id: UUID | None
+    rule_id: RuleId | None
     variant: str | None
     target: str | None
     domain: str
     slug: str
-    code_id: UUID
-    workspace_id: UUID
+    code_id: CodeId
+    workspace_id: WorkspaceId
 
     @classmethod
     def of(cls, event: Scan | ScanEvent) -> ScanData:
@@ -120,8 +121,8 @@ class ScanData(_Data):
 class CodeData(_Data):
     """A code as it is after the change (what scans of it do; no password hash)."""
 
-    id: UUID
-    workspace_id: UUID
+    id: CodeId
+    workspace_id: WorkspaceId
     domain: str | None
     slug: str
     type: str
@@ -164,8 +165,8 @@ class CodeData(_Data):
 class CapReachedData(_Data):
     """A code's scan cap was used up by the scan just counted."""
 
-    code_id: UUID
-    workspace_id: UUID
+    code_id: CodeId
+    workspace_id: WorkspaceId
     max_scans: int
     used: int
     reached_at: AwareDatetime
@@ -175,8 +176,8 @@ class FormSubmittedData(_Data):
     """Answers posted to a hosted form page, by field id."""
 
     submission_id: UUID
-    code_id: UUID
-    workspace_id: UUID
+    code_id: CodeId
+    workspace_id: WorkspaceId
     answers: dict[str, str | float | bool]
     submitted_at: AwareDatetime
 

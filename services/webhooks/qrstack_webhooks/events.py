@@ -12,6 +12,7 @@ from uuid import UUID
 from pydantic import ValidationError
 
 from qrstack_common.activity import (
+    DATA_MODELS,
     EVENTS_TOPIC,
     ActivityEvent,
     CodeData,
@@ -85,7 +86,10 @@ def _code(code: CodeSnapshot) -> Event:
 
 
 def _activity(event: ActivityEvent) -> Event:
-    body = envelope(event.id, event.type, event.timestamp, event.data)
+    # Read through its data model so that ids are written as /v1 writes them (`code_…`),
+    # whatever spelling the database trigger produced.
+    data = DATA_MODELS[event.type].model_validate(event.data)
+    body = envelope(event.id, event.type, event.timestamp, data)
     return Event(
         event.id,
         event.type,

@@ -91,10 +91,10 @@ async def test_a_generated_client_manages_a_code_of_every_type(
             assert isinstance(got, models.CodeView)
             assert got.to_dict()["payload"] == code.to_dict()["payload"]
 
-            changes = models.CodePatch.from_dict({"name": f"{type_name} (renamed)"})
+            changes = models.CodePatch.from_dict({"label": f"{type_name} (renamed)"})
             patched = await patch.asyncio(code_id=str(code.id), client=client, body=changes)
             assert isinstance(patched, models.CodeView), type_name
-            assert patched.name == f"{type_name} (renamed)"
+            assert patched.label == f"{type_name} (renamed)"
             assert patched.to_dict()["payload"] == code.to_dict()["payload"]
 
             deleted = await delete.asyncio_detailed(code_id=str(code.id), client=client)

@@ -9,7 +9,6 @@ import asyncio
 import os
 import signal
 import sys
-import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -24,6 +23,7 @@ from qrstack_common.scan_wire import decode_scan
 from qrstack_launcher.ports import free_port
 from qrstack_launcher.processes import ManagedProcess, wait_until
 from qrstack_launcher.stack import Infrastructure
+from support.ids import kafka_key, uuid_of
 
 from .conftest import Client, read_topic
 from .test_scan_caps import FALLBACK, PERSON, TARGET, _answers, _environment, capped_code
@@ -71,7 +71,7 @@ async def books(infra: Infrastructure, code_id: str) -> tuple[int, int]:
     conn = await asyncpg.connect(infra.database_url)
     try:
         row = await conn.fetchrow(
-            "SELECT used, leased FROM scan_caps WHERE code_id = $1", uuid.UUID(code_id)
+            "SELECT used, leased FROM scan_caps WHERE code_id = $1", uuid_of(code_id)
         )
     finally:
         await conn.close()
@@ -119,7 +119,7 @@ async def ready(session: aiohttp.ClientSession, processes: list[ManagedProcess],
 
 async def events_of(infra: Infrastructure, code_id: str) -> list[str]:
     records = await read_topic(
-        infra.kafka_bootstrap, SCANS_TOPIC_V2, lambda r: r.key == code_id.encode()
+        infra.kafka_bootstrap, SCANS_TOPIC_V2, lambda r: r.key == kafka_key(code_id)
     )
     return [str(decode_scan(r.value).scan_id) for r in records]
 

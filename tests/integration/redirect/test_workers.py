@@ -15,6 +15,7 @@ from qrstack_launcher.ports import free_port
 from qrstack_launcher.processes import ManagedProcess, wait_until
 from qrstack_launcher.stack import Infrastructure
 from support.accounts import new_workspace
+from support.ids import kafka_key
 
 from .conftest import Client, read_topic
 from .test_scan_caps import PERSON, _answers, _environment
@@ -76,6 +77,6 @@ async def test_two_workers_share_one_port_and_drain_on_sigterm(
         await supervisor.stop()
     # Drained: every scan's event was produced before the workers exited.
     records = await read_topic(
-        infra.kafka_bootstrap, SCANS_TOPIC_V2, lambda r: r.key == code["id"].encode()
+        infra.kafka_bootstrap, SCANS_TOPIC_V2, lambda r: r.key == kafka_key(code["id"])
     )
     assert len(records) == answered

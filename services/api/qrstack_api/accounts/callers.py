@@ -37,10 +37,10 @@ from qrstack_api.accounts.users import (
     replace_password_hash,
     user_by_email,
 )
-from qrstack_api.ids import parse_id
 from qrstack_api.ratelimit.limiter import RateLimiter
 from qrstack_api.ratelimit.policy import address_subject
 from qrstack_common.errors import ApiError, Issue, validation_failed
+from qrstack_common.ids import parse_id
 
 ACCOUNT_LOCKED = "Account is locked."
 

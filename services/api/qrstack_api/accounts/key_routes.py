@@ -33,10 +33,11 @@ from qrstack_api.accounts.model import (
 )
 from qrstack_api.accounts.principal import Principal, principal_of
 from qrstack_api.context import POOL
-from qrstack_api.ids import PATH_PATTERN, path_id
+from qrstack_api.ids import path_id
 from qrstack_api.openapi import operation
 from qrstack_common.errors import ApiError, Issue, not_found, validation_failed
 from qrstack_common.http import json_response, read_model
+from qrstack_common.ids import PATH_PATTERN
 
 _KEY = f"/v1/api-keys/{{key_id:{PATH_PATTERN}}}"
 

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from qrstack_api.accounts.principal import ALL_SCOPES, EVERY_SCOPE, GRANTABLE_SCOPES
-from qrstack_api.ids import KeyId, UserId, WorkspaceId
+from qrstack_common.ids import KeyId, UserId, WorkspaceId
 from qrstack_common.payloads.fields import UtcDateTime
 
 MAX_ALLOWLIST = 100

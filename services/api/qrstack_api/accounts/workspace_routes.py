@@ -17,10 +17,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from qrstack_api.accounts.principal import Principal, principal_of
 from qrstack_api.codes.snapshot import publish_code
 from qrstack_api.context import POOL
-from qrstack_api.ids import PATH_PATTERN, WorkspaceId, path_id
+from qrstack_api.ids import path_id
 from qrstack_api.openapi import operation
 from qrstack_common.errors import not_found
 from qrstack_common.http import json_response, read_model
+from qrstack_common.ids import PATH_PATTERN, WorkspaceId
 from qrstack_common.payloads import WebUrl
 
 _WORKSPACE = f"/v1/workspaces/{{workspace_id:{PATH_PATTERN}}}"

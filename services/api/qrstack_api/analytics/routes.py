@@ -23,10 +23,11 @@ from qrstack_api.analytics.model import (
 from qrstack_api.analytics.scope import FILTERS, workspace_code_ids
 from qrstack_api.codes.store import get_code
 from qrstack_api.context import POOL, SETTINGS
-from qrstack_api.ids import PATH_PATTERN, path_id, public_id
+from qrstack_api.ids import path_id
 from qrstack_api.openapi import operation
 from qrstack_api.plans import require_feature
 from qrstack_api.upstream import UPSTREAM, relay_response
+from qrstack_common.ids import PATH_PATTERN, public_id
 
 _CODE = f"/v1/codes/{{code_id:{PATH_PATTERN}}}"  # code_… or a bare UUID
 _AUTH_PARAMS = frozenset({"apiKey", "workspaceId"})  # never forwarded to internal services

@@ -10,8 +10,8 @@ from uuid import UUID
 import asyncpg
 from multidict import MultiMapping
 
-from qrstack_api.ids import parse_id
 from qrstack_common.errors import Issue, validation_failed
+from qrstack_common.ids import parse_id
 from qrstack_common.payloads import find_type
 
 FILTERS = frozenset({"folderId", "tag", "type", "codeIds"})

@@ -7,7 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from qrstack_api.billing.settings import Price
-from qrstack_api.ids import WorkspaceId
+from qrstack_common.ids import WorkspaceId
 
 
 class PlanLimits(BaseModel):

@@ -20,7 +20,7 @@ from pydantic import (
 
 from qrstack_api.codes.slugs import slug_problem
 from qrstack_api.codes.style_shape import style_in
-from qrstack_api.ids import CodeId, FolderId, WorkspaceId
+from qrstack_common.ids import CodeId, FolderId, WorkspaceId
 from qrstack_common.payloads import WebUrl
 from qrstack_common.payloads.fields import UtcDateTime
 from qrstack_common.render.spec import ErrorCorrection, ImageFormat, RenderSpec, Style

@@ -7,7 +7,8 @@ from uuid import UUID
 
 from aiohttp import web
 
-from qrstack_api.ids import PATH_PATTERN, path_id
+from qrstack_api.ids import path_id
+from qrstack_common.ids import PATH_PATTERN
 
 UUID_PATTERN = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 CODE_PATH = f"/v1/codes/{{code_id:{PATH_PATTERN}}}"  # code_… or a bare UUID

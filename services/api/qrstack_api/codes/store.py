@@ -22,9 +22,9 @@ from qrstack_api.codes.slugs import generate_slug
 from qrstack_api.codes.snapshot import publish_code, publish_code_purge
 from qrstack_api.db.pool import Connection
 from qrstack_api.domains.store import require_domain
-from qrstack_api.ids import parse_id
 from qrstack_api.plans import plan_of, require_feature, require_room
 from qrstack_common.errors import ApiError, Issue, validation_failed
+from qrstack_common.ids import parse_id
 from qrstack_common.render.spec import Style
 
 _GENERATED_SLUG_ATTEMPTS = 8

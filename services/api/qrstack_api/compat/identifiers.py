@@ -18,8 +18,8 @@ from uuid import UUID
 
 import asyncpg
 
-from qrstack_api.ids import parse_id
 from qrstack_common.errors import ApiError
+from qrstack_common.ids import parse_id
 
 CODE_ID_PREFIX = "qr_"
 _CODE_ID = re.compile(r"qr_([0-9a-f]{32})")

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from qrstack_api.domains.hosts import host_problem, normalise_host
-from qrstack_api.ids import DomainId, WorkspaceId
+from qrstack_common.ids import DomainId, WorkspaceId
 from qrstack_common.payloads import WebUrl
 
 _BASE_TEXT = "Where https://host/ (no slug) redirects; unset: a plain page."

@@ -32,12 +32,12 @@ from qrstack_api.files.store import (
 )
 from qrstack_api.files.stream import find_image, find_pdf, send_file
 from qrstack_api.files.upload import Upload, read_upload
-from qrstack_api.ids import PATH_PATTERN, public_id
 from qrstack_api.openapi import operation
 from qrstack_api.settings import ApiSettings
 from qrstack_api.upstream import UPSTREAM
 from qrstack_common.errors import ApiError, Issue, validation_failed
 from qrstack_common.http import json_response, read_model
+from qrstack_common.ids import PATH_PATTERN, public_id
 
 _INDEX = "{index:[0-9]{1,3}}"
 

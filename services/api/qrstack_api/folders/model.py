@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from qrstack_api.ids import CodeId, FolderId, WorkspaceId
+from qrstack_common.ids import CodeId, FolderId, WorkspaceId
 
 HEX_COLOR = r"^#(?:[0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$"
 MAX_POSITION = 1_000_000

@@ -25,9 +25,10 @@ from qrstack_api.folders.store import (
     list_folders,
     update_folder,
 )
-from qrstack_api.ids import Kind, path_id
+from qrstack_api.ids import path_id
 from qrstack_api.openapi import operation
 from qrstack_common.http import json_response, read_model
+from qrstack_common.ids import Kind
 
 routes = web.RouteTableDef()
 

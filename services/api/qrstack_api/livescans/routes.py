@@ -15,12 +15,15 @@ from collections import Counter
 from uuid import UUID
 
 from aiohttp import web
+from pydantic import BaseModel, ConfigDict, Field
 
 from qrstack_api.accounts.principal import Principal, principal_of
+from qrstack_api.codes.paths import CODE_PATH, code_id_of
 from qrstack_api.context import POOL, SETTINGS
 from qrstack_api.livescans.feed import Interest, LiveScan, ScanFeed, parse_cut
 from qrstack_api.openapi import operation
 from qrstack_common.errors import ApiError, Issue, validation_failed
+from qrstack_common.http import validate
 
 routes = web.RouteTableDef()
 
@@ -37,6 +40,17 @@ _DESCRIPTION = (
 )
 
 
+class StreamQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    include_bots: bool = Field(False, alias="includeBots", description="Bot scans too.")
+    last_event_id: str | None = Field(
+        None,
+        alias="lastEventId",
+        description="Resume after this event id (as the Last-Event-ID header does).",
+    )
+
+
 def _holder(principal: Principal) -> str:
     return str(principal.key_id or principal.user_id or principal.workspace_id)
 
@@ -45,18 +59,13 @@ async def _stream(request: web.Request, code_id: UUID | None) -> web.StreamRespo
     principal = principal_of(request)
     principal.require("analytics:read")
     settings = request.app[SETTINGS]
-    issues: list[Issue] = []
-    include_bots = request.query.get("includeBots", "false")
-    if include_bots not in ("true", "false"):
-        issues.append(Issue(("includeBots",), "must be true or false"))
+    query = validate(StreamQuery, dict(request.query))
     after = None
-    if last := request.headers.get("Last-Event-ID") or request.query.get("lastEventId"):
+    if last := request.headers.get("Last-Event-ID") or query.last_event_id:
         try:
             after = parse_cut(last)
         except ValueError as exc:
-            issues.append(Issue(("Last-Event-ID",), str(exc)))
-    if issues:
-        raise validation_failed(issues)
+            raise validation_failed([Issue(("Last-Event-ID",), str(exc))]) from None
     if code_id is not None:
         found = await request.app[POOL].fetchval(
             "SELECT true FROM codes WHERE id = $1 AND workspace_id = $2",
@@ -76,7 +85,7 @@ async def _stream(request: web.Request, code_id: UUID | None) -> web.StreamRespo
     open_streams[holder] += 1
     try:
         return await _serve(
-            request, Interest(principal.workspace_id, code_id, include_bots == "true"), after
+            request, Interest(principal.workspace_id, code_id, query.include_bots), after
         )
     finally:
         open_streams[holder] -= 1
@@ -130,6 +139,7 @@ def _frame(scan: LiveScan) -> bytes:
     summary="Live scans of the workspace (Server-Sent Events)",
     tag=_TAG,
     responses={200: {"text/event-stream": "scan events (see the description)"}},
+    query=StreamQuery,
     errors=(400, 429),
     scope="analytics:read",
     description=_DESCRIPTION,
@@ -138,18 +148,15 @@ async def workspace_stream(request: web.Request) -> web.StreamResponse:
     return await _stream(request, None)
 
 
-@routes.get("/v1/codes/{code_id}/scans/stream")
+@routes.get(f"{CODE_PATH}/scans/stream")
 @operation(
     summary="Live scans of one code (Server-Sent Events)",
     tag=_TAG,
     responses={200: {"text/event-stream": "scan events (see the description)"}},
+    query=StreamQuery,
     errors=(400, 404, 429),
     scope="analytics:read",
     description=_DESCRIPTION,
 )
 async def code_stream(request: web.Request) -> web.StreamResponse:
-    try:
-        code_id = UUID(request.match_info["code_id"])
-    except ValueError:
-        raise ApiError("not_found", "Code not found.") from None
-    return await _stream(request, code_id)
+    return await _stream(request, code_id_of(request))

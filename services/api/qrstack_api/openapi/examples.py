@@ -34,7 +34,7 @@ _CODE_EXAMPLES: dict[str, dict[str, Any]] = {
     "wifi": {
         "type": "wifi",
         "dynamic": False,
-        "name": "Café guest Wi-Fi",
+        "label": "Café guest Wi-Fi",
         "wifi": {"ssid": "Cafe Guest", "encryption": "WPA", "password": "espresso42"},
     },
     "vcard": {
@@ -63,6 +63,17 @@ _CODE_EXAMPLES: dict[str, dict[str, Any]] = {
             "startsAt": "2026-05-01T18:00:00Z",
             "endsAt": "2026-05-01T22:00:00Z",
             "location": "Hauptstr. 1, Berlin",
+        },
+    },
+    "calendar": {
+        "type": "calendar",
+        "dynamic": False,
+        "calendar": {
+            "title": "Team offsite",
+            "startIso": "2026-06-12",
+            "endIso": "2026-06-13",
+            "allDay": True,
+            "location": "Lakeside Hall",
         },
     },
     "location": {

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from aiohttp import web
+from pydantic import BaseModel, ConfigDict, Field
 
 from qrstack_api.accounts.principal import principal_of
 from qrstack_api.context import HASHER, POOL, SETTINGS
@@ -20,6 +21,16 @@ from qrstack_api.portability.importer import Importer
 from qrstack_api.portability.sources import read_source
 from qrstack_common import codec
 from qrstack_common.errors import ApiError, Issue, validation_failed
+from qrstack_common.http import validate
+
+
+class ImportQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    dry_run: bool = Field(
+        True, alias="dryRun", description="true (default): validate and report, store nothing."
+    )
+
 
 routes = web.RouteTableDef()
 MAX_IMPORT_BYTES = 64 << 20
@@ -72,6 +83,7 @@ async def _read_upload(request: web.Request) -> bytes:
     summary="Import codes from a CSV or a qrstack export: a dry run unless ?dryRun=false",
     tag="portability",
     responses={200: {"application/x-ndjson": "A header, one result per row, a summary"}},
+    query=ImportQuery,
     errors=(400, 413),
     scope="codes:write",
     description="Body: `text/csv` (columns in docs/portability.md; template at "
@@ -80,13 +92,9 @@ async def _read_upload(request: web.Request) -> bytes:
 )
 async def import_(request: web.Request) -> web.StreamResponse:
     principal = principal_of(request)
-    flag = request.query.get("dryRun", "true").lower()
-    if flag not in ("true", "false", "1", "0"):
-        raise validation_failed([Issue(("dryRun",), "true (default) or false")])
+    query = validate(ImportQuery, dict(request.query))
     source = read_source(await _read_upload(request))
-    importer = Importer(
-        request.app[POOL], principal, request.app[HASHER], dry_run=flag in ("true", "1")
-    )
+    importer = Importer(request.app[POOL], principal, request.app[HASHER], dry_run=query.dry_run)
     response = web.StreamResponse(headers={"Content-Type": "application/x-ndjson"})
     await response.prepare(request)
     pending: list[bytes] = []

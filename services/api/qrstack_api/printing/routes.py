@@ -8,7 +8,6 @@ name) as the caption; the renderer lays them out (`POST {renderer}/v1/labels`).
 from __future__ import annotations
 
 from typing import Any, Literal
-from uuid import UUID
 
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -22,6 +21,7 @@ from qrstack_api.openapi import operation
 from qrstack_api.upstream import UPSTREAM, relay_response
 from qrstack_common.errors import Issue, validation_failed
 from qrstack_common.http import read_model
+from qrstack_common.ids import CodeId, FolderId, public_id
 from qrstack_common.payloads import find_type
 
 routes = web.RouteTableDef()
@@ -33,9 +33,11 @@ class LabelSheetBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    folder_id: UUID | None = Field(None, alias="folderId")
+    folder_id: FolderId | None = Field(None, alias="folderId")
     tag: str | None = Field(None, min_length=1, max_length=48)
-    code_ids: list[UUID] | None = Field(None, alias="codeIds", min_length=1, max_length=MAX_LABELS)
+    code_ids: list[CodeId] | None = Field(
+        None, alias="codeIds", min_length=1, max_length=MAX_LABELS
+    )
     caption: Literal["shortUrl", "name", "none"] = "shortUrl"
     paper: Literal["A4", "Letter"] = "A4"
     rows: int = Field(8, ge=1, le=40)
@@ -64,7 +66,7 @@ async def _codes(request: web.Request, body: LabelSheetBody) -> list[Any]:
     while True:
         query = CodeListQuery.model_validate(
             {"limit": 100, "cursor": cursor, "tag": body.tag,
-             "folderId": str(body.folder_id) if body.folder_id else None}
+             "folderId": public_id("folder", body.folder_id) if body.folder_id else None}
         )  # fmt: skip
         page, cursor = await list_codes(pool, ws, query)
         rows.extend(page)

@@ -7,8 +7,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_serializer, model_validator
 
-from qrstack_api.ids import CodeId, RuleId
 from qrstack_api.rules.conditions import RuleCondition, RuleType, stored_condition
+from qrstack_common.ids import CodeId, RuleId
 from qrstack_common.payloads import WebUrl
 
 MAX_PRIORITY = 10_000

@@ -8,7 +8,7 @@ from aiohttp import web
 
 from qrstack_api.accounts.principal import Principal, principal_of
 from qrstack_api.context import POOL
-from qrstack_api.ids import Kind, path_id
+from qrstack_api.ids import path_id
 from qrstack_api.openapi import operation
 from qrstack_api.plans import require_feature
 from qrstack_api.rules.model import RoutingRule, RoutingRuleList, RuleCreate, RuleUpdate
@@ -21,6 +21,7 @@ from qrstack_api.rules.store import (
     update_rule,
 )
 from qrstack_common.http import json_response, read_model
+from qrstack_common.ids import Kind
 
 routes = web.RouteTableDef()
 

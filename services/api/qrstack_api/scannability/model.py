@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from typing import Any, Literal
-from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from qrstack_common.ids import CodeId
 
 
 class ScannabilityBody(BaseModel):
@@ -14,7 +15,7 @@ class ScannabilityBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    code_id: UUID | None = Field(None, alias="codeId")
+    code_id: CodeId | None = Field(None, alias="codeId")
     data: str | None = Field(None, min_length=1, max_length=4296)
     style: dict[str, Any] | None = Field(
         None, description="The renderer's style fields (as on a code); logoSize may go to 0.8."
@@ -54,3 +55,12 @@ class ScannabilityView(BaseModel):
     print: dict[str, float]
     design_hash: str = Field(alias="designHash")
     decoders: dict[str, str]
+
+
+class CodeScoreQuery(BaseModel):
+    """`GET /v1/codes/{id}/scannability`: the print it is scored for."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    scan_distance_mm: float | None = Field(None, alias="scanDistanceMm", ge=50, le=20000)
+    print_size_mm: float | None = Field(None, alias="printSizeMm", ge=5, le=5000)

@@ -16,14 +16,15 @@ from qrstack_api.accounts.principal import principal_of
 from qrstack_api.codes.store import get_code
 from qrstack_api.codes.view import image_data
 from qrstack_api.context import POOL, SETTINGS
+from qrstack_api.ids import path_id
 from qrstack_api.openapi import operation
-from qrstack_api.scannability.model import ScannabilityBody, ScannabilityView
+from qrstack_api.scannability.model import CodeScoreQuery, ScannabilityBody, ScannabilityView
 from qrstack_api.upstream import UPSTREAM, relay_response
 from qrstack_common.http import read_model, validate
+from qrstack_common.ids import PATH_PATTERN
 from qrstack_common.payloads import find_type
 
 routes = web.RouteTableDef()
-_UUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 
 
 async def code_design(request: web.Request, code_id: UUID) -> dict[str, Any]:
@@ -72,17 +73,18 @@ async def score(request: web.Request) -> web.Response:
     return await ask_renderer(request, design)
 
 
-@routes.get(f"/v1/codes/{{code_id:{_UUID}}}/scannability")
+@routes.get(f"/v1/codes/{{code_id:{PATH_PATTERN}}}/scannability")
 @operation(
     summary="A saved code's scannability score (?scanDistanceMm=, ?printSizeMm=)",
     tag="images",
     responses={200: ScannabilityView},
+    query=CodeScoreQuery,
     errors=(400, 404),
     scope="codes:read",
 )
 async def code_score(request: web.Request) -> web.Response:
     query = {k: v for k, v in request.query.items() if k in ("scanDistanceMm", "printSizeMm")}
-    code_id = UUID(request.match_info["code_id"])
+    code_id = path_id(request, "code_id", "code", "Code not found.")
     body = validate(ScannabilityBody, {"codeId": str(code_id), **query})
     sent = body.model_dump(by_alias=True, exclude_none=True, exclude={"code_id"})
     return await ask_renderer(request, {**await code_design(request, code_id), **sent})

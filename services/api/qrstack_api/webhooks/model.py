@@ -9,6 +9,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from qrstack_common.activity import EVENT_TYPES, EventType
+from qrstack_common.ids import CodeId, FolderId
 
 EventName = EventType
 
@@ -27,10 +28,10 @@ class WebhookCreate(_Body):
     url: str = Field(description="https:// URL on a public address.")
     events: list[EventName] = Field(min_length=1, max_length=len(EVENT_TYPES))
     description: str | None = Field(None, max_length=500)
-    code_ids: list[UUID] | None = Field(
+    code_ids: list[CodeId] | None = Field(
         None, alias="codeIds", max_length=100, description="Only events of these codes."
     )
-    folder_ids: list[UUID] | None = Field(
+    folder_ids: list[FolderId] | None = Field(
         None, alias="folderIds", max_length=100, description="Only events of codes in these."
     )
     include_bots: bool = Field(
@@ -54,8 +55,8 @@ class WebhookUpdate(_Body):
     url: str | None = None
     events: list[EventName] | None = Field(None, min_length=1, max_length=len(EVENT_TYPES))
     description: str | None = Field(None, max_length=500)
-    code_ids: list[UUID] | None = Field(None, alias="codeIds", max_length=100)
-    folder_ids: list[UUID] | None = Field(None, alias="folderIds", max_length=100)
+    code_ids: list[CodeId] | None = Field(None, alias="codeIds", max_length=100)
+    folder_ids: list[FolderId] | None = Field(None, alias="folderIds", max_length=100)
     include_bots: bool | None = Field(None, alias="includeBots")
     batch_size: int | None = Field(None, alias="batchSize", ge=1, le=100)
     enabled: bool | None = None
@@ -84,8 +85,8 @@ class Webhook(BaseModel):
     url: str
     description: str | None
     events: list[str]
-    code_ids: list[UUID] | None = Field(alias="codeIds")
-    folder_ids: list[UUID] | None = Field(alias="folderIds")
+    code_ids: list[CodeId] | None = Field(alias="codeIds")
+    folder_ids: list[FolderId] | None = Field(alias="folderIds")
     include_bots: bool = Field(alias="includeBots")
     batch_size: int = Field(alias="batchSize")
     enabled: bool
@@ -195,3 +196,13 @@ class ReplayRequest(_Body):
 
 class ReplayQueued(BaseModel):
     replayed: int = Field(description="Deliveries queued (at most 10,000 per replay).")
+
+
+class DeliveriesQuery(BaseModel):
+    """`GET /v1/webhooks/{id}/deliveries` parameters."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    limit: int = Field(50, ge=1, le=100)
+    cursor: str | None = None
+    status: Literal["pending", "delivered", "failed"] | None = None

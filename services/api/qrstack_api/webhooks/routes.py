@@ -11,6 +11,7 @@ from qrstack_api.context import POOL, SETTINGS
 from qrstack_api.openapi import operation
 from qrstack_api.webhooks import deliveries, store
 from qrstack_api.webhooks.model import (
+    DeliveriesQuery,
     Delivery,
     DeliveryList,
     ReplayQueued,
@@ -24,8 +25,8 @@ from qrstack_api.webhooks.model import (
 )
 from qrstack_api.webhooks.urls import check_webhook_url
 from qrstack_common.asyncapi import asyncapi_yaml
-from qrstack_common.errors import ApiError, Issue, validation_failed
-from qrstack_common.http import json_response, read_model
+from qrstack_common.errors import ApiError
+from qrstack_common.http import json_response, read_model, validate
 
 routes = web.RouteTableDef()
 
@@ -180,26 +181,15 @@ async def test(request: web.Request) -> web.Response:
     "?limit ≤ 100, ?status)",
     tag=_TAG,
     responses={200: DeliveryList},
+    query=DeliveriesQuery,
     errors=(400, 404),
     scope="webhooks:read",
 )
 async def list_deliveries(request: web.Request) -> web.Response:
     webhook_id = await _endpoint(request, "webhooks:read")
-    query = request.query
-    issues: list[Issue] = []
-    limit = 50
-    if (raw := query.get("limit")) is not None:
-        if not raw.isdigit() or not 1 <= int(raw) <= deliveries.MAX_PAGE:
-            issues.append(Issue(("limit",), f"must be an integer from 1 to {deliveries.MAX_PAGE}"))
-        else:
-            limit = int(raw)
-    status = query.get("status")
-    if status is not None and status not in ("pending", "delivered", "failed"):
-        issues.append(Issue(("status",), "must be pending, delivered or failed"))
-    if issues:
-        raise validation_failed(issues)
+    query = validate(DeliveriesQuery, dict(request.query))
     page, cursor = await deliveries.list_deliveries(
-        request.app[POOL], webhook_id, cursor=query.get("cursor"), limit=limit, status=status
+        request.app[POOL], webhook_id, cursor=query.cursor, limit=query.limit, status=query.status
     )
     return json_response(DeliveryList(data=page, next_cursor=cursor))
 

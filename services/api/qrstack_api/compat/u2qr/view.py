@@ -19,8 +19,8 @@ from typing import Any, Literal
 from qrstack_api.codes.view import short_url, static_content
 from qrstack_api.compat.identifiers import short_code_of
 from qrstack_api.compat.timestamps import iso_utc_millis
-from qrstack_api.ids import public_id
 from qrstack_api.settings import ApiSettings
+from qrstack_common.ids import public_id
 
 Shape = Literal["list", "get", "write"]
 _U2QR_TYPES = {"url": "WEBSITE", "text": "TEXT"}
