@@ -16,5 +16,9 @@ async def platform(infra: Infrastructure) -> AsyncIterator[Platform]:
     # milliseconds, as with several replicas). `make run` (test_make_run) starts 2.
     running = Platform(infra, extra_env={"REDIRECT_WORKERS": "1"})
     await running.start()
+    # The session's platform outlives the e2e tests; its webhooks worker would claim the
+    # deliveries of the webhook integration tests (their own worker, fast retries, local
+    # receivers allowed) on the same database. No e2e test uses it; test_make_run checks it.
+    await running.stop_service("webhooks")
     yield running
     await running.stop()
