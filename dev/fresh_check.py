@@ -5,7 +5,7 @@ or Maven (the machine's own are hidden, not removed, and the launcher is told to
 installs), so everything else must come through the project's install step. It runs `make run`
 to ready, creates a code through the API, decodes the code's PNG with zxing-cpp and scans the
 decoded URL on the redirect service; then stops and does it again warm. It prints how long each
-step took and what was fetched.
+step took and what was fetched; `--with-tests` then runs `make test` in the same tree.
 
 pip's download cache is the machine's unless `--cold-pip` (then every wheel is downloaded
 again, about 1 GB); Kafka's jars are always fetched anew (the cache lives in the new HOME).
@@ -188,6 +188,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cold-pip", action="store_true", help="an empty pip cache too")
     parser.add_argument("--keep", action="store_true", help="keep the throwaway directory")
+    parser.add_argument(
+        "--with-tests", action="store_true", help="then `make test` in the same fresh tree"
+    )
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="qrstack-fresh-"))
     root.chmod(0o755)  # PostgreSQL's unprivileged user reaches its data directory in it
@@ -217,6 +220,11 @@ def main() -> None:
             say(f"scanned after restart: {scan(stack, code['id'], target)}")
         finally:
             run.stop()
+        if args.with_tests:
+            test_env = {k: v for k, v in env.items() if not k.endswith("_PORT")}
+            tests_s = timed(["make", "test"], repo, test_env, log)
+            summary = [line for line in log.read_text().splitlines() if " passed" in line]
+            say(f"make test passed in {tests_s:.1f}s: {summary[-1].strip() if summary else ''}")
         fetched = [line.strip() for line in log.read_text().splitlines() if "  " in line and (
             "wheel:" in line or "jars" in line or "Python packages installed" in line)]  # fmt: skip
         for line in fetched:
