@@ -95,19 +95,11 @@ def _metrics(app: web.Application) -> RendererMetrics:
     return metrics
 
 
-async def _with_logo_fetched(app: web.Application, spec: RenderSpec) -> RenderSpec:
-    """`spec` with a logo URL replaced by the fetched logo's data: URI."""
-    if spec.style.logo is None or spec.style.logo.startswith("data:"):
-        return spec
-    logo = await app[LOGO_FETCHER].fetch(spec.style.logo)
-    return spec.model_copy(update={"style": spec.style.model_copy(update={"logo": logo})})
-
-
 async def render_response(request: web.Request, spec: RenderSpec) -> web.StreamResponse:
     """Answer with the rendered image of `spec`: 304, a cache hit, or a fresh render."""
     app = request.app
     metrics = _metrics(app)
-    spec = await _with_logo_fetched(app, spec)
+    spec = await app[LOGO_FETCHER].inline(spec)
     key = content_address(spec)
     etag = f'"{key}"'
     headers = {"ETag": etag, "Cache-Control": IMMUTABLE}
@@ -156,7 +148,7 @@ async def get_render(request: web.Request) -> web.StreamResponse:
 async def post_check(request: web.Request) -> web.StreamResponse:
     """204 when the spec would render and scan; the refusal `POST /v1/render` would give."""
     spec = await read_model(request, RenderSpec, max_bytes=MAX_BODY)
-    spec = await _with_logo_fetched(request.app, spec)
+    spec = await request.app[LOGO_FETCHER].inline(spec)
     loop = asyncio.get_running_loop()
     budget = request.app[SETTINGS].max_pixels
     await loop.run_in_executor(

@@ -98,6 +98,23 @@ def _rgb(color: str) -> str:
     return " ".join(num(c / 255) for c in rgb_of(color))
 
 
+def shading(paint: GradientPaint, space: str, start: str, end: str) -> bytes:
+    """The shading dictionary of a linear or radial gradient from colour components `start`
+    to `end` (written in `space`)."""
+    function = f"<< /FunctionType 2 /Domain [0 1] /C0 [{start}] /C1 [{end}] /N 1 >>"
+    if paint.kind == "radial":
+        cx, cy = paint.p0
+        coords = f"{num(cx)} {num(cy)} 0 {num(cx)} {num(cy)} {num(paint.radius)}"
+        kind = 3
+    else:
+        coords = " ".join(num(v) for v in (*paint.p0, *paint.p1))
+        kind = 2
+    return (
+        f"<< /ShadingType {kind} /ColorSpace {space} /Coords [{coords}] "
+        f"/Function {function} /Extend [true true] >>".encode()
+    )
+
+
 class PdfPainter:
     """Turns paints into content-stream operators, registering shadings as needed."""
 
@@ -112,21 +129,7 @@ class PdfPainter:
         name = self.shadings.get(paint)
         if name is None:
             name = f"Sh{len(self.shadings)}"
-            function = (
-                f"<< /FunctionType 2 /Domain [0 1] /C0 [{_rgb(paint.start)}] "
-                f"/C1 [{_rgb(paint.end)}] /N 1 >>"
-            )
-            if paint.kind == "radial":
-                cx, cy = paint.p0
-                coords = f"{num(cx)} {num(cy)} 0 {num(cx)} {num(cy)} {num(paint.radius)}"
-                kind = 3
-            else:
-                coords = " ".join(num(v) for v in (*paint.p0, *paint.p1))
-                kind = 2
-            number = self.doc.add(
-                f"<< /ShadingType {kind} /ColorSpace /DeviceRGB /Coords [{coords}] "
-                f"/Function {function} /Extend [true true] >>".encode()
-            )
+            number = self.doc.add(shading(paint, "/DeviceRGB", _rgb(paint.start), _rgb(paint.end)))
             self.shadings[paint] = name
             self.shading_numbers[name] = number
         return f"q\n{path}\nW* n\n/{name} sh\nQ"

@@ -17,6 +17,7 @@ import base64
 import ipaddress
 import socket
 from types import TracebackType
+from typing import Protocol, Self, TypeVar
 
 import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
@@ -27,12 +28,25 @@ from qrstack_common.errors import ApiError, Issue, validation_failed
 from qrstack_common.http import read_bounded
 from qrstack_common.metrics import RendererMetrics
 from qrstack_common.render.logos import LOGO_MEDIA_TYPES
+from qrstack_common.render.spec import Style
 
 LOGO_PATH = ("style", "logo")
 
 
 class PrivateAddressError(OSError):
     """The host resolves to an address the guard does not let the service connect to."""
+
+
+class _HasStyle(Protocol):
+    @property
+    def style(self) -> Style: ...
+
+    def model_copy(
+        self, *, update: dict[str, object] | None = None, deep: bool = False
+    ) -> Self: ...
+
+
+Designed = TypeVar("Designed", bound=_HasStyle)
 
 
 def is_public_address(text: str) -> bool:
@@ -111,6 +125,15 @@ class LogoFetcher:
     def _count(self, outcome: str) -> None:
         if self._metrics is not None:
             self._metrics.logo_fetches.labels(outcome).inc()
+
+    async def inline(self, spec: Designed) -> Designed:
+        """`spec` (anything with a `style`) with a logo URL replaced by the fetched logo's
+        `data:` URI; unchanged when its logo is already inline or absent."""
+        style = spec.style
+        if style.logo is None or style.logo.startswith("data:"):
+            return spec
+        logo = await self.fetch(style.logo)
+        return spec.model_copy(update={"style": style.model_copy(update={"logo": logo})})
 
     async def fetch(self, url: str) -> str:
         """The logo at `url` as a `data:` URI. Refusals and failures raise 400."""

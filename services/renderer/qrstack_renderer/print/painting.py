@@ -18,7 +18,7 @@ from qrstack_renderer.drawing import (
     ShapeLayer,
     Solid,
 )
-from qrstack_renderer.formats.pdf import PdfDocument, outline_ops, shape_ops
+from qrstack_renderer.formats.pdf import PdfDocument, outline_ops, shading, shape_ops
 from qrstack_renderer.formats.svg import num
 from qrstack_renderer.print.colour import (
     ColourMode,
@@ -50,21 +50,9 @@ class PrintPainter:
         if name is None:
             name = f"Sh{len(self._shading_names)}"
             space = "/DeviceCMYK" if self.mode == "cmyk" else "/DeviceRGB"
-            function = (
-                f"<< /FunctionType 2 /Domain [0 1] /C0 [{color_components(paint.start, self.mode)}]"
-                f" /C1 [{color_components(paint.end, self.mode)}] /N 1 >>"
-            )
-            if paint.kind == "radial":
-                cx, cy = paint.p0
-                coords = f"{num(cx)} {num(cy)} 0 {num(cx)} {num(cy)} {num(paint.radius)}"
-                kind = 3
-            else:
-                coords = " ".join(num(v) for v in (*paint.p0, *paint.p1))
-                kind = 2
-            self.shadings[name] = self.doc.add(
-                f"<< /ShadingType {kind} /ColorSpace {space} /Coords [{coords}] "
-                f"/Function {function} /Extend [true true] >>".encode()
-            )
+            start = color_components(paint.start, self.mode)
+            end = color_components(paint.end, self.mode)
+            self.shadings[name] = self.doc.add(shading(paint, space, start, end))
             self._shading_names[paint] = name
         return f"q\n{path}\nW* n\n/{name} sh\nQ"
 

@@ -29,10 +29,7 @@ def install(
 ) -> None:
     async def post_print(request: web.Request) -> web.Response:
         spec = await read_model(request, PrintSpec, max_bytes=max_body)
-        style = spec.style
-        if style.logo is not None and not style.logo.startswith("data:"):
-            logo = await request.app[logo_fetcher].fetch(style.logo)
-            spec = spec.model_copy(update={"style": style.model_copy(update={"logo": logo})})
+        spec = await request.app[logo_fetcher].inline(spec)
         loop = asyncio.get_running_loop()
         image = await loop.run_in_executor(request.app[pool], print_output, spec)
         headers = {"ETag": image.etag, "Cache-Control": IMMUTABLE}

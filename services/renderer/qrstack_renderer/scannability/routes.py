@@ -55,10 +55,7 @@ def install(
 
     async def post_scannability(request: web.Request) -> web.Response:
         body = await read_model(request, ScoreRequest, max_bytes=max_body)
-        style = body.style
-        if style.logo is not None and not style.logo.startswith("data:"):
-            logo = await request.app[logo_fetcher].fetch(style.logo)
-            body = body.model_copy(update={"style": style.model_copy(update={"logo": logo})})
+        body = await request.app[logo_fetcher].inline(body)
         key = design_hash(body)
         cache = request.app[SCORES]
         result = cache.get(key)
