@@ -2,7 +2,7 @@
 
 Order (DESIGN §4):
 1. unknown slug → the domain's 404 redirect, else the 404 page (an orphan scan);
-2. deleted or suspended → the code's fallback, else the 404 page;
+2. deleted or suspended → the code's fallback, else the 404 page (suspended: "paused");
 3. before `active_from` or from `expires_at` on → the fallback, else the "not active" page;
 4. scan cap known to be used up → the fallback, else the "limit reached" page;
 5. password set and the scanner has not passed the gate → the gate page;
@@ -62,6 +62,7 @@ class Resolution(NamedTuple):
 NOT_FOUND_PAGE = "not_found.html"
 NOT_ACTIVE_PAGE = "not_active.html"
 LIMIT_REACHED_PAGE = "limit_reached.html"
+PAUSED_PAGE = "paused.html"
 GATE_PAGE = "gate.html"
 
 
@@ -111,7 +112,8 @@ def resolve_scan(
 def _resolve_entry(entry: CodeEntry, ctx: ScanContext) -> Resolution:
     code = entry.code
     if code.status != "active":
-        return _elsewhere("fallback", entry.checked_url(code.fallback_url), 404, NOT_FOUND_PAGE)
+        page = PAUSED_PAGE if code.status == "suspended" else NOT_FOUND_PAGE
+        return _elsewhere("fallback", entry.checked_url(code.fallback_url), 404, page)
     now = ctx.now
     if (code.active_from is not None and now < code.active_from) or (
         code.expires_at is not None and now >= code.expires_at

@@ -134,6 +134,7 @@ ROWS = [
         ("fallback", 302, FALLBACK),
     ),
     Row("deleted, no fallback", {"status": "deleted"}, ("fallback", 404, "not_found.html")),
+    Row("suspended, no fallback", {"status": "suspended"}, ("fallback", 404, "paused.html")),
     Row(
         "before active_from",
         {"active_from": NOW + timedelta(seconds=1), "fallback_url": FALLBACK},

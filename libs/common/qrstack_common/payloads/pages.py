@@ -9,9 +9,9 @@ seeds leave open are ours: labels and titles 100, descriptions 500, terms 2000.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo
 
 from qrstack_common.errors import Issue
 from qrstack_common.payloads.fields import (
@@ -32,12 +32,34 @@ Title = Annotated[Line, at_most(100)]
 Description = Annotated[Prose, at_most(500)]
 
 
+# The icons a link can show, each drawn on the hosted page (the redirect's `pages.icons`).
+LinkIconName = Literal[
+    "link", "website", "email", "phone", "chat", "location", "shop", "calendar", "video",
+    "music", "document", "download", "rss", "star", "heart",
+    "instagram", "tiktok", "x", "facebook", "linkedin", "youtube", "snapchat", "pinterest",
+    "whatsapp", "telegram",
+]  # fmt: skip
+LINK_ICONS: tuple[str, ...] = get_args(LinkIconName)
+
+
+def _icon_name(value: Any, info: ValidationInfo) -> Any:
+    """Icon names in any case. Content stored before icons were checked (read with the
+    context `{"stored": True}`) keeps its links: an icon that cannot be drawn is left out."""
+    if not isinstance(value, str):
+        return value
+    name = value.strip().lower()
+    if name not in LINK_ICONS and (info.context or {}).get("stored"):
+        return None
+    return name
+
+
 class LinkItem(PayloadPart):
-    """One link on a page: `label`, http(s) `url`, optional `icon` name."""
+    """One link on a page: `label`, http(s) `url`, optional `icon` (one of the names the page
+    draws; any other is refused)."""
 
     label: Label
     url: WebUrl
-    icon: Annotated[Line, at_most(50)] | None = None
+    icon: Annotated[LinkIconName | None, BeforeValidator(_icon_name)] = None
 
 
 class ListOfLinksPage(Payload):

@@ -13,7 +13,8 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from qrstack_redirect.pages.hosted import hosted_context
+from qrstack_redirect.pages.hosted import file_size, hosted_context
+from qrstack_redirect.pages.icons import icon_svg
 
 PAGE_HEADERS = {
     "Cache-Control": "private, no-store",
@@ -27,7 +28,7 @@ PAGE_HEADERS = {
 
 
 def page_environment() -> Environment:
-    return Environment(
+    env = Environment(
         loader=PackageLoader("qrstack_redirect.pages", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         enable_async=False,
@@ -35,6 +36,9 @@ def page_environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["file_size"] = file_size
+    env.globals["icon"] = icon_svg
+    return env
 
 
 def render_page(env: Environment, name: str, **context: Any) -> str:

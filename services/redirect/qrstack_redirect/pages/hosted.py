@@ -25,6 +25,15 @@ def on_brand(brand: str | None) -> str | None:
     return "#ffffff" if 1.05 / (luminance + 0.05) >= (luminance + 0.05) / 0.05 else "#000000"
 
 
+def file_size(size: int) -> str:
+    """A file's size as people read it: "830 bytes", "17 KB", "2.4 MB" (units of 1024)."""
+    if size < 1024:
+        return f"{size} byte{'' if size == 1 else 's'}"
+    if size < 1024 * 1024:
+        return f"{round(size / 1024)} KB"
+    return f"{size / 1048576:.1f} MB"
+
+
 def hosted_context(
     page: Payload, *, code_id: str, os: str | None, files_url: str
 ) -> dict[str, Any]:

@@ -130,7 +130,7 @@ def _validated_page(model: type[Payload], content: dict[str, object] | None, kin
     if content is None:
         raise InvalidRecord(f"a {kind} code needs its page content")
     try:
-        return model.model_validate(content)
+        return model.model_validate(content, context={"stored": True})
     except ValidationError as exc:
         raise InvalidRecord(f"page content of a {kind} code does not validate: {exc}") from None
 

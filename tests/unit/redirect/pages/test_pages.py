@@ -15,8 +15,12 @@ from qrstack_redirect.resolve import hosted_page_template
 EVIL = '<script>alert("x")</script>'
 CONTENT: dict[str, tuple[dict[str, Any], list[str]]] = {
     "list-of-links": (
-        {"title": EVIL, "bio": "Links", "items": [{"label": "Shop", "url": "https://shop.test/"}]},
-        ["Shop", 'href="https://shop.test/"'],
+        {
+            "title": EVIL,
+            "bio": "Links",
+            "items": [{"label": "Shop", "url": "https://shop.test/", "icon": "shop"}],
+        },
+        ["Shop", 'href="https://shop.test/"', '<svg class="icon"'],
     ),
     "business-page": (
         {
@@ -134,6 +138,7 @@ def test_the_app_download_page_puts_the_scanners_store_first() -> None:
         ("not_found.html", {"slug": EVIL}, "doesn't lead anywhere"),
         ("not_active.html", {"slug": "s"}, "not active"),
         ("limit_reached.html", {"slug": "s"}, "reached its limit"),
+        ("paused.html", {"slug": "s"}, "This code is paused"),
         ("gate.html", {"hint": EVIL, "action": "/s", "error": "wrong"}, 'type="password"'),
         ("unavailable.html", {"message": "Not saved."}, "Not saved."),
     ],
@@ -162,3 +167,40 @@ def test_button_text_is_readable_on_any_brand_colour() -> None:
         assert text is not None
         lighter, darker = sorted((_luminance(brand), _luminance(text)), reverse=True)
         assert (lighter + 0.05) / (darker + 0.05) >= 4.5, (brand, text)
+
+
+@pytest.mark.parametrize(
+    ("size", "shown"),
+    [(1, "1 byte"), (830, "830 bytes"), (17_408, "17 KB"), (2_097_152, "2.0 MB"),
+     (2_516_582, "2.4 MB")],
+)  # fmt: skip
+def test_a_pdf_page_shows_its_size_as_people_read_it(size: int, shown: str) -> None:
+    page = validate_payload("pdf", {"fileKey": "k/1.pdf", "fileSize": size})
+    context = hosted_context(page, code_id="C", os=None, files_url="https://api.test")
+    html = render_page(page_environment(), "hosted/pdf.html", **context)
+    assert f"({shown})" in html
+
+
+def test_every_link_icon_is_drawn_and_an_unknown_one_refused() -> None:
+    from qrstack_common.errors import ApiError
+    from qrstack_common.payloads.pages import LINK_ICONS
+    from qrstack_redirect.pages.icons import DRAWINGS
+
+    assert set(DRAWINGS) == set(LINK_ICONS)
+    items = [{"label": name, "url": "https://a.test/", "icon": name} for name in LINK_ICONS[:25]]
+    page = validate_payload("list-of-links", {"items": items})
+    html = render_page(page_environment(), "hosted/list_of_links.html", page=page)
+    assert html.count('<svg class="icon"') == len(items)
+    with pytest.raises(ApiError) as refused:
+        validate_payload("list-of-links", {"items": [{**items[0], "icon": "rocket"}]})
+    (issue,) = refused.value.issues
+    assert issue.path == ("items", 0, "icon") and "'link'" in issue.reason
+
+
+def test_stored_links_with_an_icon_no_page_draws_keep_their_links() -> None:
+    """Content saved before icons were checked still shows its links (the icon left out)."""
+    from qrstack_common.payloads.pages import ListOfLinksPage
+
+    stored = {"items": [{"label": "Blog", "url": "https://a.test/", "icon": "rocket"}]}
+    page = ListOfLinksPage.model_validate(stored, context={"stored": True})
+    assert page.items[0].icon is None
