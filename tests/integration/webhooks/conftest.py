@@ -119,12 +119,13 @@ async def strict_api(infra: Infrastructure) -> AsyncIterator[Client]:
 GROUP = "webhook-tests"
 
 
-async def skip_history(infra: Infrastructure) -> None:
-    """Commit the test workers' consumer group at the end of every event topic, so they do not
-    work through the whole suite's history (other tests' hundreds of thousands of records)."""
+async def skip_history(infra: Infrastructure, group: str = GROUP) -> None:
+    """Commit the test workers' consumer group (`group`) at the end of every event topic, so
+    they do not work through the whole suite's history (other tests' hundreds of thousands of
+    records)."""
     partitions = await topic_partitions(infra.kafka_bootstrap, TOPICS)
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=infra.kafka_bootstrap, group_id=GROUP, enable_auto_commit=False
+        bootstrap_servers=infra.kafka_bootstrap, group_id=group, enable_auto_commit=False
     )
     await consumer.start()
     try:
