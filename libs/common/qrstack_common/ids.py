@@ -2,9 +2,9 @@
 the UUID's 32 hex digits.
 
 Every resource is stored under a UUID; /v1 writes it with its kind's prefix (`code_…`,
-`ws_…`, `folder_…`, `rule_…`, `key_…`, `domain_…`, `user_…`) and reads back either that form
-or the bare UUID qrstack issued before (with or without dashes), so stored ids keep working.
-The spelling is reversible without a lookup, like RecodeQR's `qr_` + hex.
+`ws_…`, `folder_…`, `rule_…`, `key_…`, `domain_…`, `user_…`, `inv_…`) and reads back
+either that form or the bare UUID qrstack issued before (with or without dashes), so stored
+ids keep working. The spelling is reversible without a lookup, like RecodeQR's `qr_` + hex.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from uuid import UUID
 
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
-Kind = Literal["code", "workspace", "folder", "rule", "key", "domain", "user"]
+Kind = Literal["code", "workspace", "folder", "rule", "key", "domain", "user", "invite"]
 
 PREFIXES: dict[Kind, str] = {
     "code": "code_",
@@ -25,6 +25,7 @@ PREFIXES: dict[Kind, str] = {
     "key": "key_",
     "domain": "domain_",
     "user": "user_",
+    "invite": "inv_",
 }
 _HEX = r"[0-9a-fA-F]{32}"
 _DASHED = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
@@ -122,4 +123,10 @@ UserId = Annotated[
     BeforeValidator(_reader("user")),
     PlainSerializer(_writer("user"), return_type=str),
     WithJsonSchema(_schema("user")),
+]
+InviteId = Annotated[
+    UUID,
+    BeforeValidator(_reader("invite")),
+    PlainSerializer(_writer("invite"), return_type=str),
+    WithJsonSchema(_schema("invite")),
 ]

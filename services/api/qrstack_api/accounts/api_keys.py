@@ -36,6 +36,7 @@ class KeyForAuth:
     issuer_locked: bool  # the user who issued the key is locked
     created_by: UUID | None
     account_wide: bool = False  # acts on any workspace of its issuer (?workspaceId=)
+    issuer_role: str | None = None  # the issuer's role in the key's workspace (None: not a member)
 
 
 async def key_for_auth(db: Executor, secret: str) -> KeyForAuth | None:
@@ -46,7 +47,10 @@ async def key_for_auth(db: Executor, secret: str) -> KeyForAuth | None:
                    k.revoked_at IS NOT NULL AS revoked,
                    coalesce(k.expires_at <= now(), false) AS expired,
                    w.plan, w.is_test, u.locked_at IS NOT NULL AS issuer_locked,
-                   k.last_used_at, k.created_by, k.account_wide
+                   k.last_used_at, k.created_by, k.account_wide,
+                   (SELECT m.role FROM memberships m
+                    WHERE m.user_id = k.created_by AND m.workspace_id = k.workspace_id)
+                   AS issuer_role
             FROM api_keys k
             JOIN workspaces w ON w.id = k.workspace_id
             LEFT JOIN users u ON u.id = k.created_by
@@ -76,6 +80,7 @@ async def key_for_auth(db: Executor, secret: str) -> KeyForAuth | None:
         issuer_locked=row["issuer_locked"],
         created_by=row["created_by"],
         account_wide=row["account_wide"],
+        issuer_role=row["issuer_role"],
     )
 
 

@@ -4,8 +4,8 @@ One middleware, for every route:
 - `/v1/…` and the compatibility `/api/…` routes require a credential (any style of
   `accounts.credentials`), except the public ones (`PUBLIC_PREFIXES`: health, metrics, the
   OpenAPI document and docs page, status, public billing, the signed billing webhook) and
-  the generation endpoints (`OPTIONAL_PREFIXES`), where a credential is optional but, when
-  sent, must be valid. Other paths are not authenticated.
+  the generation endpoints and invite links (`OPTIONAL_PREFIXES`), where a credential is
+  optional but, when sent, must be valid. Other paths are not authenticated.
 - Once the caller is known, the request is admitted by the rate limiter: an authenticated one
   in its key's or user's bucket, anything else (including every request refused by
   authentication) in its client address's bucket. Health, readiness and metrics are exempt.
@@ -59,7 +59,7 @@ PUBLIC_PREFIXES = (
     "/v1/billing/webhook",
     "/v1/files/",
 )
-OPTIONAL_PREFIXES = ("/v1/generate", "/api/generate")
+OPTIONAL_PREFIXES = ("/v1/generate", "/api/generate", "/v1/invites/")
 PROTECTED_PREFIXES = ("/v1/", "/api/")
 
 Requirement = Literal["none", "optional", "required"]

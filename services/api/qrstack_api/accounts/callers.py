@@ -27,7 +27,13 @@ from qrstack_api.accounts.api_keys import KeyForAuth, key_for_auth
 from qrstack_api.accounts.client_address import IPAddress, is_within
 from qrstack_api.accounts.credentials import PasswordCredential, unauthorized
 from qrstack_api.accounts.passwords import PasswordVerifier
-from qrstack_api.accounts.principal import EVERY_SCOPE, ROLE_SCOPES, AuthMethod, Principal
+from qrstack_api.accounts.principal import (
+    EVERY_SCOPE,
+    ROLE_SCOPES,
+    AuthMethod,
+    Principal,
+    role_name,
+)
 from qrstack_api.accounts.secrets import TEST_PREFIX, looks_like_api_key
 from qrstack_api.accounts.sessions import NewSession, open_session, session_user
 from qrstack_api.accounts.settings import AccountSettings
@@ -87,16 +93,31 @@ async def key_caller(
         raise ApiError("account_locked", f"{ACCOUNT_LOCKED} The user who issued this key is.")
     if workspace_id is not None and workspace_id != key.workspace_id:
         return Caller(await _account_wide_principal(db, key, workspace_id))
+    scopes = key.scopes
+    if key.created_by is not None:
+        # A key issued by a user holds no more than the user's role there now: a member who
+        # was removed takes their keys along, one made a viewer keeps read-only keys.
+        if key.issuer_role is None:
+            raise unauthorized(
+                "The user who issued this API key is no longer a member of its workspace."
+            )
+        scopes = _within_role(key.scopes, key.issuer_role)
     principal = Principal(
         workspace_id=key.workspace_id,
         plan=key.plan,
         key_id=key.id,
         user_id=None,
-        scopes=key.scopes,
+        scopes=scopes,
         is_test=key.is_test,
         issuer_id=key.created_by,
     )
     return Caller(principal)
+
+
+def _within_role(scopes: frozenset[str], role: str) -> frozenset[str]:
+    """A key's scopes within what its issuer's role holds (`*` stands for all of those)."""
+    role_scopes = ROLE_SCOPES[role_name(role)]
+    return role_scopes if EVERY_SCOPE in scopes else frozenset(scopes & role_scopes)
 
 
 async def _account_wide_principal(db: Executor, key: KeyForAuth, workspace_id: UUID) -> Principal:
@@ -113,8 +134,7 @@ async def _account_wide_principal(db: Executor, key: KeyForAuth, workspace_id: U
             "workspace only; an account-wide key (accountWide: true) on the workspaces of the "
             "user who issued it, of its own mode (test or live).",
         )
-    role_scopes = ROLE_SCOPES[found.role]
-    scopes = role_scopes if EVERY_SCOPE in key.scopes else key.scopes & role_scopes
+    scopes = _within_role(key.scopes, found.role)
     return Principal(
         workspace_id=found.workspace_id,
         plan=found.plan,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast
 from uuid import UUID
 
 from aiohttp import web
@@ -30,31 +30,44 @@ ALL_SCOPES = (
     "billing:read",
     "webhooks:read",
     "webhooks:write",
+    "members:read",
+    "members:write",
 )
 EVERY_SCOPE = "*"
 GRANTABLE_SCOPES = frozenset((EVERY_SCOPE, *ALL_SCOPES))
 
-Role = Literal["owner", "admin", "member"]
+Role = Literal["owner", "admin", "editor", "viewer"]
+ROLES: tuple[Role, ...] = ("owner", "admin", "editor", "viewer")
+LEGACY_ROLES = {"member": "editor"}  # the name before teams (CHANGELOG 0.9), still read
 AuthMethod = Literal["api_key", "basic", "session"]
 
-# Owners hold everything; admins everything but billing; members work with codes and their
-# folders and rules, and read domains and analytics, but manage no keys.
+_VIEWER = frozenset(
+    (
+        "codes:read",
+        "folders:read",
+        "rules:read",
+        "domains:read",
+        "analytics:read",
+        "members:read",
+    )
+)
+_EDITOR = _VIEWER | {"codes:write", "folders:write", "rules:write"}
+
+# Owners hold everything; admins everything but billing (members, invites and the workspace's
+# name included); editors work with codes and their folders and rules, and read domains,
+# analytics and the member list, but manage no keys; viewers read only.
 ROLE_SCOPES: dict[str, frozenset[str]] = {
     "owner": frozenset((EVERY_SCOPE, *ALL_SCOPES)),
     "admin": frozenset(s for s in ALL_SCOPES if s != "billing:read"),
-    "member": frozenset(
-        (
-            "codes:read",
-            "codes:write",
-            "folders:read",
-            "folders:write",
-            "rules:read",
-            "rules:write",
-            "domains:read",
-            "analytics:read",
-        )
-    ),
+    "editor": _EDITOR,
+    "viewer": _VIEWER,
+    "member": _EDITOR,
 }
+
+
+def role_name(stored: str) -> Role:
+    """A stored role as /v1 names it (`member`, the old name, is `editor`)."""
+    return cast(Role, LEGACY_ROLES.get(stored, stored))
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from uuid import UUID
 
 import asyncpg
 
+from qrstack_api.accounts.principal import role_name
 from qrstack_api.db.pool import Connection
 
 Executor = asyncpg.Pool | Connection
@@ -85,7 +86,12 @@ _MEMBERSHIP = """
 
 def _membership(row: Any) -> Membership:
     return Membership(
-        row["workspace_id"], row["name"], row["plan"], row["is_test"], row["role"], row["joined_at"]
+        row["workspace_id"],
+        row["name"],
+        row["plan"],
+        row["is_test"],
+        role_name(row["role"]),
+        row["joined_at"],
     )
 
 

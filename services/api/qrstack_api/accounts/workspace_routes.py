@@ -1,4 +1,7 @@
-"""HTTP routes of one workspace's settings: its fallback URL.
+"""HTTP routes of workspaces: creating one, and one workspace's settings (name, fallback URL).
+
+Any signed-in user creates workspaces and owns them; API keys belong to one workspace and
+create none. Renaming needs `members:write` (owners and admins).
 
 TurtleQR: a deleted code's scanners "hit the workspace fallback URL". The order is the
 workspace's fallback, then the code's own `fallbackUrl`, then the branded 404 page. Changing
@@ -14,15 +17,17 @@ from uuid import UUID
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
+from qrstack_api.accounts.model import WorkspaceView
 from qrstack_api.accounts.principal import Principal, principal_of
+from qrstack_api.accounts.team_model import WorkspaceCreate, WorkspaceCreated, WorkspaceUpdate
+from qrstack_api.accounts.teams import MAX_WORKSPACES_PER_USER, create_workspace, owned_count
 from qrstack_api.codes.snapshot import publish_code
 from qrstack_api.context import POOL
 from qrstack_api.ids import path_id
 from qrstack_api.openapi import operation
-from qrstack_common.errors import not_found
+from qrstack_common.errors import ApiError, Issue, not_found, validation_failed
 from qrstack_common.http import json_response, read_model
 from qrstack_common.ids import PATH_PATTERN, WorkspaceId
-from qrstack_common.payloads import WebUrl
 
 _WORKSPACE = f"/v1/workspaces/{{workspace_id:{PATH_PATTERN}}}"
 
@@ -41,14 +46,6 @@ class WorkspaceSettings(BaseModel):
         alias="fallbackUrl",
         description="Where scanners of a deleted code go (before the code's own fallbackUrl).",
     )
-
-
-class WorkspaceUpdate(BaseModel):
-    """Changes to a workspace's settings (null clears the fallback URL)."""
-
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-    fallback_url: WebUrl | None = Field(alias="fallbackUrl")
 
 
 def _acted_on(request: web.Request) -> tuple[Principal, UUID]:
@@ -86,31 +83,79 @@ async def read(request: web.Request) -> web.Response:
     return json_response(_view(row))
 
 
+@routes.post("/v1/workspaces")
+@operation(
+    summary="Create a workspace (you are its owner)",
+    tag="account",
+    description="A signed-in user (session or Basic) only: an API key belongs to one "
+    "workspace. The new workspace is on the free plan, of the mode (live or test) of the "
+    "workspace the request acts on; act on it with ?workspaceId=.",
+    auth="required",
+    body=WorkspaceCreate,
+    responses={201: WorkspaceCreated},
+    errors=(400, 401, 403, 409),
+)
+async def create(request: web.Request) -> web.Response:
+    principal = principal_of(request)
+    body = await read_model(request, WorkspaceCreate)
+    if principal.user_id is None:
+        raise ApiError("forbidden", "Workspaces are created by a signed-in user, not an API key.")
+    async with request.app[POOL].acquire() as conn, conn.transaction():
+        if await owned_count(conn, principal.user_id) >= MAX_WORKSPACES_PER_USER:
+            raise ApiError(
+                "conflict",
+                f"You already own {MAX_WORKSPACES_PER_USER} workspaces; that is the limit.",
+            )
+        workspace_id = await create_workspace(
+            conn, principal.user_id, body.name, test=principal.is_test
+        )
+    view = WorkspaceView(
+        id=workspace_id, name=body.name, plan="free",
+        mode="test" if principal.is_test else "live", role="owner", is_default=False,
+    )  # fmt: skip
+    return json_response(view.model_dump(mode="json", by_alias=True), status=201)
+
+
 @routes.patch(_WORKSPACE)
 @operation(
-    summary="Set the workspace's fallback URL (where a deleted code's scanners go)",
+    summary="Rename the workspace or set its fallback URL (where a deleted code's scanners go)",
     tag="account",
+    description="Only the fields sent change. The fallback URL needs `codes:write`; the name "
+    "`members:write` (owners and admins).",
     body=WorkspaceUpdate,
     responses={200: WorkspaceSettings},
     errors=(400, 404),
     scope="codes:write",
 )
 async def update(request: web.Request) -> web.Response:
-    _, workspace_id = _acted_on(request)
+    principal, workspace_id = _acted_on(request)
     body = await read_model(request, WorkspaceUpdate)
+    sent = body.model_fields_set
+    if "name" in sent:
+        if body.name is None:
+            raise validation_failed([Issue(("name",), "a workspace needs a name")])
+        principal.require("members:write")
     async with request.app[POOL].acquire() as conn, conn.transaction():
+        if "name" in sent:
+            assert body.name is not None
+            await conn.execute(
+                "UPDATE workspaces SET name = $2 WHERE id = $1", workspace_id, body.name
+            )
+        if "fallback_url" in sent:
+            await conn.execute(
+                "UPDATE workspaces SET fallback_url = $2 WHERE id = $1",
+                workspace_id,
+                body.fallback_url,
+            )
+            deleted = await conn.fetch(
+                "SELECT id FROM codes WHERE workspace_id = $1 AND status = 'deleted' AND dynamic",
+                workspace_id,
+            )
+            for code in deleted:
+                await publish_code(conn, code["id"])
         row = await conn.fetchrow(
-            "UPDATE workspaces SET fallback_url = $2 WHERE id = $1"
-            " RETURNING id, name, plan, fallback_url",
-            workspace_id,
-            body.fallback_url,
+            "SELECT id, name, plan, fallback_url FROM workspaces WHERE id = $1", workspace_id
         )
         if row is None:
             raise not_found("Workspace")
-        deleted = await conn.fetch(
-            "SELECT id FROM codes WHERE workspace_id = $1 AND status = 'deleted' AND dynamic",
-            workspace_id,
-        )
-        for code in deleted:
-            await publish_code(conn, code["id"])
     return json_response(_view(row))

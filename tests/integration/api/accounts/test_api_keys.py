@@ -190,11 +190,11 @@ async def test_another_workspaces_key_is_404(api: Client, new_account: NewAccoun
 async def test_workspaces_lists_a_users_memberships_and_a_keys_one(
     api: Client, new_account: NewAccount
 ) -> None:
-    account = await new_account(["owner", "member"])
+    account = await new_account(["owner", "editor"])
     response = await api.get("/v1/workspaces", headers=account.basic)
     listed = (await response.json())["data"]
     assert [w["id"] for w in listed] == [v1_id("ws", w) for w in account.workspaces]
-    assert [w["role"] for w in listed] == ["owner", "member"]
+    assert [w["role"] for w in listed] == ["owner", "editor"]
     assert [w["isDefault"] for w in listed] == [True, False]
     assert {w["mode"] for w in listed} == {"test"} and listed[0]["plan"] == "business"
 

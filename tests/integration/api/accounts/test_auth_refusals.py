@@ -163,13 +163,13 @@ async def test_x_forwarded_for_from_a_trusted_proxy_is_believed_right_to_left(
 
 
 async def test_workspace_selection_for_users(api: Client, new_account: NewAccount) -> None:
-    account = await new_account(["owner", "member"])
+    account = await new_account(["owner", "editor"])
     first, second = account.workspaces
     status, me = await _call(api, headers=account.basic)
     assert me["workspace"]["id"] == v1_id("ws", first) and me["workspace"]["isDefault"]
     status, me = await _call(api, params={"workspaceId": str(second)}, headers=account.basic)
     assert status == 200 and me["workspace"]["id"] == v1_id("ws", second)
-    assert me["workspace"]["role"] == "member" and "keys:write" not in me["scopes"]
+    assert me["workspace"]["role"] == "editor" and "keys:write" not in me["scopes"]
 
     # Not a member: as for any other workspace's resource, 404.
     outsider = await new_account()

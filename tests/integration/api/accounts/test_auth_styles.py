@@ -113,7 +113,7 @@ async def test_an_unknown_session_is_401(api: Client) -> None:
 
 
 async def test_a_member_acts_with_their_roles_scopes(api: Client, new_account: NewAccount) -> None:
-    account = await new_account(["member"])
+    account = await new_account(["editor"])
     status, me = await _me(api, headers=account.basic)
     assert status == 200
     assert "codes:write" in me["scopes"] and "keys:read" not in me["scopes"]

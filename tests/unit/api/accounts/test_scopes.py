@@ -17,7 +17,7 @@ def _principal(*scopes: str, key: bool = True) -> Principal:
         key_id=uuid.uuid4() if key else None,
         user_id=None if key else uuid.uuid4(),
         scopes=frozenset(scopes),
-        role=None if key else "member",
+        role=None if key else "editor",
         method="api_key" if key else "session",
     )
 
@@ -31,7 +31,7 @@ def test_require_refuses_a_missing_scope_with_403() -> None:
     assert "API key" in caught.value.detail
     with pytest.raises(ApiError) as caught:
         _principal("codes:read", key=False).require("keys:write")
-    assert "member role" in caught.value.detail
+    assert "editor role" in caught.value.detail
 
 
 def test_the_star_scope_holds_every_scope() -> None:
@@ -63,7 +63,7 @@ def test_a_principal_grants_only_scopes_within_its_own(
 def test_roles() -> None:
     assert "*" in ROLE_SCOPES["owner"]
     assert "keys:write" in ROLE_SCOPES["admin"] and "billing:read" not in ROLE_SCOPES["admin"]
-    member = ROLE_SCOPES["member"]
+    member = ROLE_SCOPES["editor"]
     assert {"codes:write", "rules:write", "analytics:read"} <= member
     assert not {"keys:read", "keys:write", "domains:write", "billing:read"} & member
     for scopes in ROLE_SCOPES.values():
