@@ -130,6 +130,7 @@ async def screenshots(api: str, email: str, code_id: str, out: Path) -> None:
         "new-wifi": "/console/codes/new?type=wifi",
         "analytics": f"/console/codes/{code_id}/analytics?range=7d",
         "keys": "/console/keys",
+        "team": "/console/team",
     }
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(
@@ -191,6 +192,8 @@ async def main() -> int:
             "/console/codes/new?type=wifi": "/console/codes/new?type=wifi",
             "/console/codes/{id}/analytics": f"/console/codes/{code_id}/analytics?range=30d",
             "/console/keys": "/console/keys",
+            "/console/team": "/console/team",
+            "/console/workspaces": "/console/workspaces",
         }
         print(f"{args.codes} codes, {args.requests} sequential requests per page\n")
         print("| page | p50 ms | p95 ms |\n|---|---:|---:|")

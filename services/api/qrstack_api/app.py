@@ -20,8 +20,10 @@ from qrstack_api.codes import images as code_images
 from qrstack_api.codes import routes as codes
 from qrstack_api.compat import routes as compat
 from qrstack_api.compat.middleware import COMPAT_MIDDLEWARES
+from qrstack_api.console import invite_pages as console_invites
 from qrstack_api.console import routes as console
 from qrstack_api.console import signin as console_signin
+from qrstack_api.console import team_pages as console_team
 from qrstack_api.console.pages import ENV as CONSOLE_TEMPLATES
 from qrstack_api.console.pages import environment as console_templates
 from qrstack_api.context import HASHER, POOL, SETTINGS
@@ -79,6 +81,8 @@ def create_app(settings: ApiSettings) -> web.Application:
         webhooks,
         livescans,
         console_signin,
+        console_team,
+        console_invites,
         console,
     )
     for module in (*modules, docs):

@@ -8,50 +8,28 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import io
-import secrets
-from pathlib import Path
 from typing import Any
 
 import aiohttp
-import asyncpg
 import pytest
 import zxingcpp
+from e2e.console.accounts import (
+    AXE,
+    AXE_SHA256,
+    Account,
+    api_json,
+    new_account,
+    serious_violations,
+    sign_in,
+)
 from PIL import Image
 
-from qrstack_api.accounts.bootstrap import Bootstrapped, bootstrap_workspace
 from qrstack_common.payloads import encode_payload, validate_payload
 from qrstack_launcher.stack import Platform
 
 pytestmark = pytest.mark.e2e
 
-AXE = Path(__file__).parents[2] / "support" / "vendor" / "axe-core-4.10.2" / "axe.min.js"
-AXE_SHA256 = "b511cd9dec01c76f4b2ad1723b66b6db37d4c2eb4ed199076e1829d9ee7b75e3"
 IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile"
-
-
-class Account:
-    def __init__(self, made: Bootstrapped, password: str) -> None:
-        self.email = made.email
-        self.password = password
-        self.api_key = made.api_key
-        self.workspace_id = made.workspace_id
-
-    @property
-    def auth(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.api_key}"}
-
-
-async def new_account(platform: Platform) -> Account:
-    password = secrets.token_urlsafe(12)
-    conn = await asyncpg.connect(platform.infra.database_url)
-    try:
-        made = await bootstrap_workspace(
-            conn, email=f"console-{secrets.token_hex(4)}@example.com", password=password,
-            workspace_name="Console workspace", plan="business", test=True, key_name="key",
-        )  # fmt: skip
-    finally:
-        await conn.close()
-    return Account(made, password)
 
 
 @pytest.fixture
@@ -71,14 +49,6 @@ async def page(browser: Any, platform: Platform, account: Account) -> Any:
     await context.close()
 
 
-async def sign_in(page: Any, account: Account) -> None:
-    await page.goto("/console/login")
-    await page.fill("#email", account.email)
-    await page.fill("#password", account.password)
-    await page.click("button[type=submit]")
-    await page.wait_for_url("**/console/codes")
-
-
 async def preview_payload(page: Any) -> str:
     """Wait for the live preview of the latest design and decode what the user sees (a
     screenshot of the preview image) with zxing-cpp."""
@@ -88,15 +58,6 @@ async def preview_payload(page: Any) -> str:
     found = zxingcpp.read_barcodes(Image.open(io.BytesIO(shot)).convert("RGB"))
     assert found, "the preview does not decode"
     return str(found[0].text)
-
-
-async def api_json(method: str, url: str, account: Account, **kw: Any) -> Any:
-    async with (
-        aiohttp.ClientSession() as session,
-        session.request(method, url, headers=account.auth, **kw) as response,
-    ):
-        assert response.status < 300, await response.text()
-        return await response.json() if response.status != 204 else None
 
 
 async def test_sign_in_refuses_a_wrong_password(browser: Any, platform: Platform) -> None:
@@ -336,11 +297,6 @@ async def test_no_serious_accessibility_violations(
     page = await context.new_page()
     await sign_in(page, account)
     await page.goto(path)
-    await page.add_script_tag(content=AXE.read_text())
-    result = await page.evaluate(
-        "async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa']})).violations"
-        ".filter(v => ['serious', 'critical'].includes(v.impact))"
-        ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"
-    )
+    result = await serious_violations(page)
     await context.close()
     assert result == []

@@ -2,7 +2,9 @@
 
 `ConsoleApi.call` sends one request to this API process (over loopback) carrying the browser's
 `sessionid` cookie and answers `ApiAnswer` (status, JSON body or bytes, headers). A 401 means
-the session is gone: the page handlers send the browser to the sign-in page.
+the session is gone: the page handlers send the browser to the sign-in page. The workspace
+chosen in the console's switcher (the `console_workspace` cookie) goes along as
+`?workspaceId=`, so every page acts on it.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from qrstack_api.accounts.credentials import SESSION_COOKIE
 from qrstack_api.context import SETTINGS
 from qrstack_api.upstream import UPSTREAM
 from qrstack_common.errors import ApiError
+
+WORKSPACE_COOKIE = "console_workspace"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,9 +74,15 @@ async def call(
     params: dict[str, str] | None = None,
     headers: dict[str, str] | None = None,
     token: str | None = None,
+    workspace: bool = True,
 ) -> ApiAnswer:
-    """One /v1 call as the signed-in user (or with the given `headers`, e.g. Basic sign-in)."""
+    """One /v1 call as the signed-in user (or with the given `headers`, e.g. Basic sign-in),
+    on the workspace chosen in the console unless `workspace` is False (or `params` name one).
+    `token=""` sends no session at all."""
     sent = dict(headers or {})
+    chosen = request.cookies.get(WORKSPACE_COOKIE) if workspace else None
+    if chosen and "workspaceId" not in (params or {}):
+        params = {**(params or {}), "workspaceId": chosen}
     token = token if token is not None else session_token(request)
     if token:
         sent["Cookie"] = f"{SESSION_COOKIE}={token}"

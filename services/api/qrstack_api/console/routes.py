@@ -14,9 +14,8 @@ from urllib.parse import quote, urlencode
 import orjson
 from aiohttp import web
 
-from qrstack_api.console import csrf
 from qrstack_api.console.analytics_view import analytics_context
-from qrstack_api.console.client import ApiAnswer, call, session_token
+from qrstack_api.console.client import ApiAnswer, call
 from qrstack_api.console.forms import (
     FormError,
     creatable_types,
@@ -25,6 +24,15 @@ from qrstack_api.console.forms import (
     style_from_form,
 )
 from qrstack_api.console.pages import STATIC, page, see_other
+from qrstack_api.console.shell import (
+    Refused,
+    SignedOut,
+    context_of,
+    form_token,
+    items,
+    need,
+    signed_in,
+)
 from qrstack_common.errors import ApiError
 from qrstack_common.payloads import find_type
 
@@ -32,49 +40,6 @@ routes = web.RouteTableDef()
 
 _LIST_FILTERS = ("q", "type", "folderId", "tag", "status", "cursor")
 BULK_ACTIONS = ("move", "tag", "pause", "resume", "delete")
-
-
-class SignedOut(Exception):
-    """The session is missing or expired: the browser goes to the sign-in page."""
-
-
-def _need(answer: ApiAnswer) -> Any:
-    if answer.status == 401:
-        raise SignedOut
-    if answer.status == 404:
-        raise web.HTTPNotFound(text="Not found", content_type="text/plain")
-    if not answer.ok:
-        raise ApiError("internal", answer.detail or f"The API answered {answer.status}.")
-    return answer.body
-
-
-def _signin_redirect(request: web.Request) -> web.Response:
-    return see_other(f"/console/login?next={quote(request.path_qs, safe='')}")
-
-
-async def _shell(request: web.Request) -> dict[str, Any]:
-    """What every signed-in page shows: who is signed in, their workspace, the form token."""
-    me = _need(await call(request, "GET", "/v1/me"))
-    token = session_token(request) or ""
-    return {"me": me, "csrf": csrf.session_csrf(token), "path": request.path}
-
-
-def _form_token(request: web.Request, form: Any) -> None:
-    csrf.check(form.get(csrf.FIELD), csrf.session_csrf(session_token(request) or ""))
-
-
-def signed_in(handler: Any) -> Any:
-    async def wrapped(request: web.Request) -> web.StreamResponse:
-        if not session_token(request):
-            return _signin_redirect(request)
-        try:
-            return await handler(request)  # type: ignore[no-any-return]
-        except SignedOut:
-            return _signin_redirect(request)
-
-    wrapped.__name__ = handler.__name__
-    wrapped.__doc__ = handler.__doc__
-    return wrapped
 
 
 @routes.get("/")
@@ -104,12 +69,12 @@ async def codes(request: web.Request) -> web.Response:
     filters = {k: request.query[k] for k in _LIST_FILTERS if request.query.get(k)}
     params = {**filters, "limit": request.query.get("limit", "25")}
     shell, answer, folders, tags = await asyncio.gather(
-        _shell(request),
+        context_of(request),
         call(request, "GET", "/v1/codes", params=params),
         _folders(request),
         call(request, "GET", "/v1/tags"),
     )
-    listed = _need(answer) if answer.status != 400 else {"data": [], "nextCursor": None}
+    listed = need(answer) if answer.status != 400 else {"data": [], "nextCursor": None}
     next_query = None
     if listed.get("nextCursor"):
         next_query = urlencode({**filters, "cursor": listed["nextCursor"]})
@@ -122,25 +87,18 @@ async def codes(request: web.Request) -> web.Response:
         list_error=answer.detail if answer.status == 400 else "",
         next_query=next_query,
         folders=folders,
-        tags=_items(_need(tags)),
+        tags=items(need(tags)),
         types=[t.name for t in creatable_types()],
         statuses=("active", "scheduled", "expired", "limit_reached", "suspended", "deleted"),
         notice=request.query.get("notice", ""),
     )
 
 
-def _items(listed: Any) -> list[Any]:
-    """A list answer's entries, whether it is `data`-paged or a bare array."""
-    if isinstance(listed, dict):
-        return list(listed.get("data") or listed.get("items") or [])
-    return list(listed or [])
-
-
 @routes.post("/console/codes/bulk")
 @signed_in
 async def bulk(request: web.Request) -> web.Response:
     form = await request.post()
-    _form_token(request, form)
+    form_token(request, form)
     action = str(form.get("action", ""))
     ids = [str(v) for v in form.getall("ids", [])]
     if action not in BULK_ACTIONS:
@@ -176,11 +134,19 @@ async def _bulk_one(request: web.Request, action: str, code_id: str, form: Any) 
 @routes.get("/console/codes/new")
 @signed_in
 async def new_code(request: web.Request) -> web.Response:
-    shell, folders = await asyncio.gather(_shell(request), _folders(request))
+    shell, folders = await asyncio.gather(context_of(request), _folders(request))
+    _require_write(shell)
     # New codes that can be either start dynamic: a short URL that can be re-pointed later.
     return _code_form(
         request, shell, folders, request.query.get("type", "url"), {"dynamic": "on"}, {}
     )
+
+
+def _require_write(shell: dict[str, Any]) -> None:
+    """The code forms are for roles that may change codes (the API refuses the rest anyway)."""
+    if not shell["can"]["write_codes"]:
+        role = shell["me"]["workspace"].get("role") or "key"
+        raise Refused(403, f"Your role in this workspace ({role}) cannot create or edit codes.")
 
 
 def _code_form(
@@ -217,7 +183,7 @@ def _code_form(
 
 
 async def _folders(request: web.Request) -> list[Any]:
-    return _items(_need(await call(request, "GET", "/v1/folders")))
+    return items(need(await call(request, "GET", "/v1/folders")))
 
 
 def _code_body(payload_type: Any, form: Any) -> dict[str, Any]:
@@ -267,8 +233,8 @@ def _form_issues(answer: ApiAnswer, content_key: str) -> dict[str, str]:
 @signed_in
 async def create_code(request: web.Request) -> web.Response:
     form = await request.post()
-    _form_token(request, form)
-    shell = await _shell(request)
+    form_token(request, form)
+    shell = await context_of(request)
     folders = await _folders(request)
     payload_type = find_type(str(form.get("type", "url")))
     if payload_type is None:
@@ -297,11 +263,11 @@ async def create_code(request: web.Request) -> web.Response:
 async def code_page(request: web.Request) -> web.Response:
     path = f"/v1/codes/{quote(request.match_info['code_id'], safe='')}"
     shell, found, analytics = await asyncio.gather(
-        _shell(request),
+        context_of(request),
         call(request, "GET", path),
         call(request, "GET", f"{path}/analytics", params={"range": "30d", "tz": "UTC"}),
     )
-    code = _need(found)
+    code = need(found)
     counts = _recent_counts(analytics.body) if analytics.ok else dict.fromkeys(RECENT)
     return page(request, "code.html", **shell, code=code, counts=counts)
 
@@ -322,9 +288,10 @@ def _recent_counts(body: Any) -> dict[str, int | None]:
 async def edit_code(request: web.Request) -> web.Response:
     path = f"/v1/codes/{quote(request.match_info['code_id'], safe='')}"
     shell, folders, found = await asyncio.gather(
-        _shell(request), _folders(request), call(request, "GET", path)
+        context_of(request), _folders(request), call(request, "GET", path)
     )
-    code = _need(found)
+    code = need(found)
+    _require_write(shell)
     return _code_form(request, shell, folders, code["type"], _values_of(code), {}, code=code)
 
 
@@ -360,11 +327,11 @@ def _values_of(code: dict[str, Any]) -> dict[str, str]:
 @signed_in
 async def save_code(request: web.Request) -> web.Response:
     form = await request.post()
-    _form_token(request, form)
-    shell = await _shell(request)
+    form_token(request, form)
+    shell = await context_of(request)
     folders = await _folders(request)
     path = f"/v1/codes/{quote(request.match_info['code_id'], safe='')}"
-    code = _need(await call(request, "GET", path))
+    code = need(await call(request, "GET", path))
     payload_type = find_type(code["type"])
     assert payload_type is not None
     try:
@@ -399,48 +366,48 @@ async def code_analytics(request: web.Request) -> web.Response:
     code_id = quote(request.match_info["code_id"], safe="")
     params = {"range": request.query.get("range", "30d"), "tz": request.query.get("tz", "UTC")}
     shell, found, answer = await asyncio.gather(
-        _shell(request),
+        context_of(request),
         call(request, "GET", f"/v1/codes/{code_id}"),
         call(request, "GET", f"/v1/codes/{code_id}/analytics", params=params),
     )
-    code = _need(found)
+    code = need(found)
     if answer.status == 400:
         return page(
             request, "analytics.html", status=400, **shell, code=code, params=params,
             error=answer.detail, view=None,
         )  # fmt: skip
-    view = analytics_context(_need(answer))
+    view = analytics_context(need(answer))
     return page(
         request, "analytics.html", **shell, code=code, params=params, error="", view=view,
-        csv_url=f"/v1/codes/{code_id}/scans.csv?{urlencode(params)}",
+        csv_url=f"/v1/codes/{code_id}/scans.csv?{urlencode(params)}&{shell['wsq']}",
     )  # fmt: skip
 
 
 @routes.get("/console/keys")
 @signed_in
 async def keys(request: web.Request) -> web.Response:
-    shell, found = await asyncio.gather(_shell(request), call(request, "GET", "/v1/api-keys"))
-    listed = _need(found)
-    return page(request, "keys.html", **shell, keys=_items(listed), secret=None, issues={})
+    shell, found = await asyncio.gather(context_of(request), call(request, "GET", "/v1/api-keys"))
+    listed = need(found)
+    return page(request, "keys.html", **shell, keys=items(listed), secret=None, issues={})
 
 
 @routes.post("/console/keys")
 @signed_in
 async def create_key(request: web.Request) -> web.Response:
     form = await request.post()
-    _form_token(request, form)
-    shell = await _shell(request)
+    form_token(request, form)
+    shell = await context_of(request)
     scopes = [str(s) for s in form.getall("scopes", [])] or ["codes:read"]
     body = {"name": str(form.get("name", "")).strip() or "Console key", "scopes": scopes}
     answer = await call(request, "POST", "/v1/api-keys", json=body)
     if answer.status == 401:
         raise SignedOut
-    listed = _need(await call(request, "GET", "/v1/api-keys"))
+    listed = need(await call(request, "GET", "/v1/api-keys"))
     issues = {} if answer.ok else (answer.issues_by_field() or {"form": answer.detail})
     secret = answer.body.get("secret") if answer.ok else None
     return page(
         request, "keys.html", status=201 if answer.ok else answer.status, **shell,
-        keys=_items(listed), secret=secret, issues=issues,
+        keys=items(listed), secret=secret, issues=issues,
     )  # fmt: skip
 
 
@@ -448,9 +415,9 @@ async def create_key(request: web.Request) -> web.Response:
 @signed_in
 async def revoke_key(request: web.Request) -> web.Response:
     form = await request.post()
-    _form_token(request, form)
+    form_token(request, form)
     key_path = f"/v1/api-keys/{quote(request.match_info['key_id'], safe='')}"
     answer = await call(request, "DELETE", key_path)
     if answer.status != 204:
-        _need(answer)
+        need(answer)
     return see_other("/console/keys?notice=revoked")

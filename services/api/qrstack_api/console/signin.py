@@ -18,7 +18,7 @@ from qrstack_api.accounts.credentials import SESSION_COOKIE, PasswordCredential
 from qrstack_api.accounts.passwords import PASSWORDS
 from qrstack_api.accounts.sessions import close_session
 from qrstack_api.console import csrf
-from qrstack_api.console.client import session_token
+from qrstack_api.console.client import WORKSPACE_COOKIE, session_token
 from qrstack_api.console.pages import page, see_other
 from qrstack_api.context import POOL, SETTINGS
 from qrstack_api.ratelimit.admission import RATE_LIMITS
@@ -75,12 +75,21 @@ async def login(request: web.Request) -> web.Response:
     session = caller.new_session
     assert session is not None  # a password sign-in always opens one
     response = see_other(_next(str(form.get("next", ""))))
+    set_session_cookie(request, response, session.token)
+    response.del_cookie(csrf.PRE_SESSION_COOKIE, path="/console/")
+    # A new sign-in starts on the user's default workspace (another user may have signed
+    # out of this browser with a workspace of theirs chosen).
+    response.del_cookie(WORKSPACE_COOKIE, path="/console/")
+    return response
+
+
+def set_session_cookie(request: web.Request, response: web.StreamResponse, token: str) -> None:
+    """The `sessionid` cookie: HttpOnly, SameSite=Lax, Secure whenever the browser came over
+    https, for as long as the API keeps the session."""
     response.set_cookie(
-        SESSION_COOKIE, session.token, max_age=session.max_age_s, httponly=True,
+        SESSION_COOKIE, token, max_age=request.app[SETTINGS].session_max_age_s, httponly=True,
         samesite="Lax", path="/", secure=csrf.is_secure(request),
     )  # fmt: skip
-    response.del_cookie(csrf.PRE_SESSION_COOKIE, path="/console/")
-    return response
 
 
 @routes.post("/console/logout")
@@ -92,4 +101,5 @@ async def logout(request: web.Request) -> web.Response:
     await close_session(request.app[POOL], token)
     response = see_other(f"/console/login?next={quote('/console/codes', safe='')}")
     response.del_cookie(SESSION_COOKIE, path="/")
+    response.del_cookie(WORKSPACE_COOKIE, path="/console/")
     return response
