@@ -4,8 +4,9 @@ Rules: http(s) only; every address the host resolves to, and every redirect hop,
 public (globally routable) address — loopback, private, link-local (cloud metadata),
 shared, multicast and reserved ranges are refused; at most `max_redirects` hops; the answer
 must be 200 with a PNG, JPEG or SVG content type and at most `max_bytes` long; the whole
-fetch has `timeout` seconds. The address check runs inside the connector's resolver, so the
-address connected to is the address checked (no DNS rebinding window).
+fetch has `timeout` seconds. The address check is the shared guard (`qrstack_common.egress`),
+run inside the connector's resolver, so the address connected to is the address checked (no
+DNS rebinding window).
 
 Every refusal is a 400 `validation_failed` on `style.logo` saying why.
 """
@@ -14,16 +15,19 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import ipaddress
-import socket
 from types import TracebackType
 from typing import Protocol, Self, TypeVar
 
 import aiohttp
-from aiohttp.abc import AbstractResolver, ResolveResult
-from aiohttp.resolver import DefaultResolver
 from yarl import URL
 
+from qrstack_common.egress import (
+    AddressCheck,
+    GuardedResolver,
+    PrivateAddressError,
+    is_public_address,
+    literal_address,
+)
 from qrstack_common.errors import ApiError, Issue, validation_failed
 from qrstack_common.http import read_bounded
 from qrstack_common.metrics import RendererMetrics
@@ -31,10 +35,6 @@ from qrstack_common.render.logos import LOGO_MEDIA_TYPES
 from qrstack_common.render.spec import Style
 
 LOGO_PATH = ("style", "logo")
-
-
-class PrivateAddressError(OSError):
-    """The host resolves to an address the guard does not let the service connect to."""
 
 
 class _HasStyle(Protocol):
@@ -47,36 +47,6 @@ class _HasStyle(Protocol):
 
 
 Designed = TypeVar("Designed", bound=_HasStyle)
-
-
-def is_public_address(text: str) -> bool:
-    """Whether an IP address is globally routable (IPv4-mapped IPv6 judged as IPv4)."""
-    address = ipaddress.ip_address(text.split("%", 1)[0])
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    return address.is_global and not address.is_multicast
-
-
-class GuardedResolver(AbstractResolver):
-    """Resolves like the default resolver, then refuses the host if any address is not
-    public (unless `allow_private`)."""
-
-    def __init__(self, allow_private: bool) -> None:
-        self._inner = DefaultResolver()
-        self._allow_private = allow_private
-
-    async def resolve(
-        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
-    ) -> list[ResolveResult]:
-        results = await self._inner.resolve(host, port, family)
-        if not self._allow_private:
-            for result in results:
-                if not is_public_address(result["host"]):
-                    raise PrivateAddressError(f"{host} resolves to a non-public address")
-        return results
-
-    async def close(self) -> None:
-        await self._inner.close()
 
 
 def _refuse(reason: str) -> ApiError:
@@ -94,17 +64,23 @@ class LogoFetcher:
         max_redirects: int,
         allow_private_hosts: bool,
         metrics: RendererMetrics | None = None,
+        allowed: AddressCheck | None = None,
     ) -> None:
+        """`allowed` replaces the address policy (public addresses only, or any address
+        when `allow_private_hosts`)."""
         self.max_bytes = max_bytes
         self.timeout = timeout
         self.max_redirects = max_redirects
         self.allow_private_hosts = allow_private_hosts
+        self._allowed: AddressCheck = allowed or (
+            (lambda _address: True) if allow_private_hosts else is_public_address
+        )
         self._metrics = metrics
         self._session: aiohttp.ClientSession | None = None
 
     async def __aenter__(self) -> LogoFetcher:
         connector = aiohttp.TCPConnector(
-            resolver=GuardedResolver(self.allow_private_hosts), limit=32, use_dns_cache=False
+            resolver=GuardedResolver(self._allowed), limit=32, use_dns_cache=False
         )
         self._session = aiohttp.ClientSession(
             connector=connector,
@@ -157,13 +133,10 @@ class LogoFetcher:
     def _check_url(self, url: URL) -> None:
         if url.scheme not in ("http", "https") or not url.host:
             raise _refuse("the logo URL must be an http:// or https:// URL with a host")
-        if self.allow_private_hosts:
-            return
-        try:
-            literal = is_public_address(url.host)
-        except ValueError:
+        literal = literal_address(url.host)
+        if literal is None:
             return  # a name: the resolver checks what it resolves to
-        if not literal:
+        if not self._allowed(literal):
             raise _refuse(
                 "the logo URL points into a private network or at this machine; "
                 "use a public http(s) URL or send the logo as a data: URI"
