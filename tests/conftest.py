@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from qrstack_launcher.stack import Infrastructure
+from qrstack_launcher.stack import Infrastructure, Platform
 from support.containers import ContainerInfrastructure, docker_engine_available
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -54,3 +54,19 @@ async def infra(infra_root: Path) -> AsyncIterator[Infrastructure]:
     await infrastructure.start()
     yield infrastructure
     await infrastructure.stop()
+
+
+@pytest.fixture(scope="session")
+async def platform(infra: Infrastructure) -> AsyncIterator[Platform]:
+    """The services as real processes on the session's infrastructure (e2e and security)."""
+    # One redirect process: these tests create a code and scan it at once, and with several
+    # workers a scan may reach one whose table has not applied the snapshot yet (for
+    # milliseconds, as with several replicas). `make run` (test_make_run) starts 2.
+    running = Platform(infra, extra_env={"REDIRECT_WORKERS": "1"})
+    await running.start()
+    # The session's platform outlives the e2e tests; its webhooks worker would claim the
+    # deliveries of the webhook integration tests (their own worker, fast retries, local
+    # receivers allowed) on the same database. No e2e test uses it; test_make_run checks it.
+    await running.stop_service("webhooks")
+    yield running
+    await running.stop()

@@ -180,7 +180,7 @@ async def test_decimal_octal_and_hex_spellings_of_loopback_are_refused(
     assert inside.hits == []
 
 
-@pytest.mark.parametrize("spelling", METADATA_SPELLINGS + ["169.254.169.254", "[fd00:ec2::254]"])
+@pytest.mark.parametrize("spelling", [*METADATA_SPELLINGS, "169.254.169.254", "[fd00:ec2::254]"])
 async def test_the_metadata_address_in_any_spelling_is_refused(spelling: str) -> None:
     reason = await refused_logo(f"http://{spelling}/latest/meta-data/")
     assert "private network" in reason or "not a canonical" in reason

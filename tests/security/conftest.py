@@ -1,0 +1,44 @@
+"""Fixtures of the security suite: the API in-process on the session's real PostgreSQL and
+Kafka (as the integration tests run it, every answer checked against /v1/openapi.json), and a
+workspace with a key to attack it from."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from qrstack_api.app import create_app
+from qrstack_launcher.stack import Infrastructure
+from support.accounts import new_workspace
+from support.api import api_settings
+from support.attacker import Workspace
+from support.conformance import VIOLATIONS, conforming
+
+Client = TestClient[Any, Any]
+
+
+@pytest.fixture(scope="session")
+async def api(infra: Infrastructure) -> AsyncIterator[Client]:
+    client: Client = TestClient(TestServer(conforming(create_app(api_settings(infra)))))
+    await client.start_server()
+    yield client
+    await client.close()
+
+
+@pytest.fixture(autouse=True)
+def answers_match_the_document() -> Iterator[None]:
+    """Fail a test whose API answers contradict /v1/openapi.json (support.conformance)."""
+    VIOLATIONS.clear()
+    yield
+    found, VIOLATIONS[:] = list(VIOLATIONS), []
+    if found:
+        pytest.fail("answers outside the OpenAPI document:\n" + "\n".join(dict.fromkeys(found)))
+
+
+@pytest.fixture
+async def workspace(api: Client, infra: Infrastructure) -> Workspace:
+    made = await new_workspace(infra.database_url)
+    return Workspace(api, f"ws_{made.workspace_id.hex}", made.api_key)
