@@ -2,7 +2,7 @@
 the UUID's 32 hex digits.
 
 Every resource is stored under a UUID; /v1 writes it with its kind's prefix (`code_…`,
-`ws_…`, `folder_…`, `rule_…`, `key_…`, `domain_…`, `user_…`, `inv_…`) and reads back
+`ws_…`, `folder_…`, `rule_…`, `key_…`, `domain_…`, `user_…`, `inv_…`, `sub_…`) and reads back
 either that form or the bare UUID qrstack issued before (with or without dashes), so stored
 ids keep working. The spelling is reversible without a lookup, like RecodeQR's `qr_` + hex.
 """
@@ -15,7 +15,9 @@ from uuid import UUID
 
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
-Kind = Literal["code", "workspace", "folder", "rule", "key", "domain", "user", "invite"]
+Kind = Literal[
+    "code", "workspace", "folder", "rule", "key", "domain", "user", "invite", "submission"
+]
 
 PREFIXES: dict[Kind, str] = {
     "code": "code_",
@@ -26,6 +28,7 @@ PREFIXES: dict[Kind, str] = {
     "domain": "domain_",
     "user": "user_",
     "invite": "inv_",
+    "submission": "sub_",
 }
 _HEX = r"[0-9a-fA-F]{32}"
 _DASHED = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
@@ -129,4 +132,10 @@ InviteId = Annotated[
     BeforeValidator(_reader("invite")),
     PlainSerializer(_writer("invite"), return_type=str),
     WithJsonSchema(_schema("invite")),
+]
+SubmissionId = Annotated[
+    UUID,
+    BeforeValidator(_reader("submission")),
+    PlainSerializer(_writer("submission"), return_type=str),
+    WithJsonSchema(_schema("submission")),
 ]

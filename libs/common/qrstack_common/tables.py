@@ -53,7 +53,7 @@ SCAN_CAP_LEASES = TableContract(
 FORM_SUBMISSIONS = TableContract(
     "form_submissions",
     writer="redirect",
-    readers=(),  # kept for the code's owner; no /v1 endpoint lists them yet
+    readers=("api",),  # GET /v1/codes/{id}/submissions(.csv), DELETE, the retention purge
     columns=_columns(
         id="uuid",
         code_id="uuid",

@@ -44,6 +44,8 @@ from qrstack_api.scannability import routes as scannability
 from qrstack_api.settings import ApiSettings
 from qrstack_api.status import routes as status
 from qrstack_api.status.sampler import status_sampling
+from qrstack_api.submissions import routes as submissions
+from qrstack_api.submissions.retention import submission_retention
 from qrstack_api.tags import routes as tags
 from qrstack_api.upstream import UPSTREAM
 from qrstack_api.webhooks import routes as webhooks
@@ -66,6 +68,7 @@ def create_app(settings: ApiSettings) -> web.Application:
         code_images,
         analytics,
         files,
+        submissions,
         generate,
         folders,
         tags,
@@ -121,6 +124,7 @@ def create_app(settings: ApiSettings) -> web.Application:
         await app[FEED].close()
 
     app.cleanup_ctx.extend([database, upstream, outbox_relay, status_sampling, live_scans])
+    app.cleanup_ctx.append(submission_retention)
     install_access(app, settings, metrics)  # after `database`: it uses the pool
     app.middlewares.append(refuse_unknown_query_parameters)  # after access: 401 comes first
     add_readiness_check(app, "database", lambda: None if POOL in app else "connecting")

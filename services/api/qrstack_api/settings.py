@@ -10,6 +10,7 @@ from qrstack_api.files.settings import FileSettings
 from qrstack_api.livescans.settings import LiveScanSettings
 from qrstack_api.ratelimit.settings import RateLimitSettings
 from qrstack_api.status.settings import StatusSettings
+from qrstack_api.submissions.settings import SubmissionSettings
 from qrstack_api.webhooks.settings import WebhookRouteSettings
 from qrstack_common.settings import setting
 
@@ -20,6 +21,7 @@ class ApiSettings(
     BillingSettings,
     StatusSettings,
     FileSettings,
+    SubmissionSettings,
     WebhookRouteSettings,
     LiveScanSettings,
 ):

@@ -2,9 +2,8 @@
 when they hold a comma, a quote or a line break, quotes doubled), a header row, newest first, at
 most `MAX_ROWS` rows, times in the requested timezone.
 
-Spreadsheet formula injection: a text cell that starts with `=`, `+`, `-`, `@`, a tab or a
-carriage return would be evaluated by Excel or LibreOffice; such cells get a leading `'`, which
-spreadsheets show as text and do not evaluate (OWASP's advice).
+Text cells are spreadsheet-safe (`qrstack_common.spreadsheet`: a cell a spreadsheet would run
+as a formula gets a leading `'`).
 """
 
 from __future__ import annotations
@@ -19,17 +18,12 @@ from zoneinfo import ZoneInfo
 from qrstack_analytics.queries.scan_list import COLUMNS, scan_json
 from qrstack_analytics.queries.windows import WindowRequest
 from qrstack_analytics.storage.backend import Row
+from qrstack_common.spreadsheet import safe_cell
 
 MAX_ROWS = 100_000
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 # The seed's column names first (`scannedAt`, `country`, …, `referer`), then ours.
 HEADER = tuple(key for key, _ in COLUMNS)
-
-
-def neutralised(cell: str) -> str:
-    """The cell as a spreadsheet will show it, never run it."""
-    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
 
 
 def _cell(key: str, value: object, tz: ZoneInfo) -> str:
@@ -39,7 +33,7 @@ def _cell(key: str, value: object, tz: ZoneInfo) -> str:
         return datetime.fromisoformat(str(value)).astimezone(tz).isoformat(timespec="milliseconds")
     if isinstance(value, bool):
         return "true" if value else "false"
-    return neutralised(str(value))
+    return safe_cell(str(value))
 
 
 def csv_text(rows: Iterable[Row], tz: ZoneInfo, *, header: bool = False) -> str:
@@ -84,7 +78,7 @@ def analytics_csv(answer: Mapping[str, Any]) -> str:
     for name, entries in answer.items():
         if name.startswith("by") and name not in ("byHour", "byDayOfWeek"):
             for entry in entries:
-                key = neutralised(entry["key"]) if entry["key"] is not None else ""
+                key = safe_cell(entry["key"]) if entry["key"] is not None else ""
                 writer.writerow((name, key, entry["scans"], entry["uniqueIpHashes"], ""))
     for name in ("byHour", "byDayOfWeek"):
         for index, scans in enumerate(answer[name]):

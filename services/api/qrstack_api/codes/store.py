@@ -5,9 +5,7 @@ service (their image carries the content itself)."""
 from __future__ import annotations
 
 import asyncio
-import base64
 import uuid
-from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -22,6 +20,7 @@ from qrstack_api.codes.slugs import generate_slug
 from qrstack_api.codes.snapshot import publish_code, publish_code_purge
 from qrstack_api.db.pool import Connection
 from qrstack_api.domains.store import require_domain
+from qrstack_api.paging import decode_cursor, encode_cursor
 from qrstack_api.plans import plan_of, require_feature, require_room
 from qrstack_common.errors import ApiError, Issue, validation_failed
 from qrstack_common.ids import parse_id
@@ -182,7 +181,7 @@ async def list_codes(
         return f"${len(args)}"
 
     if query.cursor:
-        created, code_id = _decode_cursor(query.cursor)
+        created, code_id = decode_cursor(query.cursor)
         where.append(f"(created_at, id) < ({arg(created)}, {arg(code_id)})")
     if query.folder_id == "none":
         where.append("folder_id IS NULL")
@@ -208,7 +207,7 @@ async def list_codes(
     next_cursor = None
     if len(rows) > query.limit:
         rows = rows[: query.limit]
-        next_cursor = _encode_cursor(rows[-1]["created_at"], rows[-1]["id"])
+        next_cursor = encode_cursor(rows[-1]["created_at"], rows[-1]["id"])
     return rows, next_cursor
 
 
@@ -227,20 +226,6 @@ def _status_condition(status: str | None) -> str:
         "limit_reached": f"status = 'active' AND max_scans IS NOT NULL AND {schedule_ok}",
         "active": f"status = 'active' AND {schedule_ok}",
     }[status]
-
-
-def _encode_cursor(created: datetime, code_id: UUID) -> str:
-    raw = f"{created.isoformat()}|{code_id}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str) -> tuple[datetime, UUID]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        created, code_id = raw.split("|")
-        return datetime.fromisoformat(created), UUID(code_id)
-    except ValueError:
-        raise validation_failed([Issue(("cursor",), "is not a cursor this API issued")]) from None
 
 
 async def _locked(conn: Connection, workspace_id: UUID, code_id: UUID) -> Any:

@@ -89,10 +89,10 @@ async def find_image(pool: asyncpg.Pool, code_id: UUID, index: int) -> ServedFil
     return _served(code_id, row, IMAGE_TYPES)
 
 
-def content_disposition(filename: str | None, fallback: str) -> str:
-    """`inline` with the name as an ASCII `filename` and, when it is not plain ASCII, an
-    RFC 6266 / RFC 8187 `filename*` in UTF-8. Quotes, backslashes and controls never reach
-    the header."""
+def content_disposition(filename: str | None, fallback: str, disposition: str = "inline") -> str:
+    """`inline` (or `attachment`) with the name as an ASCII `filename` and, when it is not
+    plain ASCII, an RFC 6266 / RFC 8187 `filename*` in UTF-8. Quotes, backslashes and controls
+    never reach the header."""
     name = filename or fallback
     ascii_name = (
         "".join(
@@ -102,7 +102,7 @@ def content_disposition(filename: str | None, fallback: str) -> str:
         ).strip()
         or fallback
     )
-    value = f'inline; filename="{ascii_name}"'
+    value = f'{disposition}; filename="{ascii_name}"'
     if ascii_name != name:
         value += f"; filename*=UTF-8''{quote(name, safe='!#$&+-.^_`|~')}"
     return value

@@ -19,6 +19,7 @@ import orjson
 
 from qrstack_common.errors import Issue
 from qrstack_common.payloads import find_type
+from qrstack_common.spreadsheet import safe_cell
 
 COLUMNS = (
     "type", "name", "targetUrl", "slug", "domain", "dynamic", "tags", "folder", "fallbackUrl",
@@ -28,7 +29,6 @@ COLUMNS = (
 _BOOLEANS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 _INTEGERS = ("maxScans", "redirectStatus")
 _FLAGS = ("dynamic", "forwardQuery", "scanTrackingEnabled")
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 _EXAMPLES = (
@@ -52,8 +52,7 @@ def template() -> str:
 
 def cell(value: Any) -> str:
     """A spreadsheet-safe cell: text that a spreadsheet would run as a formula is quoted."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA) else text
+    return safe_cell("" if value is None else str(value))
 
 
 def read_rows(text: str) -> tuple[list[str], Iterator[dict[str, str]]]:
