@@ -76,8 +76,11 @@ function setupPreview() {
   const save = document.getElementById("save");
   let current = null;
   let asked = 0;
+  let edits = 0; // every change counts: "ready" only for a preview of the latest design
   const refresh = debounce(async () => {
     const mine = ++asked;
+    const edit = edits;
+    const latest = () => mine === asked && edit === edits;
     const response = await fetch("/v1/generate", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
@@ -94,7 +97,7 @@ function setupPreview() {
       verdict.textContent = "This design passes the scannability checks.";
       verdict.className = "verdict ok";
       save.disabled = false;
-      image.addEventListener("load", () => { if (mine === asked) form.dataset.preview = "ready"; }, { once: true });
+      image.addEventListener("load", () => { if (latest()) form.dataset.preview = "ready"; }, { once: true });
       return;
     }
     let answer = null;
@@ -106,9 +109,9 @@ function setupPreview() {
       : "Preview unavailable: " + reasons.join("; ");
     verdict.className = design.length ? "verdict refused" : "verdict";
     save.disabled = design.length > 0;
-    form.dataset.preview = "ready";
+    if (latest()) form.dataset.preview = "ready";
   }, 250);
-  const changed = () => { form.dataset.preview = "pending"; refresh(); };
+  const changed = () => { edits += 1; form.dataset.preview = "pending"; refresh(); };
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);
   const file = document.getElementById("logo-file");
