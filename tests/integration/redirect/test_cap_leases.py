@@ -11,7 +11,7 @@ import signal
 import sys
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import asynccontextmanager, contextmanager, suppress
 from pathlib import Path
 
 import aiohttp
@@ -178,12 +178,19 @@ def frozen(postgres_data: Path) -> Iterator[None]:
     postmaster = int((postgres_data / "postmaster.pid").read_text().split()[0])
     pids = [postmaster, *_children(postmaster)]
     for pid in pids:
-        os.kill(pid, signal.SIGSTOP)
+        _signal(pid, signal.SIGSTOP)
     try:
         yield
     finally:
         for pid in pids:
-            os.kill(pid, signal.SIGCONT)
+            _signal(pid, signal.SIGCONT)
+
+
+def _signal(pid: int, signum: int) -> None:
+    """A backend may end between the listing and the signal (a connection the redirect closed):
+    nothing left to stop or resume."""
+    with suppress(ProcessLookupError):
+        os.kill(pid, signum)
 
 
 def _children(parent: int) -> list[int]:
