@@ -14,7 +14,7 @@ from uuid import UUID
 
 from aiohttp import web
 
-from qrstack_api.accounts.principal import EVERY_SCOPE, Principal, principal_of
+from qrstack_api.accounts.principal import EVERY_SCOPE, Principal
 from qrstack_api.accounts.team_model import (
     Invite,
     InviteCreate,
@@ -36,6 +36,7 @@ from qrstack_api.accounts.teams import (
     revoke_invite,
     set_role,
 )
+from qrstack_api.accounts.workspace_routes import WORKSPACE_PATH, acted_on_workspace
 from qrstack_api.context import POOL
 from qrstack_api.ids import path_id
 from qrstack_api.openapi import operation
@@ -43,19 +44,10 @@ from qrstack_common.errors import ApiError, not_found
 from qrstack_common.http import json_response, read_model
 from qrstack_common.ids import PATH_PATTERN
 
-_WORKSPACE = f"/v1/workspaces/{{workspace_id:{PATH_PATTERN}}}"
-_MEMBER = f"{_WORKSPACE}/members/{{user_id:{PATH_PATTERN}}}"
-_INVITE = f"{_WORKSPACE}/invites/{{invite_id:{PATH_PATTERN}}}"
+_MEMBER = f"{WORKSPACE_PATH}/members/{{user_id:{PATH_PATTERN}}}"
+_INVITE = f"{WORKSPACE_PATH}/invites/{{invite_id:{PATH_PATTERN}}}"
 
 routes = web.RouteTableDef()
-
-
-def _acted_on(request: web.Request) -> tuple[Principal, UUID]:
-    principal = principal_of(request)
-    workspace_id = path_id(request, "workspace_id", "workspace", "Workspace not found.")
-    if workspace_id != principal.workspace_id:
-        raise not_found("Workspace")
-    return principal, workspace_id
 
 
 def _member_json(row: Any) -> dict[str, Any]:
@@ -85,7 +77,7 @@ def _console_origin(request: web.Request) -> str:
     return f"{'https' if proto == 'https' else 'http'}://{request.host}"
 
 
-@routes.get(f"{_WORKSPACE}/members")
+@routes.get(f"{WORKSPACE_PATH}/members")
 @operation(
     summary="List the workspace's members and their roles",
     tag="teams",
@@ -94,7 +86,7 @@ def _console_origin(request: web.Request) -> str:
     scope="members:read",
 )
 async def members(request: web.Request) -> web.Response:
-    _, workspace_id = _acted_on(request)
+    _, workspace_id = acted_on_workspace(request)
     rows = await list_members(request.app[POOL], workspace_id)
     return json_response({"data": [_member_json(r) for r in rows], "nextCursor": None})
 
@@ -113,7 +105,7 @@ def _user_id(request: web.Request) -> UUID:
     scope="members:write",
 )
 async def change_role(request: web.Request) -> web.Response:
-    principal, workspace_id = _acted_on(request)
+    principal, workspace_id = acted_on_workspace(request)
     body = await read_model(request, MemberUpdate)
     user_id = _user_id(request)
     async with request.app[POOL].acquire() as conn, conn.transaction():
@@ -140,7 +132,7 @@ async def change_role(request: web.Request) -> web.Response:
     scope="members:read",
 )
 async def remove(request: web.Request) -> web.Response:
-    principal, workspace_id = _acted_on(request)
+    principal, workspace_id = acted_on_workspace(request)
     user_id = _user_id(request)
     leaving = principal.user_id is not None and principal.user_id == user_id
     if not leaving:
@@ -158,7 +150,7 @@ async def remove(request: web.Request) -> web.Response:
     return web.Response(status=204)
 
 
-@routes.post(f"{_WORKSPACE}/invites")
+@routes.post(f"{WORKSPACE_PATH}/invites")
 @operation(
     summary="Invite someone by link (the link is shown once)",
     tag="teams",
@@ -171,7 +163,7 @@ async def remove(request: web.Request) -> web.Response:
     scope="members:write",
 )
 async def invite(request: web.Request) -> web.Response:
-    principal, workspace_id = _acted_on(request)
+    principal, workspace_id = acted_on_workspace(request)
     body = await read_model(request, InviteCreate)
     _require_owner_for(principal, body.role)
     made = await create_invite(
@@ -188,7 +180,7 @@ async def invite(request: web.Request) -> web.Response:
     return json_response({**invite_json(row), "token": token, "url": url}, status=201)
 
 
-@routes.get(f"{_WORKSPACE}/invites")
+@routes.get(f"{WORKSPACE_PATH}/invites")
 @operation(
     summary="List the workspace's latest invites and their status",
     tag="teams",
@@ -197,7 +189,7 @@ async def invite(request: web.Request) -> web.Response:
     scope="members:write",
 )
 async def invites(request: web.Request) -> web.Response:
-    _, workspace_id = _acted_on(request)
+    _, workspace_id = acted_on_workspace(request)
     rows = await list_invites(request.app[POOL], workspace_id)
     return json_response({"data": [invite_json(r) for r in rows], "nextCursor": None})
 
@@ -211,7 +203,7 @@ async def invites(request: web.Request) -> web.Response:
     scope="members:write",
 )
 async def revoke(request: web.Request) -> web.Response:
-    _, workspace_id = _acted_on(request)
+    _, workspace_id = acted_on_workspace(request)
     invite_id = path_id(request, "invite_id", "invite", "Invite not found.")
     if await revoke_invite(request.app[POOL], workspace_id, invite_id) is None:
         raise not_found("Invite")

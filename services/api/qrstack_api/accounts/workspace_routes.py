@@ -29,7 +29,7 @@ from qrstack_common.errors import ApiError, Issue, not_found, validation_failed
 from qrstack_common.http import json_response, read_model
 from qrstack_common.ids import PATH_PATTERN, WorkspaceId
 
-_WORKSPACE = f"/v1/workspaces/{{workspace_id:{PATH_PATTERN}}}"
+WORKSPACE_PATH = f"/v1/workspaces/{{workspace_id:{PATH_PATTERN}}}"
 
 routes = web.RouteTableDef()
 
@@ -48,7 +48,7 @@ class WorkspaceSettings(BaseModel):
     )
 
 
-def _acted_on(request: web.Request) -> tuple[Principal, UUID]:
+def acted_on_workspace(request: web.Request) -> tuple[Principal, UUID]:
     """The workspace in the path, which must be the one the request acts on (another
     workspace is a 404; name it with ?workspaceId= to act on it)."""
     principal = principal_of(request)
@@ -65,7 +65,7 @@ def _view(row: Any) -> dict[str, Any]:
     return view.model_dump(mode="json", by_alias=True)
 
 
-@routes.get(_WORKSPACE)
+@routes.get(WORKSPACE_PATH)
 @operation(
     summary="A workspace's settings (its fallback URL)",
     tag="account",
@@ -74,7 +74,7 @@ def _view(row: Any) -> dict[str, Any]:
     scope="codes:read",
 )
 async def read(request: web.Request) -> web.Response:
-    _, workspace_id = _acted_on(request)
+    _, workspace_id = acted_on_workspace(request)
     row = await request.app[POOL].fetchrow(
         "SELECT id, name, plan, fallback_url FROM workspaces WHERE id = $1", workspace_id
     )
@@ -116,7 +116,7 @@ async def create(request: web.Request) -> web.Response:
     return json_response(view.model_dump(mode="json", by_alias=True), status=201)
 
 
-@routes.patch(_WORKSPACE)
+@routes.patch(WORKSPACE_PATH)
 @operation(
     summary="Rename the workspace or set its fallback URL (where a deleted code's scanners go)",
     tag="account",
@@ -128,7 +128,7 @@ async def create(request: web.Request) -> web.Response:
     scope="codes:write",
 )
 async def update(request: web.Request) -> web.Response:
-    principal, workspace_id = _acted_on(request)
+    principal, workspace_id = acted_on_workspace(request)
     body = await read_model(request, WorkspaceUpdate)
     sent = body.model_fields_set
     if "name" in sent:
