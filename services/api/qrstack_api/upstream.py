@@ -43,15 +43,21 @@ async def relay_response(
         ) from exc
 
 
-async def relay_render(request: web.Request, spec: dict[str, Any]) -> web.Response:
+async def render(
+    app: web.Application, spec: dict[str, Any], if_none_match: str | None = None
+) -> web.Response:
     """The renderer's answer to `POST /v1/render` with `spec` (a `RenderSpec` body): the
-    image, 304 (the request's `If-None-Match` is passed on) or its refusal as it said it."""
-    inm = request.headers.get("If-None-Match")
+    image, 304 (for a matching `if_none_match`) or its refusal as it said it."""
     return await relay_response(
-        request.app[UPSTREAM],
+        app[UPSTREAM],
         "POST",
-        f"{request.app[SETTINGS].renderer_url}/v1/render",
+        f"{app[SETTINGS].renderer_url}/v1/render",
         service="renderer",
         json=spec,
-        headers={"If-None-Match": inm} if inm else {},
+        headers={"If-None-Match": if_none_match} if if_none_match else {},
     )
+
+
+async def relay_render(request: web.Request, spec: dict[str, Any]) -> web.Response:
+    """`render` for a request: its `If-None-Match` is passed on."""
+    return await render(request.app, spec, request.headers.get("If-None-Match"))

@@ -4,13 +4,14 @@ workspace and the plan, resolves workspace filters to code ids in PostgreSQL, an
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
 import orjson
 from aiohttp import web
 
-from qrstack_api.accounts.principal import principal_of
+from qrstack_api.accounts.principal import Principal, principal_of
 from qrstack_api.analytics.model import (
     AnalyticsQuery,
     CodeAnalytics,
@@ -55,23 +56,28 @@ def _with_public_ids(response: web.Response) -> web.Response:
     return response
 
 
-async def _code(request: web.Request, tail: str, *, csv: bool = False) -> web.Response:
-    principal = principal_of(request)
-    row = await get_code(
-        request.app[POOL],
-        principal.workspace_id,
-        path_id(request, "code_id", "code", "Code not found."),
-    )
+async def code_answer(
+    app: web.Application,
+    principal: Principal,
+    code_id: UUID,
+    tail: str,
+    params: Mapping[str, str],
+    *,
+    csv: bool = False,
+) -> web.Response:
+    """The analytics service's answer about one code of the workspace (`tail`: analytics,
+    scans, scans.csv), ids in their /v1 spelling; the /v1 routes and the MCP tools call it."""
+    row = await get_code(app[POOL], principal.workspace_id, code_id)
     if csv:
         require_feature(principal.plan, "csv_export")
-    settings = request.app[SETTINGS]
+    settings = app[SETTINGS]
     response = await relay_response(
-        request.app[UPSTREAM],
+        app[UPSTREAM],
         "GET",
         f"{settings.analytics_url}/internal/v1/workspaces/{row['workspace_id']}"
         f"/codes/{row['id']}/{tail}",
         service="analytics",
-        params=_forwarded(request),
+        params=dict(params),
     )
     response = _with_public_ids(response)
     disposition = response.headers.get("Content-Disposition")
@@ -80,6 +86,13 @@ async def _code(request: web.Request, tail: str, *, csv: bool = False) -> web.Re
             str(row["id"]), public_id("code", row["id"])
         )
     return response
+
+
+async def _code(request: web.Request, tail: str, *, csv: bool = False) -> web.Response:
+    code_id = path_id(request, "code_id", "code", "Code not found.")
+    return await code_answer(
+        request.app, principal_of(request), code_id, tail, _forwarded(request), csv=csv
+    )
 
 
 @routes.get(f"{_CODE}/analytics")

@@ -4,17 +4,18 @@ code in its stored style, drawn by the renderer (`qrstack_api.upstream.relay_ren
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from aiohttp import web
 
-from qrstack_api.accounts.principal import principal_of
+from qrstack_api.accounts.principal import Principal, principal_of
 from qrstack_api.codes.model import ImageFormatQuery, ImageQuery
 from qrstack_api.codes.paths import CODE_PATH, code_id_of
 from qrstack_api.codes.store import get_code
 from qrstack_api.codes.view import image_data
 from qrstack_api.context import POOL, SETTINGS
 from qrstack_api.openapi import operation
-from qrstack_api.upstream import relay_render
+from qrstack_api.upstream import render
 from qrstack_common.http import validate
 from qrstack_common.payloads import find_type
 
@@ -28,10 +29,18 @@ _IMAGE_MEDIA = {
 routes = web.RouteTableDef()
 
 
-async def _image(request: web.Request, fmt: str, query: ImageQuery) -> web.Response:
-    principal = principal_of(request)
-    row = await get_code(request.app[POOL], principal.workspace_id, code_id_of(request))
-    settings = request.app[SETTINGS]
+async def code_image(
+    app: web.Application,
+    principal: Principal,
+    code_id: UUID,
+    fmt: str,
+    query: ImageQuery,
+    if_none_match: str | None = None,
+) -> web.Response:
+    """The renderer's answer for the code's image in `fmt` (the image, a 304 for a matching
+    `if_none_match`, or its refusal); the /v1 image routes and the MCP render tool call it."""
+    row = await get_code(app[POOL], principal.workspace_id, code_id)
+    settings = app[SETTINGS]
     spec: dict[str, Any] = {
         "data": image_data(settings, row),
         **query.model_dump(by_alias=True, exclude_none=True, exclude={"format"}),
@@ -42,7 +51,18 @@ async def _image(request: web.Request, fmt: str, query: ImageQuery) -> web.Respo
         spec["errorCorrection"] = payload_type.error_correction
     if row["style"]:
         spec["style"] = row["style"]
-    response = await relay_render(request, spec)
+    return await render(app, spec, if_none_match)
+
+
+async def _image(request: web.Request, fmt: str, query: ImageQuery) -> web.Response:
+    response = await code_image(
+        request.app,
+        principal_of(request),
+        code_id_of(request),
+        fmt,
+        query,
+        request.headers.get("If-None-Match"),
+    )
     # The image changes with the code (style, target) and needs a key: no shared cache keeps
     # it and every reuse is revalidated with its ETag (a 304 when nothing changed).
     response.headers["Cache-Control"] = PRIVATE_IMAGE

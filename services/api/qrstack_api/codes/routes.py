@@ -8,8 +8,15 @@ from typing import Any
 from aiohttp import web
 
 from qrstack_api.accounts.principal import principal_of
-from qrstack_api.codes.design import refuse_unscannable
-from qrstack_api.codes.input import parse_code_body
+from qrstack_api.codes.actions import (
+    create_on,
+    create_one,
+    delete_one,
+    list_page,
+    read_one,
+    shown,
+    update_one,
+)
 from qrstack_api.codes.model import (
     BulkCreate,
     BulkItemResult,
@@ -19,37 +26,15 @@ from qrstack_api.codes.model import (
     CodeView,
     DeleteQuery,
 )
-from qrstack_api.codes.patching import merged_body
 from qrstack_api.codes.paths import CODE_PATH, code_id_of
-from qrstack_api.codes.store import (
-    create_code,
-    delete_code,
-    get_code,
-    list_codes,
-    restore_code,
-    update_code,
-)
-from qrstack_api.codes.style_shape import with_default_colours
-from qrstack_api.codes.totals import total_scans
-from qrstack_api.codes.view import code_view
-from qrstack_api.context import HASHER, POOL, SETTINGS
+from qrstack_api.codes.store import restore_code
+from qrstack_api.context import POOL
 from qrstack_api.openapi import operation
 from qrstack_api.openapi.code_body import CODE_BODY, CODE_PATCH
-from qrstack_api.scannability.policy import require_scannable
-from qrstack_api.upstream import UPSTREAM
-from qrstack_common.errors import ApiError, Issue, validation_failed
+from qrstack_common.errors import ApiError
 from qrstack_common.http import json_response, read_json, read_model, validate
-from qrstack_common.payloads import PAYLOAD_TYPES, find_type
 
 routes = web.RouteTableDef()
-
-
-async def _one_total(request: web.Request, row: Any) -> int | None:
-    settings = request.app[SETTINGS]
-    totals = await total_scans(
-        request.app[UPSTREAM], settings.analytics_url, row["workspace_id"], [row["id"]]
-    )
-    return None if totals is None else totals[row["id"]]
 
 
 @routes.post("/v1/codes")
@@ -65,13 +50,7 @@ async def _one_total(request: web.Request, row: Any) -> int | None:
     "the type's key (e.g. `wifi`, `card`, `menu`).",
 )
 async def create(request: web.Request) -> web.Response:
-    principal = principal_of(request)
-    inp = parse_code_body(with_default_colours(await read_json(request)), partial=False)
-    async with request.app[POOL].acquire() as conn, conn.transaction():
-        row = await create_code(conn, principal, inp, request.app[HASHER])
-        await refuse_unscannable(request.app[UPSTREAM], request.app[SETTINGS], row)
-        await require_scannable(request, row)
-    view = code_view(request.app[SETTINGS], row, 0)
+    view = await create_one(request.app, principal_of(request), await read_json(request))
     return json_response(view, status=201, headers={"Location": f"/v1/codes/{view['id']}"})
 
 
@@ -85,29 +64,7 @@ async def create(request: web.Request) -> web.Response:
     scope="codes:read",
 )
 async def list_(request: web.Request) -> web.Response:
-    principal = principal_of(request)
-    # An empty parameter means "not given" (clients often send `cursor=` on the first page).
-    query = validate(CodeListQuery, {k: v for k, v in request.query.items() if v != ""})
-    if query.type is not None:
-        found = find_type(query.type)
-        if found is None:
-            valid = ", ".join(PAYLOAD_TYPES)
-            raise validation_failed(
-                [Issue(("type",), f"unknown type {query.type!r}; valid: {valid}")]
-            )
-        query = query.model_copy(update={"type": found.name})
-    rows, next_cursor = await list_codes(request.app[POOL], principal.workspace_id, query)
-    settings = request.app[SETTINGS]
-    totals = await total_scans(
-        request.app[UPSTREAM], settings.analytics_url, principal.workspace_id,
-        [row["id"] for row in rows],
-    )  # fmt: skip
-    views = [
-        code_view(settings, row, None if totals is None else totals[row["id"]]) for row in rows
-    ]
-    if query.status in ("active", "limit_reached"):
-        views = [v for v in views if v["status"] == query.status]
-    return json_response({"data": views, "nextCursor": next_cursor})
+    return json_response(await list_page(request.app, principal_of(request), request.query))
 
 
 @routes.post("/v1/codes/bulk")
@@ -122,20 +79,15 @@ async def list_(request: web.Request) -> web.Response:
 async def bulk_create(request: web.Request) -> web.Response:
     principal = principal_of(request)
     body = await read_model(request, BulkCreate, max_bytes=16 << 20)
-    settings = request.app[SETTINGS]
     results: list[dict[str, Any]] = []
     async with request.app[POOL].acquire() as conn:
         for index, item in enumerate(body.items):
             try:
-                inp = parse_code_body(with_default_colours(item), partial=False)
-                async with conn.transaction():
-                    row = await create_code(conn, principal, inp, request.app[HASHER])
-                    await refuse_unscannable(request.app[UPSTREAM], settings, row)
-                    await require_scannable(request, row)
+                view = await create_on(conn, request.app, principal, item)
             except ApiError as exc:
                 results.append({"index": index, "status": exc.status, "error": exc.body()})
                 continue
-            results.append({"index": index, "status": 201, "code": code_view(settings, row, 0)})
+            results.append({"index": index, "status": 201, "code": view})
     created = sum(1 for r in results if r["status"] == 201)
     result = BulkResult(
         created=created,
@@ -151,28 +103,15 @@ async def bulk_create(request: web.Request) -> web.Response:
     scope="codes:read",
 )  # fmt: skip
 async def read(request: web.Request) -> web.Response:
-    principal = principal_of(request)
-    row = await get_code(request.app[POOL], principal.workspace_id, code_id_of(request))
-    return json_response(code_view(request.app[SETTINGS], row, await _one_total(request, row)))
+    return json_response(await read_one(request.app, principal_of(request), code_id_of(request)))
 
 
 async def _update(request: web.Request, *, replace: bool) -> web.Response:
-    principal = principal_of(request)
-    code_id = code_id_of(request)
     raw = await read_json(request)
-    pool = request.app[POOL]
-    current = await get_code(pool, principal.workspace_id, code_id)
-    if not replace:
-        raw = merged_body(raw, current)
-    inp = parse_code_body(
-        raw, partial=not replace, current_type=current["type"], current_dynamic=current["dynamic"]
+    view = await update_one(
+        request.app, principal_of(request), code_id_of(request), raw, replace=replace
     )
-    async with pool.acquire() as conn, conn.transaction():
-        row = await update_code(conn, principal, code_id, inp, request.app[HASHER], replace=replace)
-        if "style" in inp.sent or inp.payload is not None or "slug" in inp.sent:
-            await refuse_unscannable(request.app[UPSTREAM], request.app[SETTINGS], row)
-        await require_scannable(request, row)
-    return json_response(code_view(request.app[SETTINGS], row, await _one_total(request, row)))
+    return json_response(view)
 
 
 @routes.patch(CODE_PATH)
@@ -211,10 +150,8 @@ async def put(request: web.Request) -> web.Response:
     scope="codes:write",
 )
 async def delete(request: web.Request) -> web.Response:
-    principal = principal_of(request)
-    purge = validate(DeleteQuery, dict(request.query)).purge
-    async with request.app[POOL].acquire() as conn, conn.transaction():
-        await delete_code(conn, principal.workspace_id, code_id_of(request), purge=purge)
+    query = validate(DeleteQuery, dict(request.query))
+    await delete_one(request.app, principal_of(request), code_id_of(request), query)
     return web.Response(status=204)
 
 
@@ -227,4 +164,4 @@ async def restore(request: web.Request) -> web.Response:
     principal = principal_of(request)
     async with request.app[POOL].acquire() as conn, conn.transaction():
         row = await restore_code(conn, principal, code_id_of(request))
-    return json_response(code_view(request.app[SETTINGS], row, await _one_total(request, row)))
+    return json_response(await shown(request.app, row))

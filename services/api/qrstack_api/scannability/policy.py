@@ -21,9 +21,9 @@ from qrstack_common.payloads import find_type
 GRADES = ("A", "B", "C", "D", "F")
 
 
-async def require_scannable(request: web.Request, row: Any) -> None:
+async def require_scannable(app: web.Application, row: Any) -> None:
     """400 on `style` when the code's design scores below the configured grade."""
-    settings = request.app[SETTINGS]
+    settings = app[SETTINGS]
     floor = settings.min_scannability_grade
     if floor is None:
         return
@@ -34,7 +34,7 @@ async def require_scannable(request: web.Request, row: Any) -> None:
     if row["style"]:
         design["style"] = row["style"]
     try:
-        async with request.app[UPSTREAM].post(
+        async with app[UPSTREAM].post(
             f"{settings.renderer_url}/v1/scannability", json=design
         ) as answer:
             body = await answer.json()
