@@ -35,6 +35,8 @@ from qrstack_api.folders import routes as folders
 from qrstack_api.livescans import routes as livescans
 from qrstack_api.livescans.feed import ScanFeed
 from qrstack_api.livescans.routes import FEED, OPEN_STREAMS
+from qrstack_api.mcp import routes as mcp
+from qrstack_api.mcp.routes import mcp_sessions
 from qrstack_api.openapi.query_check import refuse_unknown_query_parameters
 from qrstack_api.outbox.relay import OutboxRelay
 from qrstack_api.portability import routes as portability
@@ -83,6 +85,7 @@ def create_app(settings: ApiSettings) -> web.Application:
         printing,
         webhooks,
         livescans,
+        mcp,
         console_signin,
         console_team,
         console_invites,
@@ -123,7 +126,9 @@ def create_app(settings: ApiSettings) -> web.Application:
         yield
         await app[FEED].close()
 
-    app.cleanup_ctx.extend([database, upstream, outbox_relay, status_sampling, live_scans])
+    app.cleanup_ctx.extend(
+        [database, upstream, outbox_relay, status_sampling, live_scans, mcp_sessions]
+    )
     app.cleanup_ctx.append(submission_retention)
     install_access(app, settings, metrics)  # after `database`: it uses the pool
     app.middlewares.append(refuse_unknown_query_parameters)  # after access: 401 comes first

@@ -30,7 +30,7 @@ def _ref(name: str) -> dict[str, str]:
     return {"$ref": _REF.format(model=name)}
 
 
-def _without_property_titles(schema: Any) -> Any:
+def without_property_titles(schema: Any) -> Any:
     """pydantic titles every property after its Python name ("Folderid"); the property's own
     name says it better, so they are left out (model titles stay)."""
     if isinstance(schema, dict):
@@ -40,10 +40,10 @@ def _without_property_titles(schema: Any) -> Any:
                 if isinstance(prop, dict):
                     prop.pop("title", None)
         for value in schema.values():
-            _without_property_titles(value)
+            without_property_titles(value)
     elif isinstance(schema, list):
         for value in schema:
-            _without_property_titles(value)
+            without_property_titles(value)
     return schema
 
 
@@ -199,7 +199,7 @@ def build_openapi(
         [(m, "validation") for m in _models(ops)], by_alias=True, ref_template=_REF
     )
     components = {**schemas.get("$defs", {}), **built, "Error": ERROR_SCHEMA}
-    _without_property_titles(components)
+    without_property_titles(components)
     return {
         "openapi": "3.1.0",
         "info": {
