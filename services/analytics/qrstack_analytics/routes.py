@@ -6,7 +6,8 @@
     GET  /internal/v1/workspaces/{ws}/analytics                workspace analytics, top codes
     POST /internal/v1/workspaces/{ws}/analytics                the same over `{"codeIds": […]}`
     GET  /internal/v1/workspaces/{ws}/analytics.csv            (and POST) the same as CSV
-    POST /internal/v1/workspaces/{ws}/totals                   all-time totals of many codes
+    POST /internal/v1/workspaces/{ws}/totals                   all-time answered and refused
+                                                               scans of many codes
 
 Every ClickHouse call runs on the store's threads; handlers only await. Bad parameters are a
 400 `validation_failed` naming each one.
@@ -40,7 +41,7 @@ from qrstack_analytics.queries.csv_export import (
 )
 from qrstack_analytics.queries.scan_list import page_json, parse_page_request, scans_query
 from qrstack_analytics.queries.scope import Scope
-from qrstack_analytics.queries.totals import TotalsRequest, totals_query
+from qrstack_analytics.queries.totals import TotalsRequest, answered_and_refused, totals_query
 from qrstack_analytics.queries.windows import WindowRequest, parse_bool, parse_window_request
 from qrstack_analytics.settings import AnalyticsSettings
 from qrstack_analytics.storage.store import AnalyticsStore
@@ -244,11 +245,11 @@ async def code_totals(request: web.Request) -> web.Response:
     issues.done()
     assert body is not None
     store = request.app[STORE]
-    totals = {str(code): 0 for code in body.code_ids}
-    if body.code_ids:
-        for code, scans in await store.rows(
-            *totals_query(store.database, workspace_id, body.code_ids)
-        ):
-            totals[str(code)] = int(scans)
+    rows = (
+        await store.rows(*totals_query(store.database, workspace_id, body.code_ids))
+        if body.code_ids
+        else []
+    )
+    answered, refused = answered_and_refused(body.code_ids, rows)
     _observe(request, "totals", started)
-    return json_response({"totals": totals})
+    return json_response({"totals": answered, "refused": refused})

@@ -138,13 +138,28 @@ async def test_totals_of_many_codes_in_one_call(client: Client, store: Analytics
         scan_event(workspace_id=ws, code_id=b, ts=at),
         scan_event(workspace_id=ws, code_id=b, ts=at, is_bot=True),
         scan_event(workspace_id=uuid.uuid4(), code_id=b, ts=at),  # not this workspace
+        # Refused: counted apart from the answered scans, by outcome (bots left out).
+        *(scan_event(workspace_id=ws, code_id=a, ts=at, outcome="limit_reached") for _ in "xy"),
+        scan_event(workspace_id=ws, code_id=a, ts=at, outcome="limit_reached", is_bot=True),
+        scan_event(workspace_id=ws, code_id=b, ts=at, outcome="not_active"),
+        scan_event(workspace_id=ws, code_id=b, ts=at, outcome="fallback"),
+        scan_event(workspace_id=ws, code_id=b, ts=at, outcome="page"),  # answered
+        scan_event(workspace_id=ws, code_id=b, ts=at, outcome="password_required"),  # neither
     ]
     await store.write(write_events, store, events)
     response = await client.post(
         f"/internal/v1/workspaces/{ws}/totals", json={"codeIds": [str(a), str(b), str(never)]}
     )
     assert response.status == 200
-    assert await response.json() == {"totals": {str(a): 3, str(b): 1, str(never): 0}}
+    none = {"limitReached": 0, "notActive": 0, "fallback": 0}
+    assert await response.json() == {
+        "totals": {str(a): 3, str(b): 2, str(never): 0},
+        "refused": {
+            str(a): {**none, "limitReached": 2},
+            str(b): {**none, "notActive": 1, "fallback": 1},
+            str(never): none,
+        },
+    }
     bad = await client.post("/internal/v1/workspaces/nope/totals", json={"codeIds": ["x"]})
     assert bad.status == 400
     assert {i["path"][0] for i in (await bad.json())["issues"]} == {"workspaceId", "codeIds"}

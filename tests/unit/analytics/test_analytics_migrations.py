@@ -3,6 +3,8 @@ raw table mirrors the event contract, and retention is a TTL that can be set and
 
 from __future__ import annotations
 
+import uuid
+
 from qrstack_analytics.storage.backend import ClickHouse
 from qrstack_analytics.storage.migrate import (
     MIGRATIONS,
@@ -55,6 +57,30 @@ def test_every_migration_goes_forward_and_back(store: AnalyticsStore) -> None:
     scratch.execute("ALTER TABLE analytics_migrations.scans ADD COLUMN stray UInt8")
     assert any("scans: columns" in d for d in schema_drift(scratch))
     scratch.execute("DROP DATABASE analytics_migrations SYNC")
+
+
+def test_refused_scans_kept_before_migration_5_are_counted_once(store: AnalyticsStore) -> None:
+    scratch: ClickHouse = OtherDatabase(store.engine, "analytics_refused")  # type: ignore[assignment]
+    scratch.execute("DROP DATABASE IF EXISTS analytics_refused SYNC")
+    apply_migrations(scratch, up_to=4)
+    code = uuid.uuid4()
+    insert = (
+        "INSERT INTO analytics_refused.scans (scan_id, ts, workspace_id, code_id, outcome)"
+        " SELECT generateUUIDv4(), now64(3), {ws:UUID}, {code:UUID}, {outcome:String}"
+        " FROM numbers({n:UInt32})"
+    )
+    params = {"ws": str(uuid.uuid4()), "code": str(code)}
+    for outcome, n in (("limit_reached", 3), ("not_active", 2), ("redirect", 5)):
+        scratch.execute(insert, {**params, "outcome": outcome, "n": n})
+    migration_5 = MIGRATIONS[4]
+    assert apply_migrations(scratch, up_to=5) == [5]
+    for statement in migration_5.forward:  # a re-run (a start that failed half-way) too
+        scratch.execute(statement.format(db="analytics_refused"))
+    scratch.execute(insert, {**params, "outcome": "fallback", "n": 1})  # through the view
+    counted = "SELECT outcome, sum(scans) FROM analytics_refused.scans_refused GROUP BY outcome"
+    rows = {str(outcome): int(str(scans)) for outcome, scans in scratch.rows(counted)}
+    assert rows == {"limit_reached": 3, "not_active": 2, "fallback": 1}
+    scratch.execute("DROP DATABASE analytics_refused SYNC")
 
 
 def test_the_raw_table_has_a_column_for_every_field_of_the_scan_event() -> None:

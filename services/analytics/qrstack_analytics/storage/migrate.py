@@ -17,6 +17,7 @@ from qrstack_analytics.storage.migrations import (
     m0002_scan_keys,
     m0003_quarter_hour_rollup,
     m0004_daily_rollup,
+    m0005_refused_scans,
 )
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -24,6 +25,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m0002_scan_keys.MIGRATION,
     m0003_quarter_hour_rollup.MIGRATION,
     m0004_daily_rollup.MIGRATION,
+    m0005_refused_scans.MIGRATION,
 )
 
 

@@ -111,12 +111,26 @@ TABLES: tuple[DeclaredTable, ...] = (
         "workspace_id, code_id, dim, day, is_bot, value",
         "toYYYYMM(day)",
     ),
+    DeclaredTable(
+        "scans_refused",
+        (
+            ("workspace_id", "UUID"),
+            ("code_id", "UUID"),
+            ("outcome", _LC),
+            ("is_bot", "Bool"),
+            ("scans", _SUM),
+        ),
+        "AggregatingMergeTree",
+        "workspace_id, code_id, outcome, is_bot",
+        "",
+    ),
 )
 
 VIEWS: tuple[DeclaredView, ...] = (
     DeclaredView("scan_keys_mv", "scan_keys"),
     DeclaredView("scans_15m_mv", "scans_15m"),
     DeclaredView("scans_daily_mv", "scans_daily"),
+    DeclaredView("scans_refused_mv", "scans_refused"),
 )
 
 
