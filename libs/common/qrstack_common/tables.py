@@ -30,7 +30,7 @@ def _columns(**types: str) -> Mapping[str, str]:
 SCAN_CAPS = TableContract(
     "scan_caps",
     writer="redirect",
-    readers=("redirect",),
+    readers=("redirect", "api"),  # the API shows `used` as a capped code's scansUsed
     columns=_columns(
         code_id="uuid", used="bigint", leased="bigint", updated_at="timestamp with time zone"
     ),

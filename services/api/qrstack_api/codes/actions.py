@@ -4,7 +4,7 @@ call these, so a code is validated, stored and shown one way whatever the caller
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -17,7 +17,7 @@ from qrstack_api.codes.model import CodeListQuery, DeleteQuery
 from qrstack_api.codes.patching import merged_body
 from qrstack_api.codes.store import create_code, delete_code, get_code, list_codes, update_code
 from qrstack_api.codes.style_shape import with_default_colours
-from qrstack_api.codes.totals import total_scans
+from qrstack_api.codes.totals import ScanCounts, cap_usage, scan_counts
 from qrstack_api.codes.view import code_view
 from qrstack_api.context import HASHER, POOL, SETTINGS
 from qrstack_api.db.pool import Connection
@@ -28,13 +28,25 @@ from qrstack_common.http import validate
 from qrstack_common.payloads import PAYLOAD_TYPES, find_type
 
 
-async def shown(app: web.Application, row: Any) -> dict[str, Any]:
-    """One code as /v1 shows it, with its scan total (null when analytics cannot say now)."""
+async def views(
+    app: web.Application, workspace_id: UUID, rows: Sequence[Any]
+) -> list[dict[str, Any]]:
+    """Codes as /v1 shows them, with their scan counts (null when analytics cannot say now)
+    and, for capped codes, what the cap counted: one analytics request, one query at most."""
     settings = app[SETTINGS]
-    totals = await total_scans(
-        app[UPSTREAM], settings.analytics_url, row["workspace_id"], [row["id"]]
-    )
-    return code_view(settings, row, None if totals is None else totals[row["id"]])
+    ids = [row["id"] for row in rows]
+    counts = await scan_counts(app[UPSTREAM], settings.analytics_url, workspace_id, ids)
+    used = await cap_usage(app[POOL], rows)
+    return [
+        code_view(settings, row, None if counts is None else counts[row["id"]], used.get(row["id"]))
+        for row in rows
+    ]
+
+
+async def shown(app: web.Application, row: Any) -> dict[str, Any]:
+    """One code as /v1 shows it (`views`)."""
+    [view] = await views(app, row["workspace_id"], [row])
+    return view
 
 
 async def create_on(
@@ -47,7 +59,7 @@ async def create_on(
         row = await create_code(conn, principal, inp, app[HASHER])
         await refuse_unscannable(app[UPSTREAM], app[SETTINGS], row)
         await require_scannable(app, row)
-    return code_view(app[SETTINGS], row, 0)
+    return code_view(app[SETTINGS], row, ScanCounts.none(), 0)
 
 
 async def create_one(app: web.Application, principal: Principal, body: Any) -> dict[str, Any]:
@@ -70,17 +82,10 @@ async def list_page(
             )
         query = query.model_copy(update={"type": found.name})
     rows, next_cursor = await list_codes(app[POOL], principal.workspace_id, query)
-    settings = app[SETTINGS]
-    totals = await total_scans(
-        app[UPSTREAM], settings.analytics_url, principal.workspace_id,
-        [row["id"] for row in rows],
-    )  # fmt: skip
-    views = [
-        code_view(settings, row, None if totals is None else totals[row["id"]]) for row in rows
-    ]
+    page = await views(app, principal.workspace_id, rows)
     if query.status in ("active", "limit_reached"):
-        views = [v for v in views if v["status"] == query.status]
-    return {"data": views, "nextCursor": next_cursor}
+        page = [v for v in page if v["status"] == query.status]
+    return {"data": page, "nextCursor": next_cursor}
 
 
 async def read_one(app: web.Application, principal: Principal, code_id: UUID) -> dict[str, Any]:

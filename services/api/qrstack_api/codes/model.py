@@ -129,6 +129,19 @@ NULLABLE_FIELDS = frozenset(
 )  # fmt: skip
 
 
+class RefusedScans(BaseModel):
+    """Scans a person made that got the code's refusal (its fallback URL, or the page that
+    says why), by reason."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    limit_reached: int = Field(alias="limitReached", description="The scan cap was used up.")
+    not_active: int = Field(
+        alias="notActive", description="Outside the schedule: before activeFrom, from expiresAt."
+    )
+    fallback: int = Field(description="The code was deleted or suspended.")
+
+
 class CodeView(BaseModel):
     """A QR code."""
 
@@ -158,7 +171,26 @@ class CodeView(BaseModel):
     forward_query: bool = Field(alias="forwardQuery")
     status: DerivedStatus
     total_scans: int | None = Field(
-        alias="totalScans", description="null while the analytics service is unreachable"
+        alias="totalScans",
+        description="Scans answered, all time: the scanner was sent to the target (or a "
+        "rule's) or shown the hosted page. Refused scans are in `refusedScans`; bots are not "
+        "counted. null while the analytics service is unreachable.",
+    )
+    refused_scans: RefusedScans | None = Field(
+        alias="refusedScans",
+        description="Scans a person made that the code did not answer, all time, by reason. "
+        "null while the analytics service is unreachable.",
+    )
+    scans_used: int | None = Field(
+        alias="scansUsed",
+        description="A capped code's scans counted by its scan cap (the redirect service's "
+        "own count, exact across its replicas, settled within seconds of a scan); null "
+        "without `maxScans`. The cap counts from when it was set.",
+    )
+    scans_remaining: int | None = Field(
+        alias="scansRemaining",
+        description="`maxScans - scansUsed`, never below 0; null without `maxScans`. At 0 "
+        "the status is `limit_reached`.",
     )
     payload: dict[str, Any] = Field(
         description="The type's fields (also nested under the type's key, e.g. `wifi`)."

@@ -8,9 +8,9 @@ from typing import Any
 from qrstack_api.codes.model import DerivedStatus
 
 
-def derived_status(row: Any, now: datetime, total_scans: int | None) -> DerivedStatus:
+def derived_status(row: Any, now: datetime, scans_used: int | None) -> DerivedStatus:
     """deleted/suspended as stored; else scheduled before activeFrom, expired from expiresAt,
-    limit_reached once the scan cap is met (as far as the analytics know), else active."""
+    limit_reached once the scan cap counted `maxScans` scans (`scans_used`), else active."""
     stored: str = row["status"]
     if stored == "deleted":
         return "deleted"
@@ -20,6 +20,6 @@ def derived_status(row: Any, now: datetime, total_scans: int | None) -> DerivedS
         return "scheduled"
     if row["expires_at"] is not None and now >= row["expires_at"]:
         return "expired"
-    if row["max_scans"] is not None and total_scans is not None and total_scans >= row["max_scans"]:
+    if row["max_scans"] is not None and scans_used is not None and scans_used >= row["max_scans"]:
         return "limit_reached"
     return "active"

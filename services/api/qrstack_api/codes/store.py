@@ -222,7 +222,7 @@ def _status_condition(status: str | None) -> str:
         "suspended": "status = 'suspended'",
         "scheduled": "status = 'active' AND active_from > now()",
         "expired": "status = 'active' AND expires_at <= now()",
-        # limit_reached needs scan counts: the caller narrows these with the analytics totals.
+        # limit_reached needs the cap counts: the caller narrows these with `scan_caps.used`.
         "limit_reached": f"status = 'active' AND max_scans IS NOT NULL AND {schedule_ok}",
         "active": f"status = 'active' AND {schedule_ok}",
     }[status]

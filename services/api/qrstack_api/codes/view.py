@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from qrstack_api.codes.model import CodeView
+from qrstack_api.codes.model import CodeView, RefusedScans
 from qrstack_api.codes.status import derived_status
 from qrstack_api.codes.style_shape import style_out
+from qrstack_api.codes.totals import ScanCounts
 from qrstack_api.settings import ApiSettings
 from qrstack_common.payloads import encode_payload, find_type, validate_payload
 
@@ -46,8 +47,14 @@ def shown_payload(type_name: str, stored: dict[str, Any] | None) -> dict[str, An
     return payload
 
 
-def code_view(settings: ApiSettings, row: Any, total_scans: int | None) -> dict[str, Any]:
+def code_view(
+    settings: ApiSettings, row: Any, counts: ScanCounts | None, cap_used: int | None = None
+) -> dict[str, Any]:
+    """The code as /v1 shows it: `counts` from the analytics (None: unreachable now),
+    `cap_used` what its scan cap counted (None for a code without a cap)."""
     payload = shown_payload(row["type"], row["payload"])
+    max_scans = row["max_scans"]
+    scans_used = None if max_scans is None else cap_used or 0
     view = CodeView(
         id=row["id"],
         workspace_id=row["workspace_id"],
@@ -71,8 +78,11 @@ def code_view(settings: ApiSettings, row: Any, total_scans: int | None) -> dict[
         scan_tracking_enabled=row["scan_tracking"],
         redirect_status=row["redirect_status"],
         forward_query=row["forward_query"],
-        status=derived_status(row, datetime.now(UTC), total_scans),
-        total_scans=total_scans,
+        status=derived_status(row, datetime.now(UTC), scans_used),
+        total_scans=None if counts is None else counts.answered,
+        refused_scans=None if counts is None else RefusedScans.model_validate(counts.refused),
+        scans_used=scans_used,
+        scans_remaining=None if scans_used is None else max(max_scans - scans_used, 0),
         payload=payload,
         content=static_content(row),
         created_at=row["created_at"],

@@ -11,10 +11,9 @@ from uuid import UUID
 from aiohttp import web
 
 from qrstack_api.accounts.principal import principal_of
+from qrstack_api.codes.actions import shown
 from qrstack_api.codes.paths import CODE_PATH, code_id_of
 from qrstack_api.codes.store import get_code
-from qrstack_api.codes.totals import total_scans
-from qrstack_api.codes.view import code_view
 from qrstack_api.context import POOL, SETTINGS
 from qrstack_api.files.inspection import PreparedFile, inspect_image, inspect_pdf
 from qrstack_api.files.model import CodeFiles, ImageOrder
@@ -34,7 +33,6 @@ from qrstack_api.files.stream import find_image, find_pdf, send_file
 from qrstack_api.files.upload import Upload, read_upload
 from qrstack_api.openapi import operation
 from qrstack_api.settings import ApiSettings
-from qrstack_api.upstream import UPSTREAM
 from qrstack_common.errors import ApiError, Issue, validation_failed
 from qrstack_common.http import json_response, read_model
 from qrstack_common.ids import PATH_PATTERN, public_id
@@ -71,13 +69,10 @@ def _file_view(settings: ApiSettings, row: Any, file: StoredFile) -> dict[str, A
 async def _files_response(request: web.Request, row: Any) -> web.Response:
     settings = request.app[SETTINGS]
     files = await stored_files(request.app[POOL], row)
-    totals = await total_scans(
-        request.app[UPSTREAM], settings.analytics_url, row["workspace_id"], [row["id"]]
-    )
     return json_response(
         {
             "files": [_file_view(settings, row, f) for f in files],
-            "code": code_view(settings, row, None if totals is None else totals[row["id"]]),
+            "code": await shown(request.app, row),
         }
     )
 
