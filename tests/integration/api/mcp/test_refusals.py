@@ -160,8 +160,15 @@ async def test_without_a_valid_api_key_the_request_is_401(platform: Platform) ->
             json=initialize,
             headers={**headers, "Authorization": f"Bearer {ws.api_key}"},
         )
+        too_big = await http.post(
+            mcp_url(platform),
+            content=b" " * (5 << 20),
+            headers={**headers, "Authorization": f"Bearer {ws.api_key}"},
+        )
     assert accepted.status_code == 200, accepted.text
     assert accepted.json()["result"]["serverInfo"]["name"] == "qrstack"
+    assert int(accepted.headers["X-RateLimit-Remaining"]) >= 0  # counted like any request
+    assert too_big.status_code == 413
     # The SDK's client stops at the first answer: the session is never opened.
     with pytest.raises(BaseExceptionGroup) as refused_by_sdk:
         async with connected(platform, "qr_test_wrong") as client:
