@@ -131,6 +131,7 @@ async def screenshots(api: str, email: str, code_id: str, out: Path) -> None:
         "analytics": f"/console/codes/{code_id}/analytics?range=7d",
         "keys": "/console/keys",
         "team": "/console/team",
+        "folders": "/console/folders",
     }
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(
@@ -194,6 +195,7 @@ async def main() -> int:
             "/console/keys": "/console/keys",
             "/console/team": "/console/team",
             "/console/workspaces": "/console/workspaces",
+            "/console/folders (counts of 1,000)": "/console/folders",
         }
         print(f"{args.codes} codes, {args.requests} sequential requests per page\n")
         print("| page | p50 ms | p95 ms |\n|---|---:|---:|")

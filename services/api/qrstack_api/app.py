@@ -21,6 +21,7 @@ from qrstack_api.codes import routes as codes
 from qrstack_api.compat import routes as compat
 from qrstack_api.compat.middleware import COMPAT_MIDDLEWARES
 from qrstack_api.console import invite_pages as console_invites
+from qrstack_api.console import library_pages as console_library
 from qrstack_api.console import routes as console
 from qrstack_api.console import signin as console_signin
 from qrstack_api.console import team_pages as console_team
@@ -89,6 +90,7 @@ def create_app(settings: ApiSettings) -> web.Application:
         console_signin,
         console_team,
         console_invites,
+        console_library,
         console,
     )
     for module in (*modules, docs):

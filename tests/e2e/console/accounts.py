@@ -4,9 +4,11 @@ pinned, vendored axe-core scan."""
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 import asyncpg
@@ -14,6 +16,7 @@ import asyncpg
 from qrstack_api.accounts.bootstrap import Bootstrapped, bootstrap_workspace
 from qrstack_launcher.stack import Platform
 
+PASSWORD = "a long enough passphrase"
 AXE = Path(__file__).parents[2] / "support" / "vendor" / "axe-core-4.10.2" / "axe.min.js"
 AXE_SHA256 = "b511cd9dec01c76f4b2ad1723b66b6db37d4c2eb4ed199076e1829d9ee7b75e3"
 
@@ -70,3 +73,52 @@ async def serious_violations(page: Any) -> list[str]:
         ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"
     )
     return found
+
+
+async def new_invite(platform: Platform, owner: Account, **body: Any) -> dict[str, Any]:
+    """An invite link to the owner's workspace, made through the API."""
+    ws = f"ws_{owner.workspace_id.hex}"
+    created: dict[str, Any] = await api_json(
+        "POST", f"{platform.url('api')}/v1/workspaces/{ws}/invites", owner, json=body
+    )
+    return created
+
+
+async def join_as_new(page: Any, link: str, email: str) -> None:
+    """Open an invite link signed out, create the account there, land on the codes list."""
+    await page.goto(urlsplit(link).path)
+    await page.fill("#email", email)
+    await page.fill("#password", PASSWORD)
+    await page.click("#join")
+    await page.wait_for_url("**/console/codes?**")
+
+
+def csrf_of(session: str) -> str:
+    """The form token the console computes for a session (what a forged post needs)."""
+    return hashlib.sha256(b"qrstack-console-csrf:" + session.encode()).hexdigest()
+
+
+async def session_of(page: Any) -> str:
+    cookies = await page.context.cookies()
+    return str(next(c for c in cookies if c["name"] == "sessionid")["value"])
+
+
+async def tab_to(page: Any, selector: str, presses: int = 80) -> bool:
+    """Whether pressing Tab from the top of the page reaches the element (keyboard users)."""
+    await page.evaluate("document.activeElement && document.activeElement.blur()")
+    target = page.locator(selector)
+    for _ in range(presses):
+        await page.keyboard.press("Tab")
+        if await target.evaluate("el => el === document.activeElement"):
+            return True
+    return False
+
+
+async def fits_the_phone(page: Any) -> bool:
+    """Whether the page needs no sideways scrolling of the whole page at its viewport width
+    (wide tables scroll inside their own box)."""
+    return bool(
+        await page.evaluate(
+            "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+        )
+    )

@@ -6,48 +6,30 @@ accessibility scan."""
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from e2e.console.accounts import Account, api_json, new_account, serious_violations, sign_in
+from e2e.console.accounts import (
+    PASSWORD,
+    api_json,
+    csrf_of,
+    join_as_new,
+    new_account,
+    new_invite,
+    serious_violations,
+    session_of,
+    sign_in,
+)
 
 from qrstack_launcher.stack import Platform
 
 pytestmark = pytest.mark.e2e
 
-PASSWORD = "a long enough passphrase"
-
-
-async def _invite(platform: Platform, owner: Account, **body: Any) -> dict[str, Any]:
-    ws = f"ws_{owner.workspace_id.hex}"
-    created: dict[str, Any] = await api_json(
-        "POST", f"{platform.url('api')}/v1/workspaces/{ws}/invites", owner, json=body
-    )
-    return created
-
 
 async def _context(browser: Any, platform: Platform, **options: Any) -> Any:
     return await browser.new_context(base_url=platform.url("api"), **options)
-
-
-async def _join_as_new(page: Any, link: str, email: str) -> None:
-    """Open an invite link signed out, create the account there, land on the codes list."""
-    await page.goto(urlsplit(link).path)
-    await page.fill("#email", email)
-    await page.fill("#password", PASSWORD)
-    await page.click("#join")
-    await page.wait_for_url("**/console/codes?**")
-
-
-def _csrf_of(session: str) -> str:
-    return hashlib.sha256(b"qrstack-console-csrf:" + session.encode()).hexdigest()
-
-
-async def _session(page: Any) -> str:
-    return str(next(c for c in await page.context.cookies() if c["name"] == "sessionid")["value"])
 
 
 async def test_an_owner_invites_by_link_and_the_invitee_joins(
@@ -98,10 +80,10 @@ async def test_a_viewer_cannot_edit(browser: Any, platform: Platform) -> None:
     code = await api_json(
         "POST", f"{api}/v1/codes", owner, json={"targetUrl": "https://example.com/menu"}
     )
-    invite = await _invite(platform, owner, role="viewer")
+    invite = await new_invite(platform, owner, role="viewer")
     context = await _context(browser, platform)
     page = await context.new_page()
-    await _join_as_new(page, invite["url"], f"viewer-{secrets.token_hex(4)}@example.com")
+    await join_as_new(page, invite["url"], f"viewer-{secrets.token_hex(4)}@example.com")
     # The list and the code's page show the code and no control that would change it.
     assert code["id"] in await page.content()
     assert await page.locator("a[href='/console/codes/new']").count() == 0
@@ -113,7 +95,7 @@ async def test_a_viewer_cannot_edit(browser: Any, platform: Platform) -> None:
         assert response.status == 403
         assert "(viewer) cannot" in await page.inner_text("#page-error")
     # A forged edit (with a valid form token) is refused by the API, and nothing changes.
-    token = _csrf_of(await _session(page))
+    token = csrf_of(await session_of(page))
     forged = await page.request.post(
         f"/console/codes/{code['id']}/edit",
         form={"csrf": token, "p.targetUrl": "https://evil.example/", "name": "pwned"},
@@ -137,11 +119,11 @@ async def test_an_invited_member_sees_only_the_workspaces_they_belong_to(
 ) -> None:
     owner = await new_account(platform)
     stranger = await new_account(platform)  # a workspace the member never joins
-    invite = await _invite(platform, owner, role="editor")
+    invite = await new_invite(platform, owner, role="editor")
     email = f"member-{secrets.token_hex(4)}@example.com"
     context = await _context(browser, platform)
     page = await context.new_page()
-    await _join_as_new(page, invite["url"], email)
+    await join_as_new(page, invite["url"], email)
     # Sign out and in again with the new account's password.
     await page.click("text=Sign out")
     await page.wait_for_url("**/console/login**")
@@ -184,7 +166,7 @@ async def test_an_invited_member_sees_only_the_workspaces_they_belong_to(
     forged = await page.request.post(
         "/console/workspace",
         form={
-            "csrf": _csrf_of(await _session(page)),
+            "csrf": csrf_of(await session_of(page)),
             "workspaceId": f"ws_{stranger.workspace_id.hex}",
         },
     )
@@ -202,10 +184,10 @@ async def test_team_pages_have_no_serious_accessibility_violations(
     context = await _context(browser, platform, bypass_csp=True)
     page = await context.new_page()
     if path == "invite":
-        path = urlsplit((await _invite(platform, owner, role="viewer"))["url"]).path
+        path = urlsplit((await new_invite(platform, owner, role="viewer"))["url"]).path
     else:
         await sign_in(page, owner)
-        await _invite(platform, owner, email="someone@example.com")
+        await new_invite(platform, owner, email="someone@example.com")
     await page.goto(path)
     result = await serious_violations(page)
     await context.close()
@@ -215,7 +197,7 @@ async def test_team_pages_have_no_serious_accessibility_violations(
 async def test_a_signed_in_user_joins_with_one_click(browser: Any, platform: Platform) -> None:
     owner = await new_account(platform)
     other = await new_account(platform)
-    invite = await _invite(platform, owner, role="editor", email=other.email)
+    invite = await new_invite(platform, owner, role="editor", email=other.email)
     context = await _context(browser, platform)
     page = await context.new_page()
     # Signed out, the link offers sign-in, which comes back to the link.

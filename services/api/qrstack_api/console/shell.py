@@ -78,6 +78,11 @@ async def context_of(request: web.Request) -> dict[str, Any]:
         "wsq": f"workspaceId={quote(str(me['workspace']['id']), safe='')}",
         "can": {
             "write_codes": holds(me, "codes:write"),
+            "write_folders": holds(me, "folders:write"),
+            "write_rules": holds(me, "rules:write"),
+            "read_domains": holds(me, "domains:read"),
+            "write_domains": holds(me, "domains:write"),
+            "read_billing": holds(me, "billing:read"),
             "read_keys": holds(me, "keys:read"),
             "manage_members": holds(me, "members:write"),
         },

@@ -1,0 +1,214 @@
+"""The console's folders and tags page: both lists with their code counts (each links to the
+codes list filtered by it), creating, renaming and deleting folders, renaming and removing
+tags, each deletion behind a page that says what happens to the codes.
+
+Every change is the /v1 call an API client would make (`POST/PATCH/DELETE /v1/folders…`, and
+for a tag, which exists only on the codes that carry it, `PATCH /v1/codes/{id}` of each such
+code), so validation, plan limits, roles and isolation are the API's own: a viewer sees no
+controls, and a forged post is refused by the API.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from aiohttp import web
+
+from qrstack_api.console.client import ApiAnswer, call
+from qrstack_api.console.pages import page, see_other
+from qrstack_api.console.shell import (
+    Refused,
+    SignedOut,
+    context_of,
+    form_token,
+    items,
+    need,
+    signed_in,
+)
+
+routes = web.RouteTableDef()
+
+_TAG_PAGE = 100  # codes per /v1/codes page while renaming or removing a tag
+_MAX_TAG_PASSES = 200  # at most 20,000 codes changed by one rename or removal
+
+
+def _folder_path(request: web.Request) -> str:
+    return f"/v1/folders/{quote(request.match_info['folder_id'], safe='')}"
+
+
+def _issues(answer: ApiAnswer, prefix: str) -> dict[str, str]:
+    found = answer.issues_by_field()
+    if not found:
+        return {f"{prefix}.form": answer.detail or f"The API answered {answer.status}."}
+    return {f"{prefix}.{path or 'form'}": reason for path, reason in found.items()}
+
+
+async def _library(
+    request: web.Request,
+    *,
+    status: int = 200,
+    issues: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+    notice: str = "",
+) -> web.Response:
+    shell, folders, tags = await asyncio.gather(
+        context_of(request), call(request, "GET", "/v1/folders"), call(request, "GET", "/v1/tags")
+    )
+    return page(
+        request, "library.html", status=status, **shell,
+        folders=items(need(folders)), tags=items(need(tags)), issues=issues or {},
+        values=values or {}, notice=notice or request.query.get("notice", ""),
+    )  # fmt: skip
+
+
+def _done(notice: str) -> web.Response:
+    return see_other("/console/folders?" + urlencode({"notice": notice}))
+
+
+@routes.get("/console/folders")
+@signed_in
+async def library(request: web.Request) -> web.Response:
+    return await _library(request)
+
+
+@routes.post("/console/folders")
+@signed_in
+async def create_folder(request: web.Request) -> web.Response:
+    form = await request.post()
+    form_token(request, form)
+    body: dict[str, Any] = {"name": str(form.get("name", ""))}
+    if form.get("color"):
+        body["color"] = str(form["color"])
+    answer = await call(request, "POST", "/v1/folders", json=body)
+    if answer.status == 401:
+        raise SignedOut
+    if not answer.ok:
+        return await _library(
+            request, status=answer.status, issues=_issues(answer, "create"),
+            values={"create.name": body["name"]},
+        )  # fmt: skip
+    return _done(f"Created folder {answer.body['name']}")
+
+
+@routes.post("/console/folders/{folder_id}/rename")
+@signed_in
+async def rename_folder(request: web.Request) -> web.Response:
+    form = await request.post()
+    form_token(request, form)
+    answer = await call(
+        request, "PATCH", _folder_path(request), json={"name": str(form.get("name", ""))}
+    )
+    if answer.status == 401:
+        raise SignedOut
+    if answer.status == 404:
+        need(answer)
+    if not answer.ok:
+        prefix = f"folder-{request.match_info['folder_id']}"
+        return await _library(request, status=answer.status, issues=_issues(answer, prefix))
+    return _done(f"Renamed to {answer.body['name']}")
+
+
+@routes.get("/console/folders/{folder_id}/delete")
+@signed_in
+async def confirm_folder_delete(request: web.Request) -> web.Response:
+    shell, found = await asyncio.gather(
+        context_of(request), call(request, "GET", _folder_path(request))
+    )
+    folder = need(found)
+    if not shell["can"]["write_folders"]:
+        raise Refused(403, _read_only(shell, "delete folders"))
+    return page(request, "library_delete.html", **shell, folder=folder, tag=None)
+
+
+@routes.post("/console/folders/{folder_id}/delete")
+@signed_in
+async def delete_folder(request: web.Request) -> web.Response:
+    form = await request.post()
+    form_token(request, form)
+    found = need(await call(request, "GET", _folder_path(request)))
+    answer = await call(request, "DELETE", _folder_path(request))
+    if answer.status != 204:
+        need(answer)
+    moved = int(found.get("codeCount") or 0)
+    return _done(f"Deleted folder {found['name']}; its {moved} codes now have no folder")
+
+
+def _read_only(shell: dict[str, Any], what: str) -> str:
+    role = shell["me"]["workspace"].get("role") or "key"
+    return f"Your role in this workspace ({role}) cannot {what}."
+
+
+@routes.post("/console/tags/rename")
+@signed_in
+async def rename_tag(request: web.Request) -> web.Response:
+    form = await request.post()
+    form_token(request, form)
+    old, new = str(form.get("tag", "")), str(form.get("name", "")).strip()
+    if not new:
+        return await _library(request, status=400, issues={f"tag-{old}.form": "Give a new name."})
+    changed, refused = await _retag(request, old, new)
+    if refused is not None:
+        return await _library(request, status=refused.status, issues=_tag_issues(refused, old))
+    return _done(f"Renamed tag {old} to {new} on {changed} codes")
+
+
+@routes.get("/console/tags/delete")
+@signed_in
+async def confirm_tag_delete(request: web.Request) -> web.Response:
+    shell, tags = await asyncio.gather(context_of(request), call(request, "GET", "/v1/tags"))
+    wanted = request.query.get("tag", "")
+    tag = next((t for t in items(need(tags)) if t["tag"] == wanted), None)
+    if tag is None:
+        raise web.HTTPNotFound(text="No code carries this tag.", content_type="text/plain")
+    if not shell["can"]["write_codes"]:
+        raise Refused(403, _read_only(shell, "change the tags of codes"))
+    return page(request, "library_delete.html", **shell, folder=None, tag=tag)
+
+
+@routes.post("/console/tags/delete")
+@signed_in
+async def delete_tag(request: web.Request) -> web.Response:
+    form = await request.post()
+    form_token(request, form)
+    old = str(form.get("tag", ""))
+    changed, refused = await _retag(request, old, None)
+    if refused is not None:
+        return await _library(request, status=refused.status, issues=_tag_issues(refused, old))
+    return _done(f"Removed tag {old} from {changed} codes (the codes stay)")
+
+
+def _tag_issues(answer: ApiAnswer, tag: str) -> dict[str, str]:
+    """A refused code PATCH as the tag row's error: its `tags` issue is about the new name."""
+    reasons = answer.issues_by_field()
+    reason = next((r for p, r in reasons.items() if p.startswith("tags")), None)
+    return {f"tag-{tag}.form": reason or answer.detail or f"The API answered {answer.status}."}
+
+
+async def _retag(request: web.Request, old: str, new: str | None) -> tuple[int, ApiAnswer | None]:
+    """Replace tag `old` by `new` (or remove it) on every code carrying it, one /v1 PATCH per
+    code; stops at the first refusal (a bad new name is refused on the first code, so nothing
+    changes). Answers how many codes changed and the refusal, if any."""
+    changed = 0
+    for _ in range(_MAX_TAG_PASSES):
+        listed = await call(
+            request, "GET", "/v1/codes", params={"tag": old, "limit": str(_TAG_PAGE)}
+        )
+        codes = need(listed)["data"]
+        if not codes:
+            return changed, None
+        for code in codes:
+            tags = [t for t in code.get("tags", []) if t != old]
+            if new is not None and new not in tags:
+                tags.append(new)
+            answer = await call(
+                request, "PATCH", f"/v1/codes/{quote(str(code['id']), safe='')}",
+                json={"tags": tags},
+            )  # fmt: skip
+            if answer.status == 401:
+                raise SignedOut
+            if not answer.ok:
+                return changed, answer
+            changed += 1
+    return changed, None
