@@ -29,6 +29,7 @@ from qrstack_redirect.database import DatabaseUnavailable
 from qrstack_redirect.forms import FormSubmissions, read_answers
 from qrstack_redirect.gate import GATE_COOKIE, Attempts, PasswordChecker, UnlockCookies
 from qrstack_redirect.pages import PAGE_HEADERS, render_page
+from qrstack_redirect.prebuilt import PrebuiltRedirect
 from qrstack_redirect.resolve import (
     GATE_PAGE,
     NOT_FOUND_PAGE,
@@ -87,19 +88,26 @@ class Routes:
     async def scan(self, request: web.Request) -> web.Response:
         """Answer one scan routed by the application (`serving.ScanDispatch` sends most scans
         to `scan_slug` directly)."""
-        return await self.scan_slug(request, request.match_info["slug"])
+        response = await self.scan_slug(request, request.match_info["slug"])
+        assert isinstance(response, web.Response)  # not prebuilt: middlewares add headers
+        return response
 
-    async def scan_slug(self, request: web.Request, slug: str) -> web.Response:
-        """Answer one scan of `slug` (see the module docstring)."""
+    async def scan_slug(
+        self, request: web.Request, slug: str, *, prebuilt: bool = False
+    ) -> web.Response | PrebuiltRedirect:
+        """Answer one scan of `slug` (see the module docstring). With `prebuilt` (the scan
+        dispatcher's call), a redirect that sets no cookie is a `PrebuiltRedirect`."""
         scan = self._scan_of(request, slug)
         record = scan.record
         if type(record) is bytes:
-            return self.answers.plain(scan, record)
+            return self.answers.plain(scan, record, prebuilt=prebuilt)
         entry = scan.entry
         if entry is None:
             # Unknown or plain: no rules, gate or cap, so no cookies or parsed query needed.
             ctx = ScanContext(scan.now, request.query_string, _NO_QUERY, scan.facts, scan.visitor)
             resolution = resolve_scan(scan.record, self.table.domain(scan.host), ctx)
+            if prebuilt:
+                return self.answers.answer_prebuilt(scan, resolution)
             return self.answers.answer(scan, resolution)
         cookies = request.cookies
         scanner = cookies.get(SCANNER_COOKIE, "")
@@ -118,8 +126,11 @@ class Routes:
         resolution = resolve_scan(entry, None, ctx)
         if resolution.capped and request.method == "GET" and not scan.facts.is_bot:
             resolution = await self._take_from_cap(entry, resolution)
+        sets_cookie = entry.rules.uses_scanner_id and not known_scanner
+        if prebuilt and not sets_cookie:
+            return self.answers.answer_prebuilt(scan, resolution)
         response = self.answers.answer(scan, resolution)
-        if entry.rules.uses_scanner_id and not known_scanner:
+        if sets_cookie:
             # A/B arms stay sticky for this scanner beyond the day the visitor hash covers.
             response.set_cookie(
                 SCANNER_COOKIE, ctx.scanner_id, max_age=SCANNER_COOKIE_MAX_AGE,

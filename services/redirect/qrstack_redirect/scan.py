@@ -19,6 +19,7 @@ from jinja2 import Environment
 from qrstack_common.events import ScanOutcome, scan_key
 from qrstack_common.metrics import RedirectMetrics
 from qrstack_redirect.pages import PAGE_HEADERS, hosted_context, render_page
+from qrstack_redirect.prebuilt import REDIRECT_STATUSES, PrebuiltRedirect, redirect_headers
 from qrstack_redirect.resolve import GATE_PAGE, Resolution, with_forwarded_query
 from qrstack_redirect.scanner import ClientFacts, ip_prefix
 from qrstack_redirect.scans.emitter import ScanEmitter
@@ -56,6 +57,7 @@ class PlainAnswer(NamedTuple):
     tracks: bool
     code_id: str
     workspace: str | None
+    headers: bytes | None  # `prebuilt.redirect_headers` of the target, None if unwritable
 
 
 _PLAIN_CACHE_MAX = 100_000  # hot plain codes whose answers are kept decoded
@@ -104,9 +106,7 @@ class Answers:
         self, scan: Scan, resolution: Resolution, *, after_post: bool = False
     ) -> web.Response:
         """Count the outcome, record the scan (not for HEAD), answer it."""
-        self._outcomes[resolution.outcome] += 1
-        if scan.request.method != "HEAD":
-            self.record(scan, resolution)
+        self._book(scan, resolution)
         if resolution.location is not None:
             return web.Response(
                 status=303 if after_post else resolution.status,
@@ -114,19 +114,44 @@ class Answers:
             )
         return self.page(scan, resolution)
 
-    def plain(self, scan: Scan, record: bytes) -> web.Response:
+    def answer_prebuilt(
+        self, scan: Scan, resolution: Resolution
+    ) -> web.Response | PrebuiltRedirect:
+        """`answer`, with a redirect as a `PrebuiltRedirect` (the caller sets its request id
+        and adds no headers)."""
+        location = resolution.location
+        if location is None or resolution.status not in REDIRECT_STATUSES:
+            return self.answer(scan, resolution)
+        headers = redirect_headers(location, NO_STORE)
+        if headers is None:
+            return self.answer(scan, resolution)
+        self._book(scan, resolution)
+        return PrebuiltRedirect(resolution.status, headers)
+
+    def _book(self, scan: Scan, resolution: Resolution) -> None:
+        self._outcomes[resolution.outcome] += 1
+        if scan.request.method != "HEAD":
+            self.record(scan, resolution)
+
+    def plain(
+        self, scan: Scan, record: bytes, *, prebuilt: bool = False
+    ) -> web.Response | PrebuiltRedirect:
         """The answer to a scan of a plain code (active, uncapped, no rules, no page): the
-        resolution `resolve_scan` would give, from the code's answer decoded once."""
+        resolution `resolve_scan` would give, from the code's answer decoded once. With
+        `prebuilt`, a `PrebuiltRedirect` (the caller sets its request id)."""
         known = self._plain.get(record)
         if known is None:
             known = self._decoded(record)
         self._outcomes["redirect"] += 1
         request = scan.request
-        location = known.target
+        location, headers = known.target, known.headers
         if known.forwards_query and request.query_string:
             location = with_forwarded_query(location, request.query_string)
+            headers = redirect_headers(location, NO_STORE)
         if known.tracks and request.method != "HEAD" and self.emitter is not None:
             self._emit(scan, known.code_id, known.workspace, "redirect", location, None, None)
+        if prebuilt and headers is not None:
+            return PrebuiltRedirect(known.status, headers)
         return web.Response(
             status=known.status, headers={"Location": location, "Cache-Control": NO_STORE}
         )
@@ -134,13 +159,15 @@ class Answers:
     def _decoded(self, record: bytes) -> PlainAnswer:
         if len(self._plain) >= _PLAIN_CACHE_MAX:
             self._plain.clear()
+        target = plain_target(record)
         known = self._plain[record] = PlainAnswer(
             plain_status(record),
-            plain_target(record),
+            target,
             plain_forwards_query(record),
             plain_tracks_scans(record),
             uuid_text(record[:16]),
             self.table.workspaces.text(plain_workspace(record)),
+            redirect_headers(target, NO_STORE),
         )
         return known
 

@@ -41,6 +41,7 @@ from qrstack_common.http import REQUEST_ID_HEADER, REQUEST_IDS, error_response
 from qrstack_common.metrics import ServiceMetrics
 from qrstack_common.observability import METRICS, readiness_failures
 from qrstack_common.serve import MAX_REQUEST_LINE
+from qrstack_redirect.prebuilt import PrebuiltRedirect
 from qrstack_redirect.routes import RESERVED_PATHS, SLUG_PATTERN, Routes
 
 log = logging.getLogger(__name__)
@@ -67,7 +68,7 @@ class ScanDispatch:
         self._counts = [0] * 6  # scans answered, by status class
         self._since_flush = 0
 
-    async def __call__(self, request: web.BaseRequest) -> web.StreamResponse:
+    async def __call__(self, request: web.BaseRequest) -> web.StreamResponse | PrebuiltRedirect:
         if request.method in _SCAN_METHODS:
             path = request.raw_path
             slug = path[1:].partition("?")[0] if path[:1] == "/" else ""
@@ -75,18 +76,23 @@ class ScanDispatch:
                 return await self._scan(request, slug)
         return await self._fallback(request)
 
-    async def _scan(self, request: web.BaseRequest, slug: str) -> web.StreamResponse:
+    async def _scan(
+        self, request: web.BaseRequest, slug: str
+    ) -> web.StreamResponse | PrebuiltRedirect:
         started = time.perf_counter()
         request_id = request.headers.get(REQUEST_ID_HEADER) or self._ids.next()
         try:
-            response = await self._routes.scan_slug(request, slug)  # type: ignore[arg-type]
+            response = await self._routes.scan_slug(request, slug, prebuilt=True)  # type: ignore[arg-type]
         except Exception:
             log.exception("unhandled error", extra={"request_id": request_id, "path": slug})
             response = error_response(
                 ApiError("internal", f"Something failed on our side (request id {request_id})."),
                 request_id,
             )
-        response.headers[REQUEST_ID_HEADER] = request_id
+        if isinstance(response, PrebuiltRedirect):
+            response.request_id = request_id
+        else:
+            response.headers[REQUEST_ID_HEADER] = request_id
         self._counts[response.status // 100] += 1
         self._since_flush += 1
         if self._since_flush >= _FLUSH_EVERY:
@@ -107,7 +113,8 @@ class ScanDispatch:
 def install(server: web.Server, app: web.Application, routes: Routes) -> ScanDispatch:
     """Make `server` (an `AppRunner`'s, after `setup`) answer scans through `ScanDispatch`."""
     dispatch = ScanDispatch(app, routes, server.request_handler)
-    server.request_handler = dispatch
+    # A `PrebuiltRedirect` is not a StreamResponse but gives the server all it uses of one.
+    server.request_handler = dispatch  # type: ignore[assignment]
     return dispatch
 
 
