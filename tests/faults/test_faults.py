@@ -42,7 +42,7 @@ async def test_postgres_killed_for_30_s(fault_stack: FaultStack) -> None:
 
 
 @pytest.mark.xfail(
-    reason="seen failing after the PostgreSQL scenario (2 of 4 runs): the analytics answer "
+    reason="seen failing after the PostgreSQL scenario (3 of 4 runs): the analytics answer "
     "per-code totals far below the scans they ingested (qr_scans_ingested_total has them); "
     "passes alone. Under investigation, see docs/reliability.md",
     strict=False,
