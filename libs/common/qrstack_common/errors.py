@@ -37,6 +37,7 @@ STATUS_BY_CODE: Mapping[str, int] = {
     "conflict": 409,
     "file_too_large": 413,
     "unsupported_media_type": 415,
+    "range_not_satisfiable": 416,
     "rate_limited": 429,
     "internal": 500,
     "bad_gateway": 502,

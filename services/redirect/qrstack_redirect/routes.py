@@ -127,9 +127,11 @@ class Routes:
         if resolution.capped and request.method == "GET" and not scan.facts.is_bot:
             resolution = await self._take_from_cap(entry, resolution)
         sets_cookie = entry.rules.uses_scanner_id and not known_scanner
+        # A page's file links carry the gate's proof (the API's streams ask for it).
+        gate = cookies.get(GATE_COOKIE) if unlocked else None
         if prebuilt and not sets_cookie:
-            return self.answers.answer_prebuilt(scan, resolution)
-        response = self.answers.answer(scan, resolution)
+            return self.answers.answer_prebuilt(scan, resolution, gate)
+        response = self.answers.answer(scan, resolution, gate=gate)
         if sets_cookie:
             # A/B arms stay sticky for this scanner beyond the day the visitor hash covers.
             response.set_cookie(
@@ -184,9 +186,10 @@ class Routes:
         resolution = resolve_scan(entry, None, ctx)
         if resolution.capped and not facts.is_bot:
             resolution = await self._take_from_cap(entry, resolution)
-        response = self.answers.answer(scan, resolution, after_post=True)
+        proof = self.unlocks.issue(entry, stamp)
+        response = self.answers.answer(scan, resolution, after_post=True, gate=proof)
         response.set_cookie(
-            GATE_COOKIE, self.unlocks.issue(entry, stamp), max_age=self.unlocks.ttl_s,
+            GATE_COOKIE, proof, max_age=self.unlocks.ttl_s,
             path=f"/{scan.slug}", httponly=True, samesite="Lax", secure=request.secure,
         )  # fmt: skip
         return response

@@ -103,25 +103,31 @@ class Answers:
             self._outcomes.setdefault(outcome, 0)
 
     def answer(
-        self, scan: Scan, resolution: Resolution, *, after_post: bool = False
+        self,
+        scan: Scan,
+        resolution: Resolution,
+        *,
+        after_post: bool = False,
+        gate: str | None = None,
     ) -> web.Response:
-        """Count the outcome, record the scan (not for HEAD), answer it."""
+        """Count the outcome, record the scan (not for HEAD), answer it. `gate`: the password
+        gate's proof of an unlocked code, for the links to its files."""
         self._book(scan, resolution)
         if resolution.location is not None:
             return web.Response(
                 status=303 if after_post else resolution.status,
                 headers={"Location": resolution.location, "Cache-Control": NO_STORE},
             )
-        return self.page(scan, resolution)
+        return self.page(scan, resolution, gate=gate)
 
     def answer_prebuilt(
-        self, scan: Scan, resolution: Resolution
+        self, scan: Scan, resolution: Resolution, gate: str | None = None
     ) -> web.Response | PrebuiltRedirect:
         """`answer`, with a redirect as a `PrebuiltRedirect` (the caller sets its request id
         and adds no headers)."""
         location = resolution.location
         if location is None or resolution.status not in REDIRECT_STATUSES:
-            return self.answer(scan, resolution)
+            return self.answer(scan, resolution, gate=gate)
         headers = redirect_headers(location, NO_STORE)
         if headers is None:
             return self.answer(scan, resolution)
@@ -238,9 +244,11 @@ class Answers:
         *,
         status: int | None = None,
         retry_after: float | None = None,
+        gate: str | None = None,
         **extra: Any,
     ) -> web.Response:
-        """A page answer; `extra` goes to the template (`error`, `done`, `answers`, ...)."""
+        """A page answer; `extra` goes to the template (`error`, `done`, `answers`, ...);
+        `gate` is added to the links of the page's files (see `hosted_context`)."""
         assert resolution.page is not None
         action = scan.request.rel_url.path_qs
         entry = scan.entry
@@ -267,6 +275,7 @@ class Answers:
                     code_id=entry.code_id,
                     os=scan.facts.os,
                     files_url=self.files_url,
+                    gate=gate,
                 )
             )
             context.setdefault("answers", {})

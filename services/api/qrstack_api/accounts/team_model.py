@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
 
 from qrstack_api.accounts.model import WorkspaceView
 from qrstack_api.accounts.principal import Role
@@ -44,6 +44,13 @@ class WorkspaceCreated(WorkspaceView):
     """The new workspace (act on it with ?workspaceId=)."""
 
 
+FILES_RATE_LIMIT = (
+    "Page views of the workspace's public file streams allowed per client address per hour "
+    "(an image costs 1/n of an n-image carousel, a PDF the share of it sent; docs/files.md); "
+    "null: the platform's default (30)."
+)
+
+
 class WorkspaceUpdate(BaseModel):
     """Changes to a workspace: only the fields sent change. The name needs `members:write`
     (owners and admins); null clears the fallback URL."""
@@ -55,6 +62,9 @@ class WorkspaceUpdate(BaseModel):
         None,
         alias="fallbackUrl",
         description="Where scanners of a deleted code go (before the code's own fallbackUrl).",
+    )
+    files_rate_limit: StrictInt | None = Field(
+        None, ge=1, le=1_000_000, alias="filesRateLimit", description=FILES_RATE_LIMIT
     )
 
 

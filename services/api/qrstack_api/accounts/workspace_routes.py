@@ -1,4 +1,5 @@
-"""HTTP routes of workspaces: creating one, and one workspace's settings (name, fallback URL).
+"""HTTP routes of workspaces: creating one, and one workspace's settings (name, fallback URL,
+the budget of its public file streams: `filesRateLimit`, see files/budget.py).
 
 Any signed-in user creates workspaces and owns them; API keys belong to one workspace and
 create none. Renaming needs `members:write` (owners and admins).
@@ -19,7 +20,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from qrstack_api.accounts.model import WorkspaceView
 from qrstack_api.accounts.principal import Principal, principal_of
-from qrstack_api.accounts.team_model import WorkspaceCreate, WorkspaceCreated, WorkspaceUpdate
+from qrstack_api.accounts.team_model import (
+    FILES_RATE_LIMIT,
+    WorkspaceCreate,
+    WorkspaceCreated,
+    WorkspaceUpdate,
+)
 from qrstack_api.accounts.teams import MAX_WORKSPACES_PER_USER, create_workspace, owned_count
 from qrstack_api.codes.snapshot import publish_code
 from qrstack_api.context import POOL
@@ -32,6 +38,9 @@ from qrstack_common.ids import PATH_PATTERN, WorkspaceId
 WORKSPACE_PATH = f"/v1/workspaces/{{workspace_id:{PATH_PATTERN}}}"
 
 routes = web.RouteTableDef()
+_SETTINGS_ROW = (
+    "SELECT id, name, plan, fallback_url, files_rate_limit FROM workspaces WHERE id = $1"
+)
 
 
 class WorkspaceSettings(BaseModel):
@@ -46,6 +55,7 @@ class WorkspaceSettings(BaseModel):
         alias="fallbackUrl",
         description="Where scanners of a deleted code go (before the code's own fallbackUrl).",
     )
+    files_rate_limit: int | None = Field(alias="filesRateLimit", description=FILES_RATE_LIMIT)
 
 
 def acted_on_workspace(request: web.Request) -> tuple[Principal, UUID]:
@@ -60,14 +70,15 @@ def acted_on_workspace(request: web.Request) -> tuple[Principal, UUID]:
 
 def _view(row: Any) -> dict[str, Any]:
     view = WorkspaceSettings(
-        id=row["id"], name=row["name"], plan=row["plan"], fallback_url=row["fallback_url"]
-    )
+        id=row["id"], name=row["name"], plan=row["plan"], fallback_url=row["fallback_url"],
+        files_rate_limit=row["files_rate_limit"],
+    )  # fmt: skip
     return view.model_dump(mode="json", by_alias=True)
 
 
 @routes.get(WORKSPACE_PATH)
 @operation(
-    summary="A workspace's settings (its fallback URL)",
+    summary="A workspace's settings (its fallback URL, its public files' budget)",
     tag="account",
     responses={200: WorkspaceSettings},
     errors=(404,),
@@ -75,9 +86,7 @@ def _view(row: Any) -> dict[str, Any]:
 )
 async def read(request: web.Request) -> web.Response:
     _, workspace_id = acted_on_workspace(request)
-    row = await request.app[POOL].fetchrow(
-        "SELECT id, name, plan, fallback_url FROM workspaces WHERE id = $1", workspace_id
-    )
+    row = await request.app[POOL].fetchrow(_SETTINGS_ROW, workspace_id)
     if row is None:
         raise not_found("Workspace")
     return json_response(_view(row))
@@ -118,10 +127,11 @@ async def create(request: web.Request) -> web.Response:
 
 @routes.patch(WORKSPACE_PATH)
 @operation(
-    summary="Rename the workspace or set its fallback URL (where a deleted code's scanners go)",
+    summary="Rename the workspace, set its fallback URL (where a deleted code's scanners go) "
+    "or its public files' budget",
     tag="account",
-    description="Only the fields sent change. The fallback URL needs `codes:write`; the name "
-    "`members:write` (owners and admins).",
+    description="Only the fields sent change. The fallback URL and `filesRateLimit` need "
+    "`codes:write`; the name `members:write` (owners and admins).",
     body=WorkspaceUpdate,
     responses={200: WorkspaceSettings},
     errors=(400, 404),
@@ -141,6 +151,12 @@ async def update(request: web.Request) -> web.Response:
             await conn.execute(
                 "UPDATE workspaces SET name = $2 WHERE id = $1", workspace_id, body.name
             )
+        if "files_rate_limit" in sent:
+            await conn.execute(
+                "UPDATE workspaces SET files_rate_limit = $2 WHERE id = $1",
+                workspace_id,
+                body.files_rate_limit,
+            )
         if "fallback_url" in sent:
             await conn.execute(
                 "UPDATE workspaces SET fallback_url = $2 WHERE id = $1",
@@ -153,9 +169,7 @@ async def update(request: web.Request) -> web.Response:
             )
             for code in deleted:
                 await publish_code(conn, code["id"])
-        row = await conn.fetchrow(
-            "SELECT id, name, plan, fallback_url FROM workspaces WHERE id = $1", workspace_id
-        )
+        row = await conn.fetchrow(_SETTINGS_ROW, workspace_id)
         if row is None:
             raise not_found("Workspace")
     return json_response(_view(row))

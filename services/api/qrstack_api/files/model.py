@@ -39,3 +39,13 @@ class ImageOrder(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     order: list[StrictInt] = Field(max_length=MAX_IMAGES)
+
+
+class StreamQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    gate: str | None = Field(
+        None,
+        description="A password-protected code's gate proof, as its hosted page links the "
+        "file (the value of the redirect's qrgate cookie once the password was entered).",
+    )

@@ -16,7 +16,8 @@ from qrstack_api.codes.paths import CODE_PATH, code_id_of
 from qrstack_api.codes.store import get_code
 from qrstack_api.context import POOL, SETTINGS
 from qrstack_api.files.inspection import PreparedFile, inspect_image, inspect_pdf
-from qrstack_api.files.model import CodeFiles, ImageOrder
+from qrstack_api.files.model import CodeFiles, ImageOrder, StreamQuery
+from qrstack_api.files.serving import serve
 from qrstack_api.files.store import (
     CAROUSEL,
     PDF_PAGE,
@@ -29,11 +30,11 @@ from qrstack_api.files.store import (
     save_pdf,
     stored_files,
 )
-from qrstack_api.files.stream import find_image, find_pdf, send_file
+from qrstack_api.files.stream import find_image, find_pdf
 from qrstack_api.files.upload import Upload, read_upload
 from qrstack_api.openapi import operation
 from qrstack_api.settings import ApiSettings
-from qrstack_common.errors import ApiError, Issue, validation_failed
+from qrstack_common.errors import Issue, validation_failed
 from qrstack_common.http import json_response, read_model
 from qrstack_common.ids import PATH_PATTERN, public_id
 
@@ -200,42 +201,51 @@ async def list_files(request: web.Request) -> web.Response:
     return await _files_response(request, row)
 
 
-_NO_FILE = "No such file: the code does not exist, is not active, or shows no file there."
+_STREAMS = (
+    "Rate-limited per client address and workspace in page views (the workspace's "
+    "filesRateLimit, default 30 per hour): an image costs 1/n of an n-image carousel, a PDF "
+    "the share of it sent. A password-protected code's files need the gate's proof (`?gate=`, "
+    "as its hosted page links them, or the qrgate cookie): without it, 404. "
+)
+_RANGES = (
+    "Range (one byte range) → 206 with Content-Range, 416 past the end; If-Range with the ETag."
+)
 
 
 @routes.get(f"/v1/files/pdf/{{code_id:{PATH_PATTERN}}}")
 @operation(
-    summary="The PDF of an active pdf code (public, 30 requests per hour per address)",
+    summary="The PDF of an active pdf code (public, rate-limited per address)",
     tag="files",
-    responses={200: {"application/pdf": "PDF"}, 304: None},
-    errors=(404, 429),
+    query=StreamQuery,
+    responses={
+        200: {"application/pdf": "PDF"},
+        206: {"application/pdf": "Part of the PDF"},
+        304: None,
+    },
+    errors=(404, 416, 429),
     auth="none",
-    description="Content-Disposition inline; ETag (the SHA-256) with If-None-Match → 304.",
+    description=_STREAMS + "Content-Disposition inline; ETag (the SHA-256) with If-None-Match "
+    "→ 304. " + _RANGES,
 )
 async def stream_pdf(request: web.Request) -> web.StreamResponse:
-    pool = request.app[POOL]
-    file = await find_pdf(pool, code_id_of(request))
-    if file is None:
-        raise ApiError("not_found", _NO_FILE)
-    return await send_file(request, pool, file)
+    return await serve(request, await find_pdf(request.app[POOL], code_id_of(request)))
+
+
+_IMAGES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WebP", "image/gif": "GIF"}
 
 
 @routes.get(f"/v1/files/image/{{code_id:{PATH_PATTERN}}}/{_INDEX}")
 @operation(
-    summary="Image `index` (from 0) of an active image-carousel code (public, 30 requests "
-    "per hour per address)",
+    summary="Image `index` (from 0) of an active image-carousel code (public, rate-limited "
+    "per address)",
     tag="files",
-    responses={
-        200: {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WebP", "image/gif": "GIF"},
-        304: None,
-    },
-    errors=(404, 429),
+    query=StreamQuery,
+    responses={200: _IMAGES, 206: _IMAGES, 304: None},
+    errors=(404, 416, 429),
     auth="none",
-    description="Cache-Control: public, max-age=3600; ETag (the SHA-256) with If-None-Match → 304.",
+    description=_STREAMS + "Cache-Control: public, max-age=3600 (private, no-cache for a "
+    "protected code); ETag (the SHA-256) with If-None-Match → 304. " + _RANGES,
 )
 async def stream_image(request: web.Request) -> web.StreamResponse:
     pool = request.app[POOL]
-    file = await find_image(pool, code_id_of(request), _index(request))
-    if file is None:
-        raise ApiError("not_found", _NO_FILE)
-    return await send_file(request, pool, file)
+    return await serve(request, await find_image(pool, code_id_of(request), _index(request)))

@@ -27,3 +27,16 @@ class FileSettings(ServiceSettings):
         description="Public base URL of the API; hosted PDF and image pages link its file "
         "streams (/v1/files/...).",
     )
+    gate_cookie_secret: str = setting(
+        "GATE_COOKIE_SECRET",
+        "",
+        description="Key of the password gate's proof (the redirect service's cookie), which "
+        "the streams of a protected code's files ask for; the same on every API and redirect "
+        "replica. Empty: derived from VISITOR_HASH_SALT.",
+    )
+    visitor_hash_salt: str = setting(
+        "VISITOR_HASH_SALT",
+        "",
+        description="The platform's shared salt; the API reads it only to derive the gate key "
+        "when GATE_COOKIE_SECRET is empty.",
+    )

@@ -66,6 +66,7 @@ ERROR_TEXT = {
     409: "Conflict (e.g. slug_taken)",
     413: "Too large",
     415: "Unsupported media type",
+    416: "Range not satisfiable (range_not_satisfiable; Content-Range names the size)",
     429: "Rate limited (see Retry-After)",
     503: "A service behind the API is unavailable",
 }

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 
 import asyncpg
 from aiohttp import web
@@ -18,7 +19,7 @@ from aiohttp import web
 from qrstack_api.context import POOL
 from qrstack_api.ratelimit.counters import PostgresCounters
 from qrstack_api.ratelimit.limiter import RateLimiter, Verdict
-from qrstack_api.ratelimit.policy import RatePolicy
+from qrstack_api.ratelimit.policy import Quota, RatePolicy
 from qrstack_api.ratelimit.settings import RateLimitSettings
 from qrstack_common.metrics import ApiMetrics
 
@@ -26,6 +27,18 @@ log = logging.getLogger(__name__)
 
 PURGE_INTERVAL_S = 60.0
 VERDICT = web.RequestKey("rate_limit_verdict", Verdict)
+# The public file streams count themselves, once they know the file (its workspace's limit,
+# its share of the page): files/budget.py. Their quota and subject wait on the request.
+SELF_COUNTED_PREFIXES = ("/v1/files/",)
+
+
+@dataclass(frozen=True, slots=True)
+class PendingCount:
+    quota: Quota
+    subject: str
+
+
+PENDING = web.RequestKey("rate_limit_pending", PendingCount)
 
 
 class RateLimits:
@@ -38,10 +51,13 @@ class RateLimits:
         """Count the request in `subject`'s bucket of its route's quota; 429 `rate_limited`
         (with `Retry-After`) when that is past the limit."""
         quota = self.policy.quota(request.path, authenticated=authenticated)
+        if not authenticated and request.path.startswith(SELF_COUNTED_PREFIXES):
+            request[PENDING] = PendingCount(quota, subject)
+            return
         verdict = await self.limiter.hit(quota.bucket(subject), quota.limit, quota.window_s)
         request[VERDICT] = verdict
         if not verdict.allowed:
-            self._metrics.rate_limited.labels(quota.rule).inc()
+            self.refused(quota.rule)
             who = "API key" if subject.startswith("key:") else (
                 "user" if subject.startswith("user:") else "client address"
             )  # fmt: skip
@@ -49,6 +65,10 @@ class RateLimits:
                 f"Rate limit of {quota.limit} requests per {quota.window_s} s reached for this "
                 f"{who}; retry in {verdict.reset_s} s."
             )
+
+    def refused(self, rule: str) -> None:
+        """Count a request refused under `rule` (the metric of refusals)."""
+        self._metrics.rate_limited.labels(rule).inc()
 
 
 RATE_LIMITS = web.AppKey("rate_limits", RateLimits)

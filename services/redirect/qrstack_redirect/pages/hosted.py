@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from qrstack_common.payloads import Payload
 from qrstack_common.payloads.media import AppDownloadPage, ImageCarouselPage, PdfPage
@@ -35,19 +36,22 @@ def file_size(size: int) -> str:
 
 
 def hosted_context(
-    page: Payload, *, code_id: str, os: str | None, files_url: str
+    page: Payload, *, code_id: str, os: str | None, files_url: str, gate: str | None = None
 ) -> dict[str, Any]:
     """The template context of a hosted page of code `code_id` for a scanner on `os`.
     Files (the PDF, carousel images) are the API's public streams under `files_url`
-    (`/v1/files/pdf/{code}`, `/v1/files/image/{code}/{index}`, index from 0)."""
+    (`/v1/files/pdf/{code}`, `/v1/files/image/{code}/{index}`, index from 0); a
+    password-protected code's links carry the gate's proof `gate` (`?gate=`), without which
+    the API does not serve them."""
     brand = getattr(page, "brand_color", None)
     context: dict[str, Any] = {"page": page, "brand": brand, "on_brand": on_brand(brand)}
     base = files_url.rstrip("/")
+    proof = f"?{urlencode({'gate': gate})}" if gate else ""
     if isinstance(page, PdfPage):
-        context["pdf_url"] = f"{base}/v1/files/pdf/{code_id}"
+        context["pdf_url"] = f"{base}/v1/files/pdf/{code_id}{proof}"
     elif isinstance(page, ImageCarouselPage):
         context["image_urls"] = [
-            f"{base}/v1/files/image/{code_id}/{index}" for index in range(len(page.images))
+            f"{base}/v1/files/image/{code_id}/{index}{proof}" for index in range(len(page.images))
         ]
     elif isinstance(page, BusinessPage):
         context["socials"] = [

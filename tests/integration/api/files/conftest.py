@@ -30,6 +30,8 @@ Client = TestClient[Any, Any]
 
 PDF_MAX_BYTES = 1280 << 10
 PUBLIC_API_URL = "https://api.example.test"
+# The key of the password gate's proof, shared with the redirect the gate tests start.
+GATE_SECRET = "files-tests-gate-secret"
 
 
 @pytest.fixture(scope="session")
@@ -39,6 +41,7 @@ async def api(infra: Infrastructure) -> AsyncIterator[Client]:
         infra,
         files_pdf_max_bytes=PDF_MAX_BYTES,
         public_api_url=PUBLIC_API_URL,
+        gate_cookie_secret=GATE_SECRET,
         rate_limit_routes=(GENERATION, WEBHOOKS, roomy),
         status_sample_interval_s=3600.0,
     )
