@@ -7,7 +7,8 @@
   HEAD requests and bots are answered alike but never recorded as counted scans and never take
   from a cap (bots are recorded with `is_bot` so analytics can show them apart; HEAD is not
   recorded at all).
-- `POST /{slug}` — the password gate's form (protected codes) or a form page's answers.
+- `POST /{slug}` — the password gate's form (protected codes) or a form page's answers (a
+  protected form's once the gate's cookie opens it).
 - `GET|HEAD /` — a custom domain's base URL.
 """
 
@@ -149,14 +150,22 @@ class Routes:
     # --- POST /{slug} -------------------------------------------------------------------
 
     async def post(self, request: web.Request) -> web.Response:
-        """The password gate's form, or a form page's answers; 405 for any other code."""
+        """The password gate's form, or a form page's answers (a protected form's once the
+        gate's cookie opens it; before, a post is a password attempt); 405 for any other code."""
         host = self.table.table_host(request.host)
         record = self.table.lookup(host, request.match_info["slug"])
         if isinstance(record, CodeEntry):
-            if record.code.password_hash is not None:
-                return await self._unlock(self._scan_of(request), record)
-            if isinstance(record.page, FormPage):
-                return await self._submit(self._scan_of(request), record)
+            is_form = isinstance(record.page, FormPage)
+            if record.code.password_hash is None:
+                if is_form:
+                    return await self._submit(self._scan_of(request), record)
+            else:
+                scan = self._scan_of(request)
+                if is_form and self.unlocks.opens(
+                    request.cookies.get(GATE_COOKIE), record, scan.now.timestamp()
+                ):
+                    return await self._submit(scan, record, unlocked=True)
+                return await self._unlock(scan, record)
         raise web.HTTPMethodNotAllowed("POST", ["GET", "HEAD"])
 
     async def _unlock(self, scan: Scan, entry: CodeEntry) -> web.Response:
@@ -194,9 +203,11 @@ class Routes:
         )  # fmt: skip
         return response
 
-    async def _submit(self, scan: Scan, entry: CodeEntry) -> web.Response:
+    async def _submit(
+        self, scan: Scan, entry: CodeEntry, *, unlocked: bool = False
+    ) -> web.Response:
         request, facts, page = scan.request, scan.facts, self.answers.page
-        ctx = ScanContext(scan.now, request.query_string, request.query, facts, "")
+        ctx = ScanContext(scan.now, request.query_string, request.query, facts, "", unlocked)
         resolution = resolve_scan(entry, None, ctx)
         if resolution.outcome != "page" or not isinstance(resolution.content, FormPage):
             # The code is not showing its form now (not active, limit reached, a rule

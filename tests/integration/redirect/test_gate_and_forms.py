@@ -145,5 +145,58 @@ async def test_a_form_page_stores_valid_answers(
     ]
 
 
+async def test_a_protected_form_is_submitted_once_its_gate_is_open(
+    infra: Infrastructure, api_client: Client, redirect: Client
+) -> None:
+    ws = await new_workspace(infra.database_url)
+    auth = {"Authorization": f"Bearer {ws.api_key}"}
+    slug = f"pform-{uuid.uuid4().hex[:8]}"
+    made = await api_client.post(
+        "/v1/codes",
+        json={
+            "type": "form",
+            "slug": slug,
+            "password": "members only",
+            "form": {
+                "title": "Club sign-up",
+                "successMessage": "Welcome aboard!",
+                "fields": [{"id": "name", "label": "Name", "type": "text", "required": True}],
+            },
+        },
+        headers=auth,
+    )
+    code = await made.json()
+    assert made.status == 201, code
+    await eventually(lambda: _held(redirect, slug))
+
+    async def submitted() -> list[Any]:
+        listed = await api_client.get(f"/v1/codes/{code['id']}/submissions", headers=auth)
+        body = await listed.json()
+        assert listed.status == 200, body
+        return [submission["answers"] for submission in body["data"]]
+
+    # Without the gate's proof a post is a password attempt: the gate again, nothing stored.
+    refused = await redirect.post(f"/{slug}", data={"name": "Mallory"})
+    assert refused.status == 403 and 'type="password"' in await refused.text()
+    forged = await redirect.post(
+        f"/{slug}", data={"name": "Mallory"}, headers={"Cookie": "qrgate=9999999999.forged"}
+    )
+    assert forged.status == 403 and 'type="password"' in await forged.text()
+    assert await submitted() == []
+
+    unlocked = await redirect.post(f"/{slug}", data={"password": "members only"})
+    page = await unlocked.text()
+    assert unlocked.status == 200 and 'name="name"' in page  # the form, not the gate
+    opened = {"Cookie": f"qrgate={unlocked.cookies['qrgate'].value}"}
+
+    invalid = await redirect.post(f"/{slug}", data={"name": ""}, headers=opened)
+    text = await invalid.text()
+    assert invalid.status == 400 and "Please check the fields" in text
+    assert 'type="password"' not in text
+    done = await redirect.post(f"/{slug}", data={"name": "Ada"}, headers=opened)
+    assert done.status == 200 and "Welcome aboard!" in await done.text()
+    assert await submitted() == [{"name": "Ada"}]
+
+
 async def _held(client: Client, slug: str) -> bool:
     return held(client, slug)
