@@ -43,6 +43,7 @@ from qrstack_api.outbox.relay import OutboxRelay
 from qrstack_api.portability import routes as portability
 from qrstack_api.printing import routes as printing
 from qrstack_api.rules import routes as rules
+from qrstack_api.rules import tester as rules_tester
 from qrstack_api.scannability import routes as scannability
 from qrstack_api.settings import ApiSettings
 from qrstack_api.status import routes as status
@@ -76,6 +77,7 @@ def create_app(settings: ApiSettings) -> web.Application:
         folders,
         tags,
         rules,
+        rules_tester,
         domains,
         billing,
         status,

@@ -88,6 +88,7 @@ Language = Annotated[str, AfterValidator(_language)]
 Weekday = Annotated[int, Field(ge=rule_values.WEEKDAYS[0], le=rule_values.WEEKDAYS[-1])]
 QueryValue = Annotated[str, Field(max_length=200)]
 Network = Annotated[str, AfterValidator(rule_values.network)]
+Timezone = Annotated[str, AfterValidator(_timezone)]
 
 
 def _list(alias: str, description: str, max_length: int = MAX_LIST) -> Any:
@@ -123,7 +124,7 @@ class RuleCondition(BaseModel):
         alias="endTime",
         description="HH:MM, exclusive (24:00 allowed); before startTime spans midnight.",
     )
-    timezone: Annotated[str, AfterValidator(_timezone)] | None = Field(
+    timezone: Timezone | None = Field(
         None, description="IANA name; required with daysOfWeek, startTime or endTime."
     )
     query_param: Annotated[str, Field(min_length=1, max_length=100)] | None = Field(

@@ -1,4 +1,5 @@
-"""Routing rules: compiled once per code snapshot, matched against `ClientFacts` per scan.
+"""Routing rules: the evaluator shared with the API's rule tester (`qrstack_common.rules`),
+compiled once per code snapshot and matched against `ClientFacts` on every scan.
 
 When a code snapshot is applied::
 
@@ -16,10 +17,18 @@ Per scan (after status, schedule, cap and password checks)::
         rule_id, variant = decision.rule_id, decision.variant
 """
 
-from qrstack_redirect.rules.compiler import NO_RULES, CompiledRule, CompiledRules, compile_rules
-from qrstack_redirect.rules.decision import RejectedRule, RuleDecision, Variant
-from qrstack_redirect.rules.schedule import InvalidCondition, TimeWindow
-from qrstack_redirect.rules.split import ab_bucket
+from qrstack_common.rules import (
+    NO_RULES,
+    CompiledRule,
+    CompiledRules,
+    InvalidCondition,
+    RejectedRule,
+    RuleDecision,
+    TimeWindow,
+    Variant,
+    ab_bucket,
+    compile_rules,
+)
 
 __all__ = [
     "NO_RULES",

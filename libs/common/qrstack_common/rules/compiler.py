@@ -25,17 +25,19 @@ from datetime import datetime
 from uuid import UUID
 
 from qrstack_common.events import RuleSnapshot
-from qrstack_redirect.rules.conditions import Check, compile_conditions
-from qrstack_redirect.rules.decision import RejectedRule, RuleDecision
-from qrstack_redirect.rules.schedule import InvalidCondition
-from qrstack_redirect.rules.split import split_bucket
-from qrstack_redirect.scanner import ClientFacts
+from qrstack_common.rules.conditions import Check, compile_named_conditions
+from qrstack_common.rules.decision import RejectedRule, RuleDecision, RuleTrace
+from qrstack_common.rules.facts import ClientFacts
+from qrstack_common.rules.schedule import InvalidCondition
+from qrstack_common.rules.split import split_bucket
 
 
 class CompiledRule:
     """One rule, ready to evaluate: its checks, its weight, its decisions per arm."""
 
-    __slots__ = ("checks", "control", "decision", "id", "priority", "split_key", "weight")
+    __slots__ = (
+        "checks", "control", "decision", "fields", "id", "priority", "split_key", "weight",
+    )  # fmt: skip
 
     def __init__(self, rule: RuleSnapshot) -> None:
         """Raises `InvalidCondition` if the rule cannot be evaluated."""
@@ -43,7 +45,9 @@ class CompiledRule:
             raise InvalidCondition("an A/B rule needs a weight")
         self.id: UUID = rule.id
         self.priority = rule.priority
-        self.checks: tuple[Check, ...] = compile_conditions(rule.conditions)
+        named = compile_named_conditions(rule.conditions)
+        self.checks: tuple[Check, ...] = tuple(check for _, check in named)
+        self.fields: tuple[str, ...] = tuple(field for field, _ in named)  # for `explain`
         self.weight: int | None = rule.weight
         self.split_key = rule.id.bytes
         if rule.weight is None:
@@ -100,6 +104,36 @@ class CompiledRules:
                 if control is None:
                     control = rule.control
         return control
+
+    def explain(
+        self,
+        facts: ClientFacts,
+        now: datetime,
+        query: Mapping[str, str],
+        scanner_id: str,
+    ) -> tuple[RuleDecision | None, tuple[RuleTrace, ...]]:
+        """`match`'s decision and why: a trace of every rule looked at, in order, up to the
+        deciding one (each with the conditions that do not hold, and an A/B rule's bucket).
+        Not for the scan path (it allocates); the same decision as `match` by construction."""
+        control: RuleDecision | None = None
+        traces: list[RuleTrace] = []
+        for rule in self.rules:
+            failed = tuple(
+                field
+                for field, check in zip(rule.fields, rule.checks, strict=True)
+                if not check(facts, now, query)
+            )
+            bucket = None
+            if not failed and rule.weight is not None:
+                bucket = split_bucket(scanner_id, rule.split_key)
+            traces.append(RuleTrace(rule.id, rule.priority, failed, bucket, rule.weight))
+            if failed:
+                continue
+            if rule.weight is None or (bucket is not None and bucket < rule.weight):
+                return rule.decision, tuple(traces)
+            if control is None:
+                control = rule.control
+        return control, tuple(traces)
 
 
 NO_RULES = CompiledRules(())

@@ -11,8 +11,7 @@ from typing import Any
 import pytest
 
 from qrstack_common.events import RuleSnapshot
-from qrstack_redirect.rules import NO_RULES, RuleDecision, compile_rules
-from qrstack_redirect.scanner import ClientFacts
+from qrstack_common.rules import NO_RULES, ClientFacts, RuleDecision, compile_rules
 
 NOW = datetime(2026, 5, 6, 15, 0, tzinfo=UTC)  # a Wednesday, 10:00 in Chicago
 NO_QUERY: dict[str, str] = {}

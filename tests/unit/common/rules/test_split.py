@@ -9,8 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from qrstack_common.events import RuleSnapshot
-from qrstack_redirect.rules import RuleDecision, ab_bucket, compile_rules
-from qrstack_redirect.scanner import ClientFacts
+from qrstack_common.rules import ClientFacts, RuleDecision, ab_bucket, compile_rules
 
 NOW = datetime(2026, 5, 6, 15, 0, tzinfo=UTC)
 SCANNERS = [f"scanner-{n}" for n in range(10_000)]

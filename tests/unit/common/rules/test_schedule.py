@@ -10,8 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from qrstack_common.events import RuleSnapshot
-from qrstack_redirect.rules import TimeWindow, compile_rules
-from qrstack_redirect.scanner import ClientFacts
+from qrstack_common.rules import ClientFacts, TimeWindow, compile_rules
 
 CHICAGO = ZoneInfo("America/Chicago")
 RuleFactory = Callable[..., RuleSnapshot]  # the `make_rule` fixture

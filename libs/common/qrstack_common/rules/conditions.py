@@ -15,8 +15,8 @@ from datetime import datetime
 from qrstack_common import rule_values
 from qrstack_common.addresses import IpNetworks
 from qrstack_common.events import RuleConditions
-from qrstack_redirect.rules.schedule import InvalidCondition, TimeWindow, load_zone
-from qrstack_redirect.scanner import ClientFacts
+from qrstack_common.rules.facts import ClientFacts
+from qrstack_common.rules.schedule import InvalidCondition, TimeWindow, load_zone
 
 Check = Callable[[ClientFacts, datetime, Mapping[str, str]], bool]
 
@@ -187,26 +187,32 @@ def compile_conditions(conditions: RuleConditions) -> tuple[Check, ...]:
     """The checks for every set field of `conditions`, cheapest first (so a failing cheap check
     spares the costly ones). Raises `InvalidCondition` naming the field that cannot be
     evaluated."""
+    return tuple(check for _, check in compile_named_conditions(conditions))
+
+
+def compile_named_conditions(conditions: RuleConditions) -> tuple[tuple[str, Check], ...]:
+    """`compile_conditions` with the name of the condition each check tests (`country_in`,
+    …, `schedule` for the days and time window), for explaining a decision."""
     c = conditions
-    checks: list[Check] = []
+    checks: list[tuple[str, Check]] = []
     if c.device_in is not None:
-        checks.append(_devices(c.device_in))
+        checks.append(("device_in", _devices(c.device_in)))
     if c.country_in is not None:
-        checks.append(_countries(c.country_in))
+        checks.append(("country_in", _countries(c.country_in)))
     if c.language_in is not None:
-        checks.append(_languages(c.language_in))
+        checks.append(("language_in", _languages(c.language_in)))
     if c.os_in is not None:
-        checks.append(_oses(c.os_in))
+        checks.append(("os_in", _oses(c.os_in)))
     if c.browser_in is not None:
-        checks.append(_browsers(c.browser_in))
+        checks.append(("browser_in", _browsers(c.browser_in)))
     if c.query_param is not None or c.query_values is not None:
-        checks.append(_query(c.query_param, c.query_values))
+        checks.append(("query", _query(c.query_param, c.query_values)))
     if c.region_in is not None:
-        checks.append(_regions(c.region_in))
+        checks.append(("region_in", _regions(c.region_in)))
     if c.city_in is not None:
-        checks.append(_cities(c.city_in))
+        checks.append(("city_in", _cities(c.city_in)))
     if c.ip_in is not None:
-        checks.append(_networks(c.ip_in))
+        checks.append(("ip_in", _networks(c.ip_in)))
     if c.days_of_week is not None or c.start_time is not None or c.end_time is not None:
-        checks.append(_schedule(c))
+        checks.append(("schedule", _schedule(c)))
     return tuple(checks)

@@ -34,3 +34,17 @@ class RejectedRule:
 
     rule_id: UUID
     reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class RuleTrace:
+    """How one rule fared in `CompiledRules.explain`: the conditions that do not hold (by
+    their `RuleConditions` name, `query` for the query parameter, `schedule` for the days and
+    time window; empty: every condition holds) and, for an A/B rule whose conditions hold, the
+    scanner's bucket 0–99 (the scanner is in the rule's share when it is below `weight`)."""
+
+    rule_id: UUID
+    priority: int
+    failed: tuple[str, ...]
+    bucket: int | None = None
+    weight: int | None = None

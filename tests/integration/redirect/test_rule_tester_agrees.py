@@ -1,0 +1,128 @@
+"""The API's rule tester and a real scan through the redirect agree: a code with geo, device,
+language and A/B rules is created through the API, and for several scanners the target the
+tester names (from the facts) is the redirect's answer to a scan with the matching headers
+(country from a trusted CDN header, device and OS from the User-Agent, language from
+Accept-Language)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+
+from qrstack_launcher.stack import Infrastructure
+from qrstack_redirect.app import ROUTES
+from support.accounts import new_workspace
+from support.waiting import eventually
+
+from .conftest import Client, start_redirect
+
+pytestmark = pytest.mark.infra
+
+IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148"
+PIXEL = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 Chrome/124.0 Mobile Safari/537.36"
+)
+WINDOWS = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/124.0.0.0 Safari/537.36"
+)
+
+RULES: list[dict[str, Any]] = [
+    {"type": "geo", "label": "Germany", "targetUrl": "https://example.com/de", "priority": 10,
+     "condition": {"countryIn": ["DE", "AT"]}},
+    {"type": "device", "label": "iPhones", "targetUrl": "https://example.com/ios", "priority": 20,
+     "condition": {"deviceIn": ["mobile"], "osIn": ["iOS"]}},
+    {"type": "language", "label": "French", "targetUrl": "https://example.com/fr", "priority": 30,
+     "condition": {"languageIn": ["fr"]}},
+    {"type": "ab", "label": "Half of Android", "targetUrl": "https://example.com/b", "priority": 40,
+     "condition": {"osIn": ["Android"]}, "weight": 50},
+]  # fmt: skip
+
+# (scan headers, the same facts for the tester)
+CASES: list[tuple[dict[str, str], dict[str, Any]]] = [
+    (
+        {"CF-IPCountry": "DE", "User-Agent": IPHONE},
+        {"country": "DE", "device": "mobile", "os": "iOS"},
+    ),
+    (
+        {"CF-IPCountry": "US", "User-Agent": IPHONE},
+        {"country": "US", "device": "mobile", "os": "iOS"},
+    ),
+    (
+        {"CF-IPCountry": "FR", "User-Agent": WINDOWS, "Accept-Language": "fr-FR,fr;q=0.9"},
+        {"country": "FR", "device": "desktop", "os": "Windows", "language": "fr-FR"},
+    ),
+    (
+        {"CF-IPCountry": "US", "User-Agent": WINDOWS},
+        {"country": "US", "device": "desktop", "os": "Windows"},
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+async def proxied_redirect(infra: Infrastructure) -> Any:
+    """A redirect that believes this machine's CDN headers (the tests' scans come from it)."""
+    client = await start_redirect(infra, trusted_proxies=("127.0.0.1/32", "::1/128"))
+    yield client
+    await client.close()
+
+
+def _rules_applied(client: Client, slug: str, count: int) -> bool:
+    entry = client.app[ROUTES].table.lookup("", slug)
+    return entry is not None and len(getattr(entry, "rules", ())) == count
+
+
+async def test_the_tester_and_a_scan_agree(
+    infra: Infrastructure, api_client: Client, proxied_redirect: Client
+) -> None:
+    ws = await new_workspace(infra.database_url)
+    auth = {"Authorization": f"Bearer {ws.api_key}"}
+    slug = f"tester-{uuid.uuid4().hex[:8]}"
+    made = await api_client.post(
+        "/v1/codes", json={"targetUrl": "https://example.com/default", "slug": slug}, headers=auth
+    )
+    code = await made.json()
+    assert made.status == 201, code
+    for rule in RULES:
+        added = await api_client.post(
+            f"/v1/codes/{code['id']}/routing-rules", json=rule, headers=auth
+        )
+        assert added.status == 201, await added.text()
+    await eventually(lambda: _async(_rules_applied(proxied_redirect, slug, len(RULES))))
+
+    seen = set()
+    cases = [*CASES, *_android_cases()]
+    for headers, facts in cases:
+        scanner = headers.pop("X-Scanner", None)
+        tested = await api_client.post(
+            f"/v1/codes/{code['id']}/rules/test",
+            json={**facts, **({"scannerId": scanner} if scanner else {})},
+            headers=auth,
+        )
+        answer = await tested.json()
+        assert tested.status == 200, answer
+        cookies = {"qrsid": scanner} if scanner else {}
+        async with proxied_redirect.get(
+            f"/{slug}", headers=headers, cookies=cookies, allow_redirects=False
+        ) as scanned:
+            assert scanned.status == 302
+            assert scanned.headers["Location"] == answer["targetUrl"], (facts, answer["why"])
+        seen.add(answer["targetUrl"])
+    # The cases cover every rule and the default.
+    assert seen >= {f"https://example.com/{t}" for t in ("de", "ios", "fr", "default")}
+
+
+async def _async(value: bool) -> bool:
+    return value
+
+
+def _android_cases() -> list[tuple[dict[str, str], dict[str, Any]]]:
+    """Android scanners with fixed scanner ids, so the A/B split is the same on both sides."""
+    return [
+        (
+            {"CF-IPCountry": "US", "User-Agent": PIXEL, "X-Scanner": uuid.uuid4().hex},
+            {"country": "US", "device": "mobile", "os": "Android"},
+        )
+        for _ in range(6)
+    ]
