@@ -22,6 +22,7 @@ from qrstack_api.compat import routes as compat
 from qrstack_api.compat.middleware import COMPAT_MIDDLEWARES
 from qrstack_api.console import invite_pages as console_invites
 from qrstack_api.console import library_pages as console_library
+from qrstack_api.console import rule_pages as console_rules
 from qrstack_api.console import routes as console
 from qrstack_api.console import signin as console_signin
 from qrstack_api.console import team_pages as console_team
@@ -93,6 +94,7 @@ def create_app(settings: ApiSettings) -> web.Application:
         console_team,
         console_invites,
         console_library,
+        console_rules,
         console,
     )
     for module in (*modules, docs):
