@@ -22,8 +22,8 @@ from qrstack_api.compat import routes as compat
 from qrstack_api.compat.middleware import COMPAT_MIDDLEWARES
 from qrstack_api.console import invite_pages as console_invites
 from qrstack_api.console import library_pages as console_library
-from qrstack_api.console import rule_pages as console_rules
 from qrstack_api.console import routes as console
+from qrstack_api.console import rule_pages as console_rules
 from qrstack_api.console import signin as console_signin
 from qrstack_api.console import team_pages as console_team
 from qrstack_api.console.pages import ENV as CONSOLE_TEMPLATES
