@@ -126,3 +126,57 @@ def _android_cases() -> list[tuple[dict[str, str], dict[str, Any]]]:
         )
         for _ in range(6)
     ]
+
+
+APP = {
+    "iosAppId": "284882215",
+    "androidPackageName": "com.example.app",
+    "fallbackUrl": "https://example.com/app",
+}
+
+
+async def test_an_app_codes_store_is_the_scans(
+    infra: Infrastructure, api_client: Client, proxied_redirect: Client
+) -> None:
+    """An app code's own target depends on the scanner's OS (App Store, Google Play, the
+    fallback elsewhere): the tester names the store a real scan is sent to."""
+    ws = await new_workspace(infra.database_url)
+    auth = {"Authorization": f"Bearer {ws.api_key}"}
+    slug = f"app-{uuid.uuid4().hex[:8]}"
+    made = await api_client.post(
+        "/v1/codes", json={"type": "app", "app": APP, "slug": slug}, headers=auth
+    )
+    code = await made.json()
+    assert made.status == 201, code
+    rule = {
+        "type": "geo",
+        "targetUrl": "https://example.com/de",
+        "condition": {"countryIn": ["DE"]},
+    }
+    added = await api_client.post(f"/v1/codes/{code['id']}/routing-rules", json=rule, headers=auth)
+    assert added.status == 201, await added.text()
+    await eventually(lambda: _async(_rules_applied(proxied_redirect, slug, 1)))
+
+    expected = {
+        "iOS": "https://apps.apple.com/app/id284882215",
+        "Android": "https://play.google.com/store/apps/details?id=com.example.app",
+        "Windows": "https://example.com/app",
+    }
+    for agent, os in ((IPHONE, "iOS"), (PIXEL, "Android"), (WINDOWS, "Windows")):
+        tested = await api_client.post(
+            f"/v1/codes/{code['id']}/rules/test", json={"country": "US", "os": os}, headers=auth
+        )
+        answer = await tested.json()
+        assert tested.status == 200, answer
+        assert answer["targetUrl"] == expected[os] and answer["isDefault"], answer
+        headers = {"CF-IPCountry": "US", "User-Agent": agent}
+        async with proxied_redirect.get(
+            f"/{slug}", headers=headers, allow_redirects=False
+        ) as scanned:
+            assert scanned.status == 302
+            assert scanned.headers["Location"] == answer["targetUrl"], os
+    # A rule that holds still wins over the store.
+    tested = await api_client.post(
+        f"/v1/codes/{code['id']}/rules/test", json={"country": "DE", "os": "iOS"}, headers=auth
+    )
+    assert (await tested.json())["targetUrl"] == "https://example.com/de"

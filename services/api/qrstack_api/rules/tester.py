@@ -24,6 +24,8 @@ from qrstack_api.openapi import operation
 from qrstack_api.rules.store import list_rules
 from qrstack_api.rules.tester_model import RuleTestBody, RuleTestResult, RuleTrial
 from qrstack_common.http import json_response, read_model
+from qrstack_common.payloads import redirect_target
+from qrstack_common.payloads.web import AppPayload
 from qrstack_common.rules import ClientFacts, RuleDecision, RuleTrace, compile_rules
 
 routes = web.RouteTableDef()
@@ -50,6 +52,17 @@ def instant_of(body: RuleTestBody) -> datetime:
         return datetime.now(UTC)
     at = body.at if body.at.tzinfo else body.at.replace(tzinfo=ZoneInfo(body.timezone))
     return at.astimezone(UTC)
+
+
+def default_target(code: Any, os: str | None) -> str | None:
+    """The code's own target for a scanner on `os`, as the redirect picks it: an app code
+    sends iOS to the App Store and Android to Google Play (`redirect_target`), every other
+    code to its stored target (None for a hosted page)."""
+    if code["type"] == "app" and code["dynamic"] and code["payload"]:
+        app = AppPayload.model_validate(code["payload"], context={"stored": True})
+        return redirect_target(app, os)
+    target: str | None = code["target_url"]
+    return target
 
 
 def _trial(trace: RuleTrace, row: Any, decision: RuleDecision | None) -> RuleTrial:
@@ -115,7 +128,7 @@ async def test_rules(request: web.Request) -> web.Response:
         RuleTestResult(
             matched_rule_id=decision.rule_id if decision is not None else None,
             variant=decision.variant if decision is not None else None,
-            target_url=target or code["target_url"],
+            target_url=target or default_target(code, body.os),
             is_default=target is None,
             why=_why(trials, decision, rejected),
             evaluated_at=at,
