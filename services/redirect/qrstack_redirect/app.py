@@ -48,6 +48,7 @@ from qrstack_redirect.table.slug_table import SlugTable
 log = logging.getLogger(__name__)
 
 ROUTES = web.AppKey("routes", Routes)
+_STOP_WAIT_S = 30.0
 
 
 def create_app(settings: RedirectSettings) -> web.Application:
@@ -123,9 +124,11 @@ def create_app(settings: RedirectSettings) -> web.Application:
         answers.emitter = emitter
         task = asyncio.create_task(emitter.run(), name="scan-emitter")
         yield
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        emitter.stop()  # the batch in hand is sent or spooled, not cut short
+        try:
+            await asyncio.wait_for(task, _STOP_WAIT_S)
+        except TimeoutError:
+            log.error("scan events still sending at the stop; closing anyway")
         await emitter.close()
         answers.emitter = None
 

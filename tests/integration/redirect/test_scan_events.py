@@ -1,4 +1,4 @@
-"""Scan events on the real Kafka: a clean shutdown sends everything buffered; events written
+"""Scan events on the real Kafka: a clean shutdown sends everything buffered, also a batch stopped mid-send; events written
 to the spool while Kafka was unreachable are replayed in order, none lost, none twice."""
 
 from __future__ import annotations
@@ -89,6 +89,30 @@ async def test_a_clean_shutdown_sends_everything_buffered(
     await out.close()  # never ran: close alone must deliver
     assert await sent_for(infra, code_id) == scan_ids(batch)
     assert not ScanSpool(tmp_path, 1 << 30)  # nothing was left in the spool
+
+
+async def test_stopping_while_a_batch_is_being_sent_loses_none_of_it(
+    infra: Infrastructure, tmp_path: Path
+) -> None:
+    code_id = str(uuid.uuid4())
+    batch = events(code_id, 1200)
+    out = ScanEmitter(
+        infra.kafka_bootstrap,
+        ScanSpool(tmp_path, 1 << 30),
+        RedirectMetrics(),
+        max_buffer=10_000,
+        batch_size=1200,  # one batch, handed to the producer 256 records at a time
+        linger_s=0.01,
+    )
+    for key, value in batch:
+        out.emit(key, value)
+    running = asyncio.create_task(out.run())
+    while out.pending:  # the batch is in hand
+        await asyncio.sleep(0)
+    out.stop()  # as the app's cleanup does at SIGTERM
+    await asyncio.wait_for(running, 30)
+    await out.close()
+    assert await sent_for(infra, code_id) == scan_ids(batch)
 
 
 async def test_spooled_events_are_replayed_in_order_once_kafka_answers(

@@ -63,6 +63,7 @@ class ScanEmitter:
         self._buffer: deque[Encoded] = deque()
         self._wake = asyncio.Event()
         self._producer: EventProducer | None = None
+        self._stopping = False
         self.produced = 0
 
     def emit(self, key: bytes, value: bytes) -> None:
@@ -78,6 +79,11 @@ class ScanEmitter:
     def pending(self) -> int:
         return len(self._buffer)
 
+    def stop(self) -> None:
+        """Make `run` return once the batch in hand is sent or spooled."""
+        self._stopping = True
+        self._wake.set()
+
     def _take(self, n: int) -> list[Encoded]:
         return [self._buffer.popleft() for _ in range(min(n, len(self._buffer)))]
 
@@ -87,8 +93,9 @@ class ScanEmitter:
         self._metrics.scans_spooled.inc(len(batch))
 
     async def run(self) -> None:
-        """Send batches forever; returns only when cancelled (then call `close`)."""
-        while True:
+        """Send batches until `stop` (then call `close`). Cancelling it may cut a batch in
+        hand short: stop it instead."""
+        while not self._stopping:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._linger_s)
             self._wake.clear()
