@@ -1,5 +1,6 @@
-"""Scan events on the real Kafka: a clean shutdown sends everything buffered, also a batch stopped mid-send; events written
-to the spool while Kafka was unreachable are replayed in order, none lost, none twice."""
+"""Scan events on the real Kafka: a clean shutdown sends everything buffered, a batch stopped
+mid-send included; events written to the spool while Kafka was unreachable are replayed in
+order, none lost, none twice."""
 
 from __future__ import annotations
 
