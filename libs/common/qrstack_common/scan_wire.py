@@ -238,9 +238,15 @@ def encode_scan(
         variant,
         ip_prefix,
     ]
+    return orjson.dumps(trimmed(row), option=orjson.OPT_UTC_Z)
+
+
+def trimmed(row: list[Any]) -> list[Any]:
+    """`row` (tag first, then values in `SCAN_V2_FIELDS` order) without its trailing elements
+    equal to their default, as v2 writes it."""
     while len(row) > _REQUIRED_V2 + 1 and row[-1] == _DEFAULTS[len(row) - 2]:
         row.pop()
-    return orjson.dumps(row, option=orjson.OPT_UTC_Z)
+    return row
 
 
 _DEFAULTS: Final = tuple(

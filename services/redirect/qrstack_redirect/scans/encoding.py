@@ -12,7 +12,10 @@ chance in 500 million among 65,536 processes), and cost no system call per scan,
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
 
 from qrstack_common import scan_wire
 from qrstack_common.events import ScanOutcome
@@ -40,6 +43,10 @@ class ScanIds:
         return f"{self._prefix}{n:016x}"
 
 
+_DUMPS = orjson.dumps
+_UTC_Z = orjson.OPT_UTC_Z
+
+
 def encode_scan(
     *,
     scan_id: str,
@@ -56,28 +63,47 @@ def encode_scan(
     visitor_hash: str,
     ip_prefix: str | None,
 ) -> bytes:
-    """The `qr.scans.v2` value of one scan. ids are UUID text; `ts` is aware UTC."""
-    return scan_wire.encode_scan(
-        scan_id=scan_id,
-        ts=ts,
-        domain=domain,
-        slug=slug,
-        outcome=outcome,
-        visitor_hash=visitor_hash,
-        workspace_id=workspace_id,
-        code_id=code_id,
-        target=target,
-        device=facts.device,
-        country=facts.country,
-        region=facts.region,
-        city=facts.city,
-        os=facts.os,
-        browser=facts.browser,
-        referrer=facts.referrer,
-        language=facts.language,
-        is_bot=facts.is_bot,
-        bot_reason=facts.bot_reason,
-        rule_id=rule_id,
-        variant=variant,
-        ip_prefix=ip_prefix,
-    )
+    """The `qr.scans.v2` value of one scan. ids are UUID text; `ts` is aware UTC.
+
+    The same bytes as `scan_wire.encode_scan` (a test pins it), written out for the hot path:
+    one list in the wire order, and the usual tail (not a bot, no rule, no variant, no IP
+    prefix) cut in one step instead of element by element (~1 µs less per scan)."""
+    if ts.tzinfo is not UTC:
+        if ts.utcoffset() is None:
+            raise ValueError("ts must carry a timezone")
+        ts = ts.astimezone(UTC)
+    row: list[Any] = [
+        2,
+        scan_id,
+        ts,
+        domain,
+        slug,
+        outcome,
+        visitor_hash,
+        None if workspace_id is None else workspace_id.replace("-", ""),
+        None if code_id is None else code_id.replace("-", ""),
+        target,
+        facts.device,
+        facts.country,
+        facts.region,
+        facts.city,
+        facts.os,
+        facts.browser,
+        facts.referrer,
+        facts.language,
+    ]
+    if (
+        facts.is_bot
+        or facts.bot_reason is not None
+        or rule_id is not None
+        or variant is not None
+        or ip_prefix is not None
+    ):
+        row += (
+            facts.is_bot,
+            facts.bot_reason,
+            None if rule_id is None else rule_id.replace("-", ""),
+            variant,
+            ip_prefix,
+        )
+    return _DUMPS(scan_wire.trimmed(row), option=_UTC_Z)

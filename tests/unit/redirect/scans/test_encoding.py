@@ -67,6 +67,30 @@ def test_the_encoding_is_the_contracts(facts: ClientFacts, ts: datetime, ids: bo
     assert scan_key(fields["code_id"], "qr.acme.com", "menu") == event.kafka_key()
 
 
+QUIET = PERSON._replace(referrer=None, language=None, browser=None)  # a longer default tail
+
+
+@pytest.mark.parametrize("facts", [PERSON, BOT, QUIET], ids=["person", "bot", "quiet"])
+@pytest.mark.parametrize("tail", ["none", "rule", "variant", "ip_prefix", "all"])
+def test_every_tail_is_written_as_the_contract_writes_it(facts: ClientFacts, tail: str) -> None:
+    """The hot path cuts the usual tail (not a bot, no rule, variant or IP prefix) in one
+    step; any one of them present, or a bot, keeps it, and the bytes stay the contract's."""
+    rule_id = str(uuid.uuid4()) if tail in ("rule", "all") else None
+    variant = "control" if tail in ("variant", "all") else None
+    prefix = "203.0.113.0/24" if tail in ("ip_prefix", "all") else None
+    scan_id, ts = ScanIds().next(), datetime(2026, 12, 7, 9, 0, 1, 5, tzinfo=UTC)
+    encoded = encode_scan(
+        scan_id=scan_id, ts=ts, workspace_id=None, code_id=str(uuid.uuid4()), domain="qr.test",
+        slug="s", rule_id=rule_id, variant=variant, target="https://example.com/",
+        outcome="redirect", facts=facts, visitor_hash="cd" * 16, ip_prefix=prefix,
+    )  # fmt: skip
+    assert encoded == scan_to_v2(decode_scan(encoded))
+    scan = decode_scan(encoded)
+    assert (scan.is_bot, scan.variant, scan.ip_prefix) == (facts.is_bot, variant, prefix)
+    assert (str(scan.rule_id) if scan.rule_id else None) == rule_id
+    assert scan.language == facts.language and scan.browser == facts.browser
+
+
 def test_scan_ids_are_distinct_uuids_of_version_8() -> None:
     first, second = ScanIds(), ScanIds()
     ids = [first.next() for _ in range(1000)] + [second.next() for _ in range(1000)]
