@@ -108,7 +108,7 @@ async def test_stopping_while_a_batch_is_being_sent_loses_none_of_it(
     for key, value in batch:
         out.emit(key, value)
     running = asyncio.create_task(out.run())
-    while out.pending:  # the batch is in hand
+    while out.pending:  # noqa: ASYNC110 -- yield turn by turn until the batch is in hand
         await asyncio.sleep(0)
     out.stop()  # as the app's cleanup does at SIGTERM
     await asyncio.wait_for(running, 30)
