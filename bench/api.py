@@ -26,7 +26,7 @@ import asyncpg
 
 from qrstack_launcher.ports import free_port
 from qrstack_launcher.processes import ManagedProcess, wait_until
-from qrstack_launcher.stack import Infrastructure, Platform
+from qrstack_launcher.stack import SERVICES, Infrastructure, Platform
 
 BASELINE = """
 import asyncio, sys, asyncpg, uvloop
@@ -91,7 +91,7 @@ async def main(concurrency: int, seconds: float) -> None:
     # limit the load never reaches.
     platform = Platform(
         infra,
-        ports={s: free_port() for s in ("api", "redirect", "renderer", "analytics")},
+        ports={s: free_port() for s in SERVICES},  # only the API is started
         extra_env={"API_RATE_LIMIT_AUTHENTICATED": "1000000000", **EXTRA_ENV},
     )
     baseline_port = free_port()
