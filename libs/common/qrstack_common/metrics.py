@@ -159,6 +159,20 @@ class RedirectMetrics(ServiceMetrics):
         self.scans_produced = Counter(
             "qr_scans_produced_total", "Scan events produced to Kafka.", registry=self.registry
         )
+        self.scans_dropped = Counter(
+            "qr_scans_dropped_total",
+            "Scan events answered but never sent, by reason: spool_full (the spool's bound "
+            "dropped its oldest segment), torn (a line cut by a crash), write_failed (the disk "
+            "refused the spool write), unreadable (a spooled line that is not a scan event).",
+            ["reason"],
+            registry=self.registry,
+        )
+        self.worker = Gauge(
+            "qr_redirect_worker",
+            "The worker index of the process that answered this scrape (REDIRECT_WORKERS > 1); "
+            "-1 for a redirect serving alone.",
+            registry=self.registry,
+        )
         self.table_rejected = Gauge(
             "qr_slug_table_rejected_records",
             "Table records skipped because they do not validate or cannot be served.",

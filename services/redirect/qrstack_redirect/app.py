@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import gc
 import logging
+import os
 import secrets
 from collections.abc import AsyncIterator
 
@@ -41,6 +42,7 @@ from qrstack_redirect.scanner import (
 from qrstack_redirect.scans.emitter import ScanEmitter
 from qrstack_redirect.scans.encoding import ScanIds
 from qrstack_redirect.scans.spool import ScanSpool
+from qrstack_redirect.serving import WORKER_ENV
 from qrstack_redirect.settings import RedirectSettings
 from qrstack_redirect.table.feed import table_reader
 from qrstack_redirect.table.slug_table import SlugTable
@@ -53,6 +55,7 @@ _STOP_WAIT_S = 30.0
 
 def create_app(settings: RedirectSettings) -> web.Application:
     metrics = RedirectMetrics()
+    metrics.worker.set(int(os.environ.get(WORKER_ENV, "-1")))
     app = new_service_app(metrics)
     table = SlugTable()
     reader = table_reader(settings.kafka_bootstrap_servers, table)

@@ -165,3 +165,37 @@ async def test_spooled_events_are_replayed_in_order_once_kafka_answers(
     await back.close()
     assert await sent_for(infra, code_id) == scan_ids(before) + scan_ids(during)
     assert not ScanSpool(tmp_path, 1 << 30)
+
+
+async def test_past_a_small_spool_bound_every_dropped_scan_is_counted(
+    infra: Infrastructure, tmp_path: Path
+) -> None:
+    # SCAN_SPOOL_MAX_BYTES of 64 KiB: well below one segment of the old fixed 16 MiB size.
+    code_id = str(uuid.uuid4())
+    batch = events(code_id, 3000)  # ~0.5 MB of events
+    down = RedirectMetrics()
+    spool = ScanSpool(tmp_path, 64 << 10)
+    unreachable = ScanEmitter(
+        f"127.0.0.1:{free_port()}", spool, down, max_buffer=200, batch_size=200, linger_s=0.01
+    )
+    for key, value in batch:
+        unreachable.emit(key, value)  # every 200 spill to the spool
+    await unreachable.close()
+    dropped = down.registry.get_sample_value("qr_scans_dropped_total", {"reason": "spool_full"})
+    assert dropped is not None and 0 < dropped < len(batch)
+    assert 0 < ScanSpool(tmp_path, 64 << 10).size_bytes <= 64 << 10
+
+    up = RedirectMetrics()
+    back = emitter(infra.kafka_bootstrap, tmp_path, up)
+    running = asyncio.create_task(back.run())
+
+    async def replayed() -> bool:
+        return not ScanSpool(tmp_path, 1 << 30)
+
+    await eventually(replayed, timeout=30)
+    running.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await running
+    await back.close()
+    # Exactly the newest scans reached Kafka, and exactly the others were counted as dropped.
+    assert await sent_for(infra, code_id) == scan_ids(batch)[int(dropped) :]

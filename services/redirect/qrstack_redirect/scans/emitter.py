@@ -57,6 +57,7 @@ class ScanEmitter:
         self._metrics = metrics
         metrics.spool_max_bytes.set(spool.max_bytes)
         metrics.spool_bytes.set(spool.size_bytes)
+        spool.on_drop = lambda reason, events: metrics.scans_dropped.labels(reason).inc(events)
         self._max_buffer = max_buffer
         self._batch_size = batch_size
         self._linger_s = linger_s
@@ -142,6 +143,7 @@ class ScanEmitter:
             key = spooled_key(value)
             if key is None:
                 log.error("unreadable spooled scan skipped", extra={"segment": path.name})
+                self._metrics.scans_dropped.labels("unreadable").inc()
             else:
                 (legacy if value[:1] == b"{" else records).append((key, value))
         try:
