@@ -32,11 +32,14 @@ import asyncpg
 from faults.workload import TIMEOUT, Answer, Workload, Write
 from support.ids import uuid_of
 
+POLL_S = 1.0  # between two rounds of reading every code's total
+
 COLUMNS = (
     ("scenario", "scenario"),
     ("requests", "requests"),
     ("errors", "errors"),
     ("no answer", "no_answer"),
+    ("dropped", "dropped_by_spool"),
     ("lost", "lost"),
     ("duplicated", "duplicated"),
     ("writes acked", "writes_acked"),
@@ -89,13 +92,17 @@ class Checker:
     answers: list[Answer]
     writes: list[Write]
     allowed_drops: int = 0
-    refusals: Counter[int] = field(default_factory=Counter)  # analytics answers that were not 200
+    # Analytics reads that failed, by status or exception (each retried next round).
+    refusals: Counter[int | str] = field(default_factory=Counter)
+    missing: list[str] = field(default_factory=list)  # codes off their bounds at the end
 
     async def check(self, scenario: str, restarted_at: float, timeout: float = 150.0) -> Result:
         result = Result(scenario, requests=len(self.answers))
         result.errors = sum(a.outcome == "wrong" for a in self.answers)
         result.no_answer = sum(a.outcome == "no_answer" for a in self.answers)
         result.writes_acked = sum(w.acked for w in self.writes)
+        if unanswered := sum(w.status is None for w in self.writes):
+            result.notes.append(f"writes with no answer (may or may not be stored): {unanswered}")
         result.dropped_by_spool = self.allowed_drops
         result.cap_excess = await self._cap_excess()
         deadline = time.monotonic() + timeout
@@ -109,7 +116,8 @@ class Checker:
             result.lost = self.allowed_drops - lost  # an unexplained drop count is an error
         result.duplicated = duplicated
         if self.refusals:
-            result.notes.append(f"analytics refused: {dict(self.refusals)}")
+            result.notes.append(f"analytics reads retried: {dict(self.refusals)}")
+        result.notes += self.missing
         return result
 
     # --- scans --------------------------------------------------------------------------------
@@ -122,35 +130,57 @@ class Checker:
 
     async def _scans_settled(self, deadline: float) -> tuple[int, int]:
         """(lost, duplicated) once every code's total is within its bounds and stayed unchanged
-        for 3 s, or at the deadline (then what is still missing is lost)."""
+        for 3 s, or at the deadline (then what is still missing is lost). A code whose answer
+        could not be read this round (refused, unreachable) keeps its last total read: an
+        unanswered request is not a count of 0."""
         bounds = self._bounds()
+        totals: dict[str, int] = {}
         previous: dict[str, int] | None = None
         stable_since = time.monotonic()
         async with aiohttp.ClientSession() as session:
             while True:
-                totals = await self._totals(session)
+                wait = await self._read_totals(session, totals)
                 lost = sum(max(0, low - totals.get(c, 0)) for c, (low, _) in bounds.items())
                 dup = sum(max(0, totals.get(c, 0) - high) for c, (_, high) in bounds.items())
                 if totals != previous:
-                    previous, stable_since = totals, time.monotonic()
-                settled = lost <= self.allowed_drops and time.monotonic() - stable_since >= 3
-                if settled or time.monotonic() > deadline:
+                    previous, stable_since = dict(totals), time.monotonic()
+                complete = len(totals) == len(bounds)
+                steady = time.monotonic() - stable_since >= 3
+                if (complete and steady and lost <= self.allowed_drops) or (
+                    time.monotonic() > deadline
+                ):
+                    self._note_missing(bounds, totals)
                     return lost, dup
-                await asyncio.sleep(0.5)
+                await asyncio.sleep(max(POLL_S, wait))
 
-    async def _totals(self, session: aiohttp.ClientSession) -> dict[str, int]:
+    async def _read_totals(self, session: aiohttp.ClientSession, totals: dict[str, int]) -> float:
+        """One round of every code's analytics total into `totals`; returns how long the API
+        asked to be left alone (its largest Retry-After of the round, at most 10 s)."""
         api = self.workload.api
-        totals: dict[str, int] = {}
+        wait = 0.0
         for code in self.workload.codes:
             try:
-                status, body = await api.call(session, "GET", f"/v1/codes/{code.id}/analytics")
-            except (aiohttp.ClientError, TimeoutError):
+                status, body, retry_after = await api.read(
+                    session, f"/v1/codes/{code.id}/analytics"
+                )
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                self.refusals[type(exc).__name__] += 1
                 continue
             if status == 200:
                 totals[code.id] = int(body["totals"]["scans"] or 0)
-            else:
-                self.refusals[status] += 1
-        return totals
+                continue
+            self.refusals[status] += 1
+            wait = max(wait, min(10.0, retry_after or 1.0))
+            if status == 429:
+                break  # the rest of the round would be refused too
+        return wait
+
+    def _note_missing(self, bounds: dict[str, tuple[int, int]], totals: dict[str, int]) -> None:
+        for code in self.workload.codes:
+            low, high = bounds[code.id]
+            total = totals.get(code.id)
+            if total is None or not low <= total <= high:
+                self.missing.append(f"{code.kind} {code.id}: {total} of {low}..{high}")
 
     # --- caps ---------------------------------------------------------------------------------
 

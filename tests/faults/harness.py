@@ -36,15 +36,23 @@ class Scenario:
     after: float = 10.0
     rate: float = 120.0
     plain_only: bool = False
+    timed: bool = False  # also scheduled codes and codes with a time rule
+    writers: int = 1  # concurrent API writers (a burst: several, with a short interval)
+    write_interval: float = 0.25
     spool_drops: Callable[[], Awaitable[int]] | None = None
 
 
 async def run(stack: FaultStack, scenario: Scenario) -> Result:
     infra = stack.infrastructure
     workload = await Workload.create(
-        stack.url("api"), stack.url("redirect"), infra.database_url, plain_only=scenario.plain_only
+        stack.url("api"),
+        stack.url("redirect"),
+        infra.database_url,
+        plain_only=scenario.plain_only,
+        timed=scenario.timed,
     )
-    load, writes = ScanLoad(workload, scenario.rate), Writes(workload)
+    load = ScanLoad(workload, scenario.rate)
+    writes = Writes(workload, scenario.write_interval, scenario.writers)
     tasks = [asyncio.create_task(load.run()), asyncio.create_task(writes.run())]
     try:
         await asyncio.sleep(scenario.before)

@@ -17,10 +17,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import aiohttp
+from prometheus_client.parser import text_string_to_metric_families
+
 from qrstack_launcher.ports import free_port
 from qrstack_launcher.processes import ManagedProcess
 from qrstack_launcher.stack import SERVICES, Infrastructure, Platform
 
+TIMEOUT = aiohttp.ClientTimeout(total=5)
 # What a fault scenario needs running: renderer and webhooks answer no scan and store no count.
 RUNNING = ("api", "redirect", "analytics")
 
@@ -77,7 +81,15 @@ class FaultStack:
         # durable=True as `make run`: a PostgreSQL killed with -9 keeps what it acknowledged.
         self.infra = Infrastructure(self.root, durable=True, kafka_heap="512m")
         await self.infra.start()
-        env = {"REDIRECT_WORKERS": "2", "LOG_FORMAT": "text", **self.extra_env}
+        env = {
+            "REDIRECT_WORKERS": "2",
+            "LOG_FORMAT": "text",
+            # The checker reads every code's analytics each second until the counts settle,
+            # far past the default 1,000 requests a minute of one key: the API's rate limit is
+            # not what a fault scenario tests (tests/unit and tests/security do).
+            "API_RATE_LIMIT_AUTHENTICATED": "1000000",
+            **self.extra_env,
+        }
         self.platform = Platform(self.infra, extra_env=env)
         for service in SERVICES:
             self.platform.ports.setdefault(service, free_port())
@@ -119,6 +131,40 @@ class FaultStack:
             await self.infrastructure.postgres.start()
         else:
             await self.started.start_service(component)
+
+    async def reconfigure(self, service: str, env: dict[str, str | None]) -> None:
+        """Stop `service` cleanly (SIGTERM: a redirect flushes its scans and hands back its
+        leases) and start it again with `env` over the stack's environment (None: unset)."""
+        for name, value in env.items():
+            if value is None:
+                self.started.extra_env.pop(name, None)
+            else:
+                self.started.extra_env[name] = value
+        await self.started.stop_service(service)
+        await self.started.start_service(service)
+
+    async def redirect_counter(self, name: str, workers: int = 2) -> float:
+        """The sum of counter `name` (every label) over the redirect's workers: /metrics on
+        fresh connections (the kernel spreads them) until each worker answered once, told
+        apart by `qr_redirect_worker`."""
+        seen: dict[float, float] = {}
+        for _ in range(100):
+            async with (
+                aiohttp.ClientSession() as fresh,
+                fresh.get(f"{self.url('redirect')}/metrics", timeout=TIMEOUT) as response,
+            ):
+                text = await response.text()
+            worker, total = -1.0, 0.0
+            for family in text_string_to_metric_families(text):
+                for sample in family.samples:
+                    if sample.name == "qr_redirect_worker":
+                        worker = sample.value
+                    elif sample.name == f"{name}_total":
+                        total += sample.value
+            seen[worker] = total
+            if len(seen) == workers:
+                return sum(seen.values())
+        raise AssertionError(f"only workers {sorted(seen)} answered /metrics")
 
     def redirect_workers(self) -> list[int]:
         """The pids of the redirect supervisor's worker processes."""

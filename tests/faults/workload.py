@@ -18,7 +18,9 @@ import contextlib
 import itertools
 import secrets
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aiohttp
@@ -41,10 +43,11 @@ TIMEOUT = aiohttp.ClientTimeout(total=5)
 class Code:
     id: str
     slug: str
-    kind: str  # plain | capped | ruled | gated
+    kind: str  # plain | capped | ruled | gated | scheduled | timed
     target: str
     fallback: str | None = None
     ios_target: str | None = None
+    rule_target: str | None = None  # a timed code's: where its time rule sends every scan
     cap: int | None = None
     cookie: str | None = None  # the gate cookie (gated codes)
 
@@ -84,6 +87,16 @@ class Api:
             payload = await response.json(content_type=None) if response.content_length else None
             return response.status, payload
 
+    async def read(self, session: aiohttp.ClientSession, path: str) -> tuple[int, Any, float]:
+        """GET `path`: (status, JSON body or None, the Retry-After seconds it gave or 0)."""
+        async with session.get(self.base + path, headers=self.headers, timeout=TIMEOUT) as r:
+            payload = await r.json(content_type=None) if r.content_length else None
+            try:
+                retry_after = float(r.headers.get("Retry-After", "0"))
+            except ValueError:
+                retry_after = 0.0
+            return r.status, payload, retry_after
+
 
 @dataclass
 class Workload:
@@ -102,6 +115,7 @@ class Workload:
         plain: int = 16,
         cap: int = 150,
         plain_only: bool = False,
+        timed: bool = False,
     ) -> Workload:
         ws = await new_workspace(dsn)
         api = Api(stack_api, ws.api_key)
@@ -144,6 +158,8 @@ class Workload:
             for n in range(0 if plain_only else 2):
                 body = {"targetUrl": f"{base}/gated/{n}", "password": PASSWORD}
                 codes.append(await make("gated", n, body))
+            if timed:
+                codes += await _timed_codes(session, api, base, make)
         workload = cls(api, redirect, codes)
         await workload.wait_served()
         return workload
@@ -178,6 +194,46 @@ class Workload:
             else:
                 rounds += [(code, IPHONE, False), (code, ANDROID, False)]
         return rounds
+
+
+async def _timed_codes(
+    session: aiohttp.ClientSession,
+    api: Api,
+    base: str,
+    make: Callable[[str, int, dict[str, Any]], Awaitable[Code]],
+) -> list[Code]:
+    """2 codes scheduled from an hour ago to an hour from now, and 2 with a time rule (UTC,
+    the same two hours, every day) sending every scan elsewhere: a clock off by minutes must
+    not change their answers. None with a time rule when those hours span midnight."""
+    now = datetime.now(UTC)
+    codes = []
+    for n in range(2):
+        body = {
+            "targetUrl": f"{base}/scheduled/{n}",
+            "activeFrom": (now - timedelta(hours=1)).isoformat(),
+            "expiresAt": (now + timedelta(hours=1)).isoformat(),
+        }
+        codes.append(await make("scheduled", n, body))
+    start, end = now - timedelta(hours=1), now + timedelta(hours=1)
+    if start.date() != end.date():
+        return codes
+    for n in range(2):
+        timed = await make("timed", n, {"targetUrl": f"{base}/timed/{n}"})
+        timed.rule_target = f"{base}/timed/{n}/in-hours"
+        rule = {
+            "type": "time",
+            "targetUrl": timed.rule_target,
+            "priority": 1,
+            "condition": {
+                "startTime": start.strftime("%H:%M"),
+                "endTime": end.strftime("%H:%M"),
+                "timezone": "UTC",
+            },
+        }
+        status, body = await api.call(session, "POST", f"/v1/codes/{timed.id}/routing-rules", rule)
+        assert status == 201, body
+        codes.append(timed)
+    return codes
 
 
 async def _head_everywhere(redirect: str, slug: str, status: int, tries: int = 6) -> bool:
@@ -215,6 +271,8 @@ def judge(code: Code, ua: str, cookie: bool, status: int, location: str | None) 
     expected = {code.target}
     if code.kind == "ruled" and ua == IPHONE:
         expected = {code.ios_target or code.target}
+    if code.kind == "timed":
+        expected = {code.rule_target or code.target}
     fallback = {code.fallback} if code.fallback else set()
     if status in (301, 302, 303, 307, 308) and location in expected | fallback:
         granted = code.kind == "capped" and location in expected
@@ -271,30 +329,37 @@ class ScanLoad:
 
 @dataclass
 class Writes:
-    """Code creates and edits through the API, one at a time, every `interval` seconds."""
+    """Code creates and edits through the API by `writers` concurrent writers, each one write at
+    a time every `interval` seconds; a writer edits only codes it created, so each code's writes
+    are in order in the log."""
 
     workload: Workload
     interval: float = 0.25
+    writers: int = 1
     log: list[Write] = field(default_factory=list)
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def run(self) -> None:
+        async with aiohttp.ClientSession() as session:
+            await asyncio.gather(*(self._writer(session) for _ in range(self.writers)))
+
+    async def _writer(self, session: aiohttp.ClientSession) -> None:
         api, base = self.workload.api, f"https://example.com/w/{secrets.token_hex(3)}"
         mine: list[tuple[str, str]] = []  # (id, slug) of acknowledged creates
-        async with aiohttp.ClientSession() as session:
-            for n in itertools.count():
-                if self._stop.is_set():
-                    return
-                target = f"{base}/{n}"
-                if n % 2 == 0 or not mine:
-                    self.log.append(await self._create(session, api, target))
-                    if self.log[-1].acked and self.log[-1].code and self.log[-1].slug:
-                        mine.append((self.log[-1].code or "", self.log[-1].slug or ""))
-                else:
-                    code, slug = mine[n % len(mine)]
-                    self.log.append(await self._edit(session, api, code, slug, target))
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._stop.wait(), self.interval)
+        for n in itertools.count():
+            if self._stop.is_set():
+                return
+            target = f"{base}/{n}"
+            if n % 2 == 0 or not mine:
+                write = await self._create(session, api, target)
+                if write.acked and write.code and write.slug:
+                    mine.append((write.code, write.slug))
+            else:
+                code, slug = mine[n % len(mine)]
+                write = await self._edit(session, api, code, slug, target)
+            self.log.append(write)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), self.interval)
 
     def stop(self) -> None:
         self._stop.set()
