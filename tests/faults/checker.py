@@ -99,6 +99,11 @@ class Checker:
     async def check(self, scenario: str, restarted_at: float, timeout: float = 150.0) -> Result:
         result = Result(scenario, requests=len(self.answers))
         result.errors = sum(a.outcome == "wrong" for a in self.answers)
+        kinds = {c.id: c.kind for c in self.workload.codes}
+        wrong = Counter(
+            f"{kinds[a.code]} {a.status} {a.location}" for a in self.answers if a.outcome == "wrong"
+        )
+        result.notes += [f"wrong answers: {n} × {what}" for what, n in wrong.most_common(5)]
         result.no_answer = sum(a.outcome == "no_answer" for a in self.answers)
         result.writes_acked = sum(w.acked for w in self.writes)
         if unanswered := sum(w.status is None for w in self.writes):

@@ -125,15 +125,14 @@ FAKETIME = Path("/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1")  # Debi
 @pytest.mark.skipif(not FAKETIME.exists(), reason="libfaketime is missing: `make faketime`")
 @pytest.mark.parametrize("skew", ["+5m", "-5m"])
 async def test_redirect_clock_skewed(fault_stack: FaultStack, skew: str) -> None:
-    # The redirect replica (both workers: they share their host's clock) runs with its wall
-    # clock 5 minutes off (libfaketime; monotonic time is left alone, as NTP drift leaves it)
+    # The redirect replica (both workers: they share their host's clock) runs with its clock
+    # 5 minutes off (libfaketime: wall and monotonic clocks shifted alike)
     # against PostgreSQL, the API and analytics on the true time, under the usual load plus
     # scheduled codes and codes with a time rule, all an hour from their boundaries. Capped
     # codes take and settle their leases with the skewed clock.
     skewed = {
         "LD_PRELOAD": str(FAKETIME),
         "FAKETIME": skew,
-        "FAKETIME_DONT_FAKE_MONOTONIC": "1",
     }
     await fault_stack.reconfigure("redirect", dict(skewed))
     try:
