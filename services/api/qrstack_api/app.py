@@ -52,7 +52,7 @@ from qrstack_api.status.sampler import status_sampling
 from qrstack_api.submissions import routes as submissions
 from qrstack_api.submissions.retention import submission_retention
 from qrstack_api.tags import routes as tags
-from qrstack_api.upstream import UPSTREAM
+from qrstack_api.upstream import ANALYTICS_OUTAGE, RENDERER_OUTAGE, UPSTREAM, Outage
 from qrstack_api.webhooks import routes as webhooks
 from qrstack_common.metrics import ApiMetrics
 from qrstack_common.observability import add_readiness_check, new_service_app
@@ -110,6 +110,7 @@ def create_app(settings: ApiSettings) -> web.Application:
         timeout = aiohttp.ClientTimeout(total=settings.upstream_timeout_s)
         async with aiohttp.ClientSession(timeout=timeout) as session:
             app[UPSTREAM] = session
+            app[ANALYTICS_OUTAGE], app[RENDERER_OUTAGE] = Outage(), Outage()
             yield
 
     async def outbox_relay(app: web.Application) -> AsyncIterator[None]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import aiohttp
@@ -11,6 +12,33 @@ from qrstack_api.context import SETTINGS
 from qrstack_common.errors import ApiError
 
 UPSTREAM = web.AppKey("upstream_session", aiohttp.ClientSession)
+
+
+class Outage:
+    """An internal service seen failing. For `retry_s` after a failed call, the callers that
+    can answer without it (a code's scan counts are null, a design is checked for contrast
+    only) skip the call instead of each paying a connection attempt, or the whole timeout of
+    a service that hangs, and a log line; the first call after that tries again."""
+
+    __slots__ = ("_until", "retry_s")
+
+    def __init__(self, retry_s: float = 1.0) -> None:
+        self.retry_s = retry_s
+        self._until = 0.0
+
+    def ongoing(self) -> bool:
+        """Whether a call failed less than `retry_s` ago."""
+        return self._until != 0.0 and time.monotonic() < self._until
+
+    def failed(self) -> None:
+        self._until = time.monotonic() + self.retry_s
+
+    def answered(self) -> None:
+        self._until = 0.0
+
+
+ANALYTICS_OUTAGE = web.AppKey("analytics_outage", Outage)
+RENDERER_OUTAGE = web.AppKey("renderer_outage", Outage)
 
 # Headers of an upstream response that a client of ours should see.
 _PASSED_HEADERS = ("Content-Type", "ETag", "Cache-Control", "Content-Disposition", "Retry-After")

@@ -22,7 +22,7 @@ from qrstack_api.codes.view import code_view
 from qrstack_api.context import HASHER, POOL, SETTINGS
 from qrstack_api.db.pool import Connection
 from qrstack_api.scannability.policy import require_scannable
-from qrstack_api.upstream import UPSTREAM
+from qrstack_api.upstream import ANALYTICS_OUTAGE, RENDERER_OUTAGE, UPSTREAM
 from qrstack_common.errors import Issue, validation_failed
 from qrstack_common.http import validate
 from qrstack_common.payloads import PAYLOAD_TYPES, find_type
@@ -35,7 +35,9 @@ async def views(
     and, for capped codes, what the cap counted: one analytics request, one query at most."""
     settings = app[SETTINGS]
     ids = [row["id"] for row in rows]
-    counts = await scan_counts(app[UPSTREAM], settings.analytics_url, workspace_id, ids)
+    counts = await scan_counts(
+        app[UPSTREAM], settings.analytics_url, workspace_id, ids, app[ANALYTICS_OUTAGE]
+    )
     used = await cap_usage(app[POOL], rows)
     return [
         code_view(settings, row, None if counts is None else counts[row["id"]], used.get(row["id"]))
@@ -57,7 +59,7 @@ async def create_on(
     inp = parse_code_body(with_default_colours(body), partial=False)
     async with conn.transaction():
         row = await create_code(conn, principal, inp, app[HASHER])
-        await refuse_unscannable(app[UPSTREAM], app[SETTINGS], row)
+        await refuse_unscannable(app[UPSTREAM], app[SETTINGS], row, app[RENDERER_OUTAGE])
         await require_scannable(app, row)
     return code_view(app[SETTINGS], row, ScanCounts.none(), 0)
 
@@ -106,7 +108,7 @@ async def update_one(
     async with pool.acquire() as conn, conn.transaction():
         row = await update_code(conn, principal, code_id, inp, app[HASHER], replace=replace)
         if "style" in inp.sent or inp.payload is not None or "slug" in inp.sent:
-            await refuse_unscannable(app[UPSTREAM], app[SETTINGS], row)
+            await refuse_unscannable(app[UPSTREAM], app[SETTINGS], row, app[RENDERER_OUTAGE])
         await require_scannable(app, row)
     return await shown(app, row)
 

@@ -25,6 +25,7 @@ from pydantic import ValidationError
 
 from qrstack_api.codes.view import image_data
 from qrstack_api.settings import ApiSettings
+from qrstack_api.upstream import Outage
 from qrstack_common.errors import Issue, issues_from_pydantic, validation_failed
 from qrstack_common.payloads import find_type
 from qrstack_common.render.contrast import contrast_issues
@@ -34,10 +35,11 @@ log = logging.getLogger(__name__)
 
 
 async def refuse_unscannable(
-    session: aiohttp.ClientSession, settings: ApiSettings, row: Any
+    session: aiohttp.ClientSession, settings: ApiSettings, row: Any, outage: Outage
 ) -> None:
     """400 (`style.*` paths) when the stored design of `row` would not scan; call inside the
-    transaction that wrote it, so a refusal stores nothing."""
+    transaction that wrote it, so a refusal stores nothing. While `outage` says the renderer
+    failed a moment ago, the contrast check alone, without asking it."""
     if not row["style"]:
         return
     try:
@@ -60,15 +62,23 @@ async def refuse_unscannable(
     payload_type = find_type(row["type"])
     if payload_type is not None and payload_type.error_correction:
         spec["errorCorrection"] = payload_type.error_correction
+    if outage.ongoing():
+        return
     try:
         async with session.post(f"{settings.renderer_url}/v1/check", json=spec) as answer:
             if answer.status != 400:
                 await answer.read()
+                if answer.status < 500:
+                    outage.answered()
+                    return
+                outage.failed()
                 return
             body = await answer.json()
     except (aiohttp.ClientError, TimeoutError, ValueError):
+        outage.failed()
         log.warning("renderer unreachable: design saved with the contrast check only")
         return
+    outage.answered()
     found = [
         Issue(
             tuple(path) if path and path[0] == "style" else ("style", *path),

@@ -14,6 +14,7 @@ import aiohttp
 import asyncpg
 
 from qrstack_api.db.pool import Connection
+from qrstack_api.upstream import Outage
 
 log = logging.getLogger(__name__)
 
@@ -37,24 +38,34 @@ class ScanCounts:
 
 
 async def scan_counts(
-    session: aiohttp.ClientSession, analytics_url: str, workspace_id: UUID, code_ids: Sequence[UUID]
+    session: aiohttp.ClientSession,
+    analytics_url: str,
+    workspace_id: UUID,
+    code_ids: Sequence[UUID],
+    outage: Outage,
 ) -> dict[UUID, ScanCounts] | None:
     """Scan counts per code (codes never scanned: zeros); None when analytics cannot answer now
-    (a listing never fails because analytics is down: totalScans is then null)."""
+    (a listing never fails because analytics is down: totalScans is then null), and without
+    asking while `outage` says it failed a moment ago."""
     if not code_ids:
         return {}
+    if outage.ongoing():
+        return None
     url = f"{analytics_url}/internal/v1/workspaces/{workspace_id}/totals"
     try:
         async with session.post(
             url, json={"codeIds": [str(c) for c in code_ids]}, timeout=_TIMEOUT
         ) as response:
             if response.status != 200:
+                outage.failed()
                 log.warning("analytics totals failed", extra={"status": response.status})
                 return None
             body = await response.json()
     except (aiohttp.ClientError, TimeoutError) as exc:
+        outage.failed()
         log.warning("analytics unreachable for totals", extra={"error": repr(exc)})
         return None
+    outage.answered()
     totals: dict[str, int] = body.get("totals", {})
     refused: dict[str, dict[str, int]] = body.get("refused", {})
     return {
@@ -67,10 +78,14 @@ async def scan_counts(
 
 
 async def total_scans(
-    session: aiohttp.ClientSession, analytics_url: str, workspace_id: UUID, code_ids: Sequence[UUID]
+    session: aiohttp.ClientSession,
+    analytics_url: str,
+    workspace_id: UUID,
+    code_ids: Sequence[UUID],
+    outage: Outage,
 ) -> dict[UUID, int] | None:
     """Answered scans per code, or None (see `scan_counts`)."""
-    counts = await scan_counts(session, analytics_url, workspace_id, code_ids)
+    counts = await scan_counts(session, analytics_url, workspace_id, code_ids, outage)
     return None if counts is None else {code: c.answered for code, c in counts.items()}
 
 

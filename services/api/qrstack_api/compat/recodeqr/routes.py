@@ -22,7 +22,7 @@ from qrstack_api.compat.recodeqr.images import IMAGE_FORMATS, render_image
 from qrstack_api.compat.recodeqr.listing import PageQuery, page_of_codes
 from qrstack_api.compat.recodeqr.view import recodeqr_code
 from qrstack_api.context import HASHER, POOL, SETTINGS
-from qrstack_api.upstream import UPSTREAM
+from qrstack_api.upstream import ANALYTICS_OUTAGE, UPSTREAM
 from qrstack_common.errors import ApiError
 from qrstack_common.http import json_response, read_json, validate
 from qrstack_common.payloads import find_type
@@ -41,6 +41,7 @@ async def _totals(request: web.Request, rows: list[Any]) -> dict[Any, int] | Non
         settings.analytics_url,
         rows[0]["workspace_id"],
         [row["id"] for row in rows],
+        request.app[ANALYTICS_OUTAGE],
     )
 
 

@@ -21,7 +21,7 @@ from qrstack_api.compat.identifiers import find_code_by_name
 from qrstack_api.compat.u2qr.body import code_input, u2qr_names
 from qrstack_api.compat.u2qr.view import u2qr_code
 from qrstack_api.context import HASHER, POOL, SETTINGS
-from qrstack_api.upstream import UPSTREAM
+from qrstack_api.upstream import ANALYTICS_OUTAGE, UPSTREAM
 from qrstack_common.errors import Issue, validation_failed
 from qrstack_common.http import json_response, read_json
 
@@ -47,7 +47,7 @@ async def list_all(request: web.Request) -> web.Response:
         rows = [r for r in rows if search.casefold() in (r["name"] or "").casefold()]
         totals = await total_scans(
             request.app[UPSTREAM], settings.analytics_url, principal.workspace_id,
-            [r["id"] for r in rows],
+            [r["id"] for r in rows], request.app[ANALYTICS_OUTAGE],
         )  # fmt: skip
         items.extend(
             u2qr_code(settings, r, "list", None if totals is None else totals[r["id"]])
