@@ -107,3 +107,36 @@ def test_raw_retention_is_a_ttl_that_can_be_removed(store: AnalyticsStore) -> No
     assert " TTL " not in engine_full()
     apply_retention(scratch, 0)  # idempotent
     scratch.execute("DROP DATABASE analytics_retention SYNC")
+
+
+def test_workspace_rollups_are_filled_from_the_code_rollups_once(store: AnalyticsStore) -> None:
+    scratch: ClickHouse = OtherDatabase(store.engine, "analytics_ws")  # type: ignore[assignment]
+    scratch.execute("DROP DATABASE IF EXISTS analytics_ws SYNC")
+    apply_migrations(scratch, up_to=5)
+    ws = str(uuid.uuid4())
+    insert = (
+        "INSERT INTO analytics_ws.scans (scan_id, ts, workspace_id, code_id, outcome, country,"
+        " visitor_hash) SELECT generateUUIDv4(), toDateTime64('2026-06-01 10:00:00', 3, 'UTC'),"
+        " {ws:UUID}, generateUUIDv4(), 'redirect', {country:String}, toString(number % 4)"
+        " FROM numbers({n:UInt32})"
+    )
+    scratch.execute(insert, {"ws": ws, "country": "DE", "n": 10})  # 10 codes, 4 visitors
+    migration_6 = MIGRATIONS[5]
+    assert apply_migrations(scratch, up_to=6) == [6]
+    for statement in migration_6.forward:  # a re-run (a start that failed half-way) too
+        scratch.execute(statement.format(db="analytics_ws"))
+    scratch.execute(insert, {"ws": ws, "country": "FR", "n": 2})  # through the views
+    daily = (
+        "SELECT value, sum(scans), uniqMerge(visitors) FROM analytics_ws.scans_daily_ws"
+        " WHERE workspace_id = {ws:UUID} AND dim = 'country' GROUP BY value ORDER BY value"
+    )
+    assert [[str(v), int(str(s)), int(str(u))] for v, s, u in scratch.rows(daily, {"ws": ws})] == [
+        ["DE", 10, 4],
+        ["FR", 2, 2],
+    ]
+    slots = (
+        "SELECT sum(scans), uniqMerge(visitors) FROM analytics_ws.scans_15m_ws"
+        " WHERE workspace_id = {ws:UUID}"
+    )
+    assert [[int(str(s)), int(str(u))] for s, u in scratch.rows(slots, {"ws": ws})] == [[12, 4]]
+    scratch.execute("DROP DATABASE analytics_ws SYNC")

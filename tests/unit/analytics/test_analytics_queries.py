@@ -295,3 +295,34 @@ async def test_writing_the_same_scans_again_changes_nothing(store: AnalyticsStor
         {"c": str(code)},
     )
     assert raw == [[7]]
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=lambda q: "-".join(q.values()))
+async def test_the_workspace_rollups_answer_as_the_per_code_rows_and_the_events(
+    store: AnalyticsStore, query: dict[str, str]
+) -> None:
+    """The workspace answer over all its codes reads `scans_15m_ws`/`scans_daily_ws`; the same
+    answer through the per-code rollups (every code named) and a plain count of the events
+    agree, in every timezone of QUERIES (DST days, +05:30, +05:45)."""
+    ws = uuid.uuid4()
+    codes = [uuid.uuid4(), uuid.uuid4(), uuid.uuid4()]
+    events = _random_events(ws, codes, seed=7 + len(str(query)))
+    others = _random_events(uuid.uuid4(), codes[:1], seed=3)  # another workspace, same code id
+    await store.write(write_events, store, events + others)
+    now = utc(2026, 3, 14, 9)
+    request = parse_window_request(query, store.time_zones)
+    ctx = QueryContext(store, 0, now)
+    everything = Scope(ws, None, request.include_bots)
+    assert everything.rollup("scans_15m") == "scans_15m_ws"
+    whole = await workspace_analytics(ctx, everything, request, top=3)
+    named = Scope(ws, None, request.include_bots, code_ids=tuple(codes))
+    assert named.rollup("scans_15m") == "scans_15m"  # this one reads the per-code rows
+    per_code = await workspace_analytics(ctx, named, request, top=3)
+    assert whole == per_code
+    first = min(e.ts for e in events if e.outcome not in ("password_required", "not_found"))
+    expected = expected_analytics(
+        events, resolve_window(request, now, first), include_bots=request.include_bots, top=3
+    )
+    assert whole["totals"] == {**expected["totals"], "codes": whole["totals"]["codes"]}
+    assert whole["series"] == expected["series"]
+    assert breakdowns_of(whole) == breakdowns_of(expected)

@@ -38,7 +38,7 @@ def breakdown_query(
     if days is not None:
         params["d0"], params["d1"] = days[0].isoformat(), days[1].isoformat()
         parts.append(
-            f"SELECT dim, value, scans, visitors FROM {db}.scans_daily"  # noqa: S608
+            f"SELECT dim, value, scans, visitors FROM {db}.{scope.rollup('scans_daily')}"  # noqa: S608
             f" WHERE {scope.filter(params)} AND dim IN {{dims:Array(String)}}"
             " AND day >= {d0:Date} AND day < {d1:Date}"
         )

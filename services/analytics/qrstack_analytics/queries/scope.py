@@ -26,6 +26,11 @@ class Scope:
     include_bots: bool = False
     code_ids: tuple[UUID, ...] | None = None
 
+    def rollup(self, table: str) -> str:
+        """The rollup to read for this scope: the workspace's own (`scans_15m_ws`,
+        `scans_daily_ws`: no per-code rows to merge) when it spans every code of it."""
+        return f"{table}_ws" if self.code_id is None and self.code_ids is None else table
+
     def filter(self, params: dict[str, ParamValue]) -> str:
         """`workspace_id = … [AND code_id = … | IN …] AND (bots filter)` for any table of
         ours."""

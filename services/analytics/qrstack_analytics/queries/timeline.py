@@ -30,7 +30,7 @@ def timeline_query(
         params["s0"] = ch_datetime(segments.rollup[0])
         params["s1"] = ch_datetime(segments.rollup[1])
         parts.append(
-            f"SELECT slot AS t, scans, visitors FROM {db}.scans_15m"  # noqa: S608
+            f"SELECT slot AS t, scans, visitors FROM {db}.{scope.rollup('scans_15m')}"  # noqa: S608
             f" WHERE {scope.filter(params)}"
             " AND slot >= toDateTime({s0:DateTime64(3, 'UTC')})"
             " AND slot < toDateTime({s1:DateTime64(3, 'UTC')})"

@@ -13,27 +13,38 @@ from qrstack_analytics.storage.backend import ParamValue, Row
 def top_codes_query(
     db: str, scope: Scope, segments: Segments, top: int
 ) -> tuple[str, dict[str, ParamValue]]:
+    """Ranked by scans alone first (no unique-scanner state read), then the uniques merged
+    for the `top` codes only: a workspace of 1,000 codes merges 10 codes' states, not 1,000."""
     params: dict[str, ParamValue] = {"top": top}
-    parts = []
-    if segments.rollup is not None:
-        params["s0"] = ch_datetime(segments.rollup[0])
-        params["s1"] = ch_datetime(segments.rollup[1])
-        parts.append(
-            f"SELECT code_id, scans, visitors FROM {db}.scans_15m WHERE {scope.filter(params)}"  # noqa: S608
-            " AND slot >= toDateTime({s0:DateTime64(3, 'UTC')})"
-            " AND slot < toDateTime({s1:DateTime64(3, 'UTC')})"
-        )
-    if segments.raw:
-        parts.append(
-            "SELECT code_id, count() AS scans, uniqState(visitor_hash) AS visitors"  # noqa: S608
-            f" FROM {db}.scans WHERE {scope.filter(params)} AND {COUNTED}"
-            f" AND {raw_ranges(segments.raw, params)} GROUP BY code_id"
-        )
+
+    def source(visitors: bool) -> str:
+        state = ", visitors" if visitors else ""
+        parts = []
+        if segments.rollup is not None:
+            params["s0"] = ch_datetime(segments.rollup[0])
+            params["s1"] = ch_datetime(segments.rollup[1])
+            parts.append(
+                f"SELECT code_id, scans{state} FROM {db}.scans_15m WHERE {scope.filter(params)}"  # noqa: S608
+                " AND slot >= toDateTime({s0:DateTime64(3, 'UTC')})"
+                " AND slot < toDateTime({s1:DateTime64(3, 'UTC')})"
+            )
+        if segments.raw:
+            raw_state = ", uniqState(visitor_hash) AS visitors" if visitors else ""
+            parts.append(
+                f"SELECT code_id, count() AS scans{raw_state}"  # noqa: S608
+                f" FROM {db}.scans WHERE {scope.filter(params)} AND {COUNTED}"
+                f" AND {raw_ranges(segments.raw, params)} GROUP BY code_id"
+            )
+        return " UNION ALL ".join(parts)
+
+    ranked = f"SELECT code_id, sum(scans) AS total FROM ({source(False)}) GROUP BY code_id"  # noqa: S608
     sql = (
-        "SELECT toString(code_id), sum(scans) AS total, uniqMerge(visitors),"  # noqa: S608
-        " count() OVER () AS codes"
-        f" FROM ({' UNION ALL '.join(parts)})"
-        " GROUP BY code_id ORDER BY total DESC, code_id LIMIT {top:UInt32}" + segments.settings()
+        f"WITH ranked AS ({ranked}),"  # noqa: S608
+        " listed AS (SELECT code_id FROM ranked ORDER BY total DESC, code_id LIMIT {top:UInt32})"
+        " SELECT toString(code_id), sum(scans) AS total, uniqMerge(visitors),"
+        " (SELECT count() FROM ranked) AS codes"
+        f" FROM ({source(True)}) WHERE code_id IN (SELECT code_id FROM listed)"
+        " GROUP BY code_id ORDER BY total DESC, code_id" + segments.settings()
     )
     return sql, params
 

@@ -18,6 +18,7 @@ from qrstack_analytics.storage.migrations import (
     m0003_quarter_hour_rollup,
     m0004_daily_rollup,
     m0005_refused_scans,
+    m0006_workspace_rollups,
 )
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -26,6 +27,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m0003_quarter_hour_rollup.MIGRATION,
     m0004_daily_rollup.MIGRATION,
     m0005_refused_scans.MIGRATION,
+    m0006_workspace_rollups.MIGRATION,
 )
 
 

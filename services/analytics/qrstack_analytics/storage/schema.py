@@ -112,6 +112,34 @@ TABLES: tuple[DeclaredTable, ...] = (
         "toYYYYMM(day)",
     ),
     DeclaredTable(
+        "scans_15m_ws",
+        (
+            ("workspace_id", "UUID"),
+            ("slot", _DT),
+            ("is_bot", "Bool"),
+            ("scans", _SUM),
+            ("visitors", _UNIQ),
+        ),
+        "AggregatingMergeTree",
+        "workspace_id, slot, is_bot",
+        "toYYYYMM(slot)",
+    ),
+    DeclaredTable(
+        "scans_daily_ws",
+        (
+            ("workspace_id", "UUID"),
+            ("dim", _LC),
+            ("day", "Date"),
+            ("is_bot", "Bool"),
+            ("value", "String"),
+            ("scans", _SUM),
+            ("visitors", _UNIQ),
+        ),
+        "AggregatingMergeTree",
+        "workspace_id, dim, day, is_bot, value",
+        "toYYYYMM(day)",
+    ),
+    DeclaredTable(
         "scans_refused",
         (
             ("workspace_id", "UUID"),
@@ -131,6 +159,8 @@ VIEWS: tuple[DeclaredView, ...] = (
     DeclaredView("scans_15m_mv", "scans_15m"),
     DeclaredView("scans_daily_mv", "scans_daily"),
     DeclaredView("scans_refused_mv", "scans_refused"),
+    DeclaredView("scans_15m_ws_mv", "scans_15m_ws"),
+    DeclaredView("scans_daily_ws_mv", "scans_daily_ws"),
 )
 
 
