@@ -6,6 +6,7 @@ class for its service; the class attributes are the metric names, so a name live
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
@@ -33,6 +34,13 @@ class Tally(Collector):
         yield family
 
 
+def _event_loop_tasks() -> float:
+    try:
+        return float(len(asyncio.all_tasks()))
+    except RuntimeError:  # scraped outside an event loop
+        return 0.0
+
+
 class ServiceMetrics:
     """Metrics every service exports."""
 
@@ -55,6 +63,13 @@ class ServiceMetrics:
         self.ready = Gauge(
             "qr_ready", "1 when the service is ready to serve.", registry=self.registry
         )
+        self.event_loop_tasks = Gauge(
+            "qr_event_loop_tasks",
+            "Tasks alive on the event loop that answers the scrape (steady under steady load; "
+            "a count that keeps growing is a leak).",
+            registry=self.registry,
+        )
+        self.event_loop_tasks.set_function(_event_loop_tasks)
         # Labelled children looked up once per (route, status class): `.labels()` takes a lock
         # and builds a key on every call, a measurable share of a redirect's cost.
         self._request_children: dict[tuple[str, int], tuple[Counter, Histogram]] = {}
