@@ -25,8 +25,10 @@ from qrstack_launcher.processes import ManagedProcess
 from qrstack_launcher.stack import SERVICES, Infrastructure, Platform
 
 TIMEOUT = aiohttp.ClientTimeout(total=5)
-# What a fault scenario needs running: renderer and webhooks answer no scan and store no count.
-RUNNING = ("api", "redirect", "analytics")
+# What a fault scenario needs running: the renderer checks each new design's contrast (without
+# it every create is saved "with the contrast check only"); webhooks answer no scan and store no
+# count.
+RUNNING = ("api", "redirect", "analytics", "renderer")
 
 
 async def kill_group(process: ManagedProcess | None) -> None:
