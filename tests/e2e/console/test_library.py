@@ -15,7 +15,6 @@ from e2e.console.accounts import (
     csrf_of,
     fits_the_phone,
     join_as_new,
-    new_account,
     new_invite,
     serious_violations,
     session_of,
@@ -26,20 +25,6 @@ from e2e.console.accounts import (
 from qrstack_launcher.stack import Platform
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-async def account(platform: Platform) -> Account:
-    return await new_account(platform)
-
-
-@pytest.fixture
-async def page(browser: Any, platform: Platform, account: Account) -> Any:
-    context = await browser.new_context(base_url=platform.url("api"))
-    page = await context.new_page()
-    await sign_in(page, account)
-    yield page
-    await context.close()
 
 
 async def _code(platform: Platform, account: Account, **body: Any) -> dict[str, Any]:

@@ -17,7 +17,6 @@ from e2e.console.accounts import (
     csrf_of,
     fits_the_phone,
     join_as_new,
-    new_account,
     new_invite,
     serious_violations,
     session_of,
@@ -31,20 +30,6 @@ pytestmark = pytest.mark.e2e
 
 URL_DE = "https://example.com/de"
 IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile"
-
-
-@pytest.fixture
-async def account(platform: Platform) -> Account:
-    return await new_account(platform)
-
-
-@pytest.fixture
-async def page(browser: Any, platform: Platform, account: Account) -> Any:
-    context = await browser.new_context(base_url=platform.url("api"))
-    page = await context.new_page()
-    await sign_in(page, account)
-    yield page
-    await context.close()
 
 
 async def _code(platform: Platform, account: Account) -> dict[str, Any]:

@@ -11,24 +11,29 @@ controls, and a forged post is refused by the API.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from aiohttp import web
 
 from qrstack_api.console.client import ApiAnswer, call
-from qrstack_api.console.pages import page, see_other
+from qrstack_api.console.pages import page
 from qrstack_api.console.shell import (
-    Refused,
     SignedOut,
+    confirmation,
     context_of,
-    form_token,
+    done,
+    form_issues,
     items,
     need,
+    posted,
     signed_in,
 )
 
 routes = web.RouteTableDef()
+
+_HERE = "/console/folders"
 
 _TAG_PAGE = 100  # codes per /v1/codes page while renaming or removing a tag
 _MAX_TAG_PASSES = 200  # at most 20,000 codes changed by one rename or removal
@@ -36,13 +41,6 @@ _MAX_TAG_PASSES = 200  # at most 20,000 codes changed by one rename or removal
 
 def _folder_path(request: web.Request) -> str:
     return f"/v1/folders/{quote(request.match_info['folder_id'], safe='')}"
-
-
-def _issues(answer: ApiAnswer, prefix: str) -> dict[str, str]:
-    found = answer.issues_by_field()
-    if not found:
-        return {f"{prefix}.form": answer.detail or f"The API answered {answer.status}."}
-    return {f"{prefix}.{path or 'form'}": reason for path, reason in found.items()}
 
 
 async def _library(
@@ -63,10 +61,6 @@ async def _library(
     )  # fmt: skip
 
 
-def _done(notice: str) -> web.Response:
-    return see_other("/console/folders?" + urlencode({"notice": notice}))
-
-
 @routes.get("/console/folders")
 @signed_in
 async def library(request: web.Request) -> web.Response:
@@ -76,8 +70,7 @@ async def library(request: web.Request) -> web.Response:
 @routes.post("/console/folders")
 @signed_in
 async def create_folder(request: web.Request) -> web.Response:
-    form = await request.post()
-    form_token(request, form)
+    form = await posted(request)
     body: dict[str, Any] = {"name": str(form.get("name", ""))}
     if form.get("color"):
         body["color"] = str(form["color"])
@@ -86,17 +79,16 @@ async def create_folder(request: web.Request) -> web.Response:
         raise SignedOut
     if not answer.ok:
         return await _library(
-            request, status=answer.status, issues=_issues(answer, "create"),
+            request, status=answer.status, issues=form_issues(answer, "create"),
             values={"create.name": body["name"]},
         )  # fmt: skip
-    return _done(f"Created folder {answer.body['name']}")
+    return done(_HERE, f"Created folder {answer.body['name']}")
 
 
 @routes.post("/console/folders/{folder_id}/rename")
 @signed_in
 async def rename_folder(request: web.Request) -> web.Response:
-    form = await request.post()
-    form_token(request, form)
+    form = await posted(request)
     answer = await call(
         request, "PATCH", _folder_path(request), json={"name": str(form.get("name", ""))}
     )
@@ -106,8 +98,8 @@ async def rename_folder(request: web.Request) -> web.Response:
         need(answer)
     if not answer.ok:
         prefix = f"folder-{request.match_info['folder_id']}"
-        return await _library(request, status=answer.status, issues=_issues(answer, prefix))
-    return _done(f"Renamed to {answer.body['name']}")
+        return await _library(request, status=answer.status, issues=form_issues(answer, prefix))
+    return done(_HERE, f"Renamed to {answer.body['name']}")
 
 
 @routes.get("/console/folders/{folder_id}/delete")
@@ -116,42 +108,32 @@ async def confirm_folder_delete(request: web.Request) -> web.Response:
     shell, found = await asyncio.gather(
         context_of(request), call(request, "GET", _folder_path(request))
     )
-    folder = need(found)
-    if not shell["can"]["write_folders"]:
-        raise Refused(403, _read_only(shell, "delete folders"))
-    return page(request, "library_delete.html", **shell, folder=folder, tag=None)
+    return confirmation(
+        request, shell, "write_folders", "delete folders", "library_delete.html",
+        folder=need(found), tag=None,
+    )  # fmt: skip
 
 
 @routes.post("/console/folders/{folder_id}/delete")
 @signed_in
 async def delete_folder(request: web.Request) -> web.Response:
-    form = await request.post()
-    form_token(request, form)
+    await posted(request)
     found = need(await call(request, "GET", _folder_path(request)))
     answer = await call(request, "DELETE", _folder_path(request))
     if answer.status != 204:
         need(answer)
     moved = int(found.get("codeCount") or 0)
-    return _done(f"Deleted folder {found['name']}; its {moved} codes now have no folder")
-
-
-def _read_only(shell: dict[str, Any], what: str) -> str:
-    role = shell["me"]["workspace"].get("role") or "key"
-    return f"Your role in this workspace ({role}) cannot {what}."
+    return done(_HERE, f"Deleted folder {found['name']}; its {moved} codes now have no folder")
 
 
 @routes.post("/console/tags/rename")
 @signed_in
 async def rename_tag(request: web.Request) -> web.Response:
-    form = await request.post()
-    form_token(request, form)
+    form = await posted(request)
     old, new = str(form.get("tag", "")), str(form.get("name", "")).strip()
     if not new:
         return await _library(request, status=400, issues={f"tag-{old}.form": "Give a new name."})
-    changed, refused = await _retag(request, old, new)
-    if refused is not None:
-        return await _library(request, status=refused.status, issues=_tag_issues(refused, old))
-    return _done(f"Renamed tag {old} to {new} on {changed} codes")
+    return await _retagged(request, old, new, lambda n: f"Renamed tag {old} to {new} on {n} codes")
 
 
 @routes.get("/console/tags/delete")
@@ -162,21 +144,31 @@ async def confirm_tag_delete(request: web.Request) -> web.Response:
     tag = next((t for t in items(need(tags)) if t["tag"] == wanted), None)
     if tag is None:
         raise web.HTTPNotFound(text="No code carries this tag.", content_type="text/plain")
-    if not shell["can"]["write_codes"]:
-        raise Refused(403, _read_only(shell, "change the tags of codes"))
-    return page(request, "library_delete.html", **shell, folder=None, tag=tag)
+    return confirmation(
+        request, shell, "write_codes", "change the tags of codes", "library_delete.html",
+        folder=None, tag=tag,
+    )  # fmt: skip
 
 
 @routes.post("/console/tags/delete")
 @signed_in
 async def delete_tag(request: web.Request) -> web.Response:
-    form = await request.post()
-    form_token(request, form)
+    form = await posted(request)
     old = str(form.get("tag", ""))
-    changed, refused = await _retag(request, old, None)
+    return await _retagged(
+        request, old, None, lambda n: f"Removed tag {old} from {n} codes (the codes stay)"
+    )
+
+
+async def _retagged(
+    request: web.Request, old: str, new: str | None, notice: Callable[[int], str]
+) -> web.Response:
+    """Retag (`_retag`) and answer the page: the list with the refusal by the tag's row, or
+    back to the list saying `notice(number of codes changed)`."""
+    changed, refused = await _retag(request, old, new)
     if refused is not None:
         return await _library(request, status=refused.status, issues=_tag_issues(refused, old))
-    return _done(f"Removed tag {old} from {changed} codes (the codes stay)")
+    return done(_HERE, notice(changed))
 
 
 def _tag_issues(answer: ApiAnswer, tag: str) -> dict[str, str]:

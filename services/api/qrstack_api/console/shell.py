@@ -9,7 +9,7 @@ chosen workspace the user no longer belongs to is forgotten and the page shown o
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from aiohttp import web
 
@@ -45,6 +45,21 @@ def need(answer: ApiAnswer) -> Any:
     if not answer.ok:
         raise Refused(answer.status, answer.detail or f"The API answered {answer.status}.")
     return answer.body
+
+
+def form_issues(answer: ApiAnswer, prefix: str) -> dict[str, str]:
+    """A refused form post's issues as `{prefix}.{field}` (the API's path) for showing by the
+    field; a refusal without issues (a 409, a 403) as `{prefix}.form`."""
+    found = answer.issues_by_field()
+    if not found:
+        return {f"{prefix}.form": answer.detail or f"The API answered {answer.status}."}
+    return {f"{prefix}.{path or 'form'}": reason for path, reason in found.items()}
+
+
+def read_only(shell: dict[str, Any], what: str) -> str:
+    """Why this role sees no control for `what`."""
+    role = shell["me"]["workspace"].get("role") or "key"
+    return f"Your role in this workspace ({role}) cannot {what}."
 
 
 def items(listed: Any) -> list[Any]:
@@ -93,6 +108,27 @@ async def context_of(request: web.Request) -> dict[str, Any]:
 
 def form_token(request: web.Request, form: Any) -> None:
     csrf.check(form.get(csrf.FIELD), csrf.session_csrf(session_token(request) or ""))
+
+
+async def posted(request: web.Request) -> Any:
+    """The posted form, once its CSRF token is checked (403 otherwise)."""
+    form = await request.post()
+    form_token(request, form)
+    return form
+
+
+def done(path: str, notice: str) -> web.Response:
+    """After a change: back to `path`, which says `notice`."""
+    return see_other(f"{path}?" + urlencode({"notice": notice}))
+
+
+def confirmation(
+    request: web.Request, shell: dict[str, Any], may: str, what: str, template: str, **subject: Any
+) -> web.Response:
+    """The page that asks before a deletion, or the 403 page when the role lacks `may`."""
+    if not shell["can"][may]:
+        raise Refused(403, read_only(shell, what))
+    return page(request, template, **shell, **subject)
 
 
 def signed_in(handler: Any) -> Any:
