@@ -34,6 +34,14 @@ from qrstack_launcher.stack import Infrastructure, Platform
 
 IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile"
 PASSWORD = "console-bench-password"  # noqa: S105  # a throwaway account of the bench
+RULES: list[dict[str, Any]] = [
+    {"type": "geo", "label": "Germany", "targetUrl": "https://example.com/de",
+     "condition": {"countryIn": ["DE", "AT"]}},
+    {"type": "device", "label": "iPhones", "targetUrl": "https://example.com/ios",
+     "condition": {"deviceIn": ["mobile"], "osIn": ["iOS"]}},
+    {"type": "language", "label": "French", "targetUrl": "https://example.com/fr",
+     "condition": {"languageIn": ["fr"]}},
+]  # fmt: skip
 
 
 async def seed(platform: Platform, codes: int) -> tuple[str, dict[str, str], list[Any]]:
@@ -62,6 +70,16 @@ async def seed(platform: Platform, codes: int) -> tuple[str, dict[str, str], lis
                 body = await r.json()
             created.extend(item["code"] for item in body["results"] if item.get("code"))
         created.reverse()  # newest first, as the list shows them
+        for rule in RULES:
+            async with session.post(
+                f"{api}/v1/codes/{created[0]['id']}/routing-rules", json=rule
+            ) as r:
+                assert r.status == 201, await r.text()
+        for host in ("qr.example.com", "go.example.org"):
+            async with session.post(
+                f"{api}/v1/domains", json={"host": host, "notFoundUrl": f"https://{host}/404"}
+            ) as r:
+                assert r.status == 201, await r.text()
         async with aiohttp.ClientSession(headers={"User-Agent": IPHONE}) as scanner:
             for code in created[:20]:
                 for _ in range(3):
@@ -132,6 +150,9 @@ async def screenshots(api: str, email: str, code_id: str, out: Path) -> None:
         "keys": "/console/keys",
         "team": "/console/team",
         "folders": "/console/folders",
+        "rules": f"/console/codes/{code_id}/rules",
+        "domains": "/console/domains",
+        "billing": "/console/billing",
     }
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(
@@ -196,6 +217,9 @@ async def main() -> int:
             "/console/team": "/console/team",
             "/console/workspaces": "/console/workspaces",
             "/console/folders (counts of 1,000)": "/console/folders",
+            "/console/codes/{id}/rules (3 rules)": f"/console/codes/{code_id}/rules",
+            "/console/domains (2 domains)": "/console/domains",
+            "/console/billing (usage of 1,000)": "/console/billing",
         }
         print(f"{args.codes} codes, {args.requests} sequential requests per page\n")
         print("| page | p50 ms | p95 ms |\n|---|---:|---:|")

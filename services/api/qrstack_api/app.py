@@ -20,6 +20,8 @@ from qrstack_api.codes import images as code_images
 from qrstack_api.codes import routes as codes
 from qrstack_api.compat import routes as compat
 from qrstack_api.compat.middleware import COMPAT_MIDDLEWARES
+from qrstack_api.console import billing_pages as console_billing
+from qrstack_api.console import domain_pages as console_domains
 from qrstack_api.console import invite_pages as console_invites
 from qrstack_api.console import library_pages as console_library
 from qrstack_api.console import routes as console
@@ -95,6 +97,8 @@ def create_app(settings: ApiSettings) -> web.Application:
         console_invites,
         console_library,
         console_rules,
+        console_domains,
+        console_billing,
         console,
     )
     for module in (*modules, docs):

@@ -42,6 +42,11 @@ _FEATURE_NAMES = {
 }
 
 
+def feature_name(feature: str) -> str:
+    """A feature as people read it ("Scan caps (maxScans)")."""
+    return _FEATURE_NAMES.get(feature, feature)
+
+
 def plan_of(name: str) -> Plan:
     return PLANS[name]
 

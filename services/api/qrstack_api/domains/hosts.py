@@ -12,6 +12,14 @@ import ipaddress
 import re
 from urllib.parse import urlsplit
 
+SETUP = (
+    "Point the host's DNS (a CNAME, or A/AAAA records) at the redirect tier and give that "
+    "tier a TLS certificate for it; qrstack does not verify DNS ownership. Scans of "
+    "https://host/{slug} then resolve the workspace's codes on that domain."
+)
+"""What a domain needs outside qrstack (the API's description of POST /v1/domains, and the
+console's domains page)."""
+
 _LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 MAX_HOST_LENGTH = 253
 

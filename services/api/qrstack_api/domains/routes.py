@@ -8,7 +8,7 @@ from aiohttp import web
 
 from qrstack_api.accounts.principal import principal_of
 from qrstack_api.context import POOL, SETTINGS
-from qrstack_api.domains.hosts import platform_host
+from qrstack_api.domains.hosts import SETUP, platform_host
 from qrstack_api.domains.model import Domain, DomainCreate, DomainList, DomainUpdate
 from qrstack_api.domains.store import (
     DOMAIN_NOT_FOUND,
@@ -26,11 +26,6 @@ from qrstack_common.http import json_response, read_model
 routes = web.RouteTableDef()
 
 _TAG = "domains"
-_SETUP = (
-    "Point the host's DNS (a CNAME, or A/AAAA records) at the redirect tier and give that "
-    "tier a TLS certificate for it; qrstack does not verify DNS ownership. Scans of "
-    "https://host/{slug} then resolve the workspace's codes on that domain."
-)
 
 
 def _domain_id(request: web.Request) -> UUID:
@@ -49,7 +44,7 @@ def _view(request: web.Request, row: object) -> Domain:
     responses={201: Domain},
     errors=(400, 409),
     scope="domains:write",
-    description=_SETUP,
+    description=SETUP,
 )
 async def create(request: web.Request) -> web.Response:
     principal = principal_of(request)

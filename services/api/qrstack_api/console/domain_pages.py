@@ -1,0 +1,107 @@
+"""The console's custom domains page: the workspace's domains with their short-URL base and
+redirects, adding one (the API's validation sentences by their fields, and what the domain
+needs in DNS), and deleting one behind a page that says what that means.
+
+Every change is the /v1 call a client makes (`POST /v1/domains`, `DELETE /v1/domains/{id}`),
+so validation, the one-workspace-per-host rule, the refusal to delete a domain codes still use
+and roles are the API's own: a viewer or editor sees the list without controls, and a forged
+post is refused by the API.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+from urllib.parse import quote
+
+from aiohttp import web
+
+from qrstack_api.console.client import call
+from qrstack_api.console.pages import page
+from qrstack_api.console.shell import (
+    SignedOut,
+    confirmation,
+    context_of,
+    done,
+    form_issues,
+    items,
+    need,
+    posted,
+    signed_in,
+)
+from qrstack_api.domains.hosts import SETUP
+
+routes = web.RouteTableDef()
+
+_HERE = "/console/domains"
+_FIELDS = ("host", "baseUrl", "notFoundUrl")
+
+
+def _domain_path(request: web.Request) -> str:
+    return f"/v1/domains/{quote(request.match_info['domain_id'], safe='')}"
+
+
+async def _domains(
+    request: web.Request,
+    *,
+    status: int = 200,
+    issues: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+) -> web.Response:
+    shell, listed = await asyncio.gather(context_of(request), call(request, "GET", "/v1/domains"))
+    return page(
+        request, "domains.html", status=status, **shell, domains=items(need(listed)),
+        setup=SETUP, issues=issues or {}, values=values or {},
+        notice=request.query.get("notice", ""),
+    )  # fmt: skip
+
+
+@routes.get("/console/domains")
+@signed_in
+async def domains(request: web.Request) -> web.Response:
+    return await _domains(request)
+
+
+@routes.post("/console/domains")
+@signed_in
+async def add_domain(request: web.Request) -> web.Response:
+    form = await posted(request)
+    sent = {name: str(form.get(name, "")).strip() for name in _FIELDS}
+    body = {name: value for name, value in sent.items() if value or name == "host"}
+    answer = await call(request, "POST", "/v1/domains", json=body)
+    if answer.status == 401:
+        raise SignedOut
+    if answer.status == 403:
+        need(answer)
+    if not answer.ok:
+        issues = form_issues(answer, "add")
+        if answer.status == 409:  # the host is taken: say so by the host field
+            issues = {"add.host": issues["add.form"]}
+        values = {f"add.{name}": value for name, value in sent.items()}
+        return await _domains(request, status=answer.status, issues=issues, values=values)
+    return done(_HERE, f"Added {answer.body['host']}")
+
+
+@routes.get("/console/domains/{domain_id}/delete")
+@signed_in
+async def confirm_delete(request: web.Request) -> web.Response:
+    shell, found = await asyncio.gather(
+        context_of(request), call(request, "GET", _domain_path(request))
+    )
+    return confirmation(
+        request, shell, "write_domains", "delete domains", "domain_delete.html", domain=need(found)
+    )
+
+
+@routes.post("/console/domains/{domain_id}/delete")
+@signed_in
+async def delete_domain(request: web.Request) -> web.Response:
+    await posted(request)
+    domain: dict[str, Any] = need(await call(request, "GET", _domain_path(request)))
+    answer = await call(request, "DELETE", _domain_path(request))
+    if answer.status == 409:  # codes still use it: the API's sentence, by its row
+        issues = form_issues(answer, f"domain-{domain['id']}")
+        return await _domains(request, status=409, issues=issues)
+    if answer.status != 204:
+        need(answer)
+    return done(_HERE, f"Deleted {domain['host']}")
