@@ -35,11 +35,11 @@ from qrstack_launcher.stack import Infrastructure, Platform
 IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile"
 PASSWORD = "console-bench-password"  # noqa: S105  # a throwaway account of the bench
 RULES: list[dict[str, Any]] = [
-    {"type": "geo", "label": "Germany", "targetUrl": "https://example.com/de",
+    {"type": "geo", "label": "Germany", "targetUrl": "https://example.com/de", "priority": 10,
      "condition": {"countryIn": ["DE", "AT"]}},
-    {"type": "device", "label": "iPhones", "targetUrl": "https://example.com/ios",
+    {"type": "device", "label": "iPhones", "targetUrl": "https://example.com/ios", "priority": 20,
      "condition": {"deviceIn": ["mobile"], "osIn": ["iOS"]}},
-    {"type": "language", "label": "French", "targetUrl": "https://example.com/fr",
+    {"type": "language", "label": "French", "targetUrl": "https://example.com/fr", "priority": 30,
      "condition": {"languageIn": ["fr"]}},
 ]  # fmt: skip
 
@@ -49,7 +49,7 @@ async def seed(platform: Platform, codes: int) -> tuple[str, dict[str, str], lis
     try:
         made = await bootstrap_workspace(
             conn, email=f"bench-{secrets.token_hex(3)}@example.com", password=PASSWORD,
-            workspace_name="Bench", plan="business", test=True, key_name="bench",
+            workspace_name="Bench", plan="pro", test=True, key_name="bench",
         )  # fmt: skip
     finally:
         await conn.close()
