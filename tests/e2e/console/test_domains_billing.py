@@ -1,9 +1,10 @@
 """Custom domains and billing in the console, in a real browser against the real platform: a
-domain added through the page (and refused hosts shown by the field), a delete refused while
-a code uses the domain and then done, each checked through the API; the billing page's plan,
-usage and limits equal to GET /v1/billing; a viewer sees domains without controls, cannot see
-billing, and forged posts are refused; both pages pass the accessibility scan, the keyboard
-and the phone."""
+domain added through the page (and refused hosts shown by the field), its redirects changed
+and cleared (a refused URL shown by the field), a delete refused while a code uses the domain
+and then done, each checked through the API; the billing page's plan, usage and limits equal
+to GET /v1/billing; a viewer sees domains without controls, cannot see billing or change a
+domain, and forged posts are refused; the pages pass the accessibility scan, the keyboard and
+the phone."""
 
 from __future__ import annotations
 
@@ -95,6 +96,44 @@ async def test_a_host_the_api_refuses_is_shown_by_its_field(
     assert await _domains(platform, account) == []
 
 
+async def test_change_and_clear_a_domains_redirects(
+    page: Any, platform: Platform, account: Account
+) -> None:
+    api, host = platform.url("api"), _host()
+    domain = await api_json("POST", f"{api}/v1/domains", account, json={"host": host})
+    await page.goto("/console/domains")
+    await page.click(f"a[aria-label='Change {host}']")
+    await page.fill("#domain-base", "https://example.com/home")
+    await page.fill("#domain-not-found", "https://example.com/gone")
+    await page.click("#edit-domain button[type=submit]")
+    await page.wait_for_url("**/console/domains?**")
+    assert f"Changed {host}" in await page.inner_text(".notice")
+    stored = await api_json("GET", f"{api}/v1/domains/{domain['id']}", account)
+    assert (stored["baseUrl"], stored["notFoundUrl"]) == (
+        "https://example.com/home",
+        "https://example.com/gone",
+    )
+
+    # A URL the API refuses is shown by its field, kept for correcting, and nothing changes.
+    await page.goto(f"/console/domains/{domain['id']}/edit")
+    await page.evaluate("document.getElementById('domain-base').type = 'text'")
+    await page.fill("#domain-base", "javascript:alert(1)")
+    await page.click("#edit-domain button[type=submit]")
+    assert await page.inner_text("#err-edit-baseUrl")
+    assert await page.input_value("#domain-base") == "javascript:alert(1)"
+    unchanged = await api_json("GET", f"{api}/v1/domains/{domain['id']}", account)
+    assert unchanged["baseUrl"] == "https://example.com/home"
+
+    # Emptied fields clear the redirects.
+    await page.goto(f"/console/domains/{domain['id']}/edit")
+    await page.fill("#domain-base", "")
+    await page.fill("#domain-not-found", "")
+    await page.click("#edit-domain button[type=submit]")
+    await page.wait_for_url("**/console/domains?**")
+    cleared = await api_json("GET", f"{api}/v1/domains/{domain['id']}", account)
+    assert (cleared["baseUrl"], cleared["notFoundUrl"]) == (None, None)
+
+
 async def test_billing_shows_the_apis_plan_usage_and_limits(
     page: Any, platform: Platform, account: Account
 ) -> None:
@@ -144,16 +183,22 @@ async def test_a_viewer_reads_domains_without_controls_and_cannot_see_billing(
     response = await page.goto("/console/billing")
     assert response.status == 403
     assert "(viewer) cannot see billing" in await page.inner_text("#page-error")
-    response = await page.goto(f"/console/domains/{domain['id']}/delete")
-    assert response.status == 403
+    for path in (
+        f"/console/domains/{domain['id']}/delete",
+        f"/console/domains/{domain['id']}/edit",
+    ):
+        response = await page.goto(path)
+        assert response.status == 403, path
     token = csrf_of(await session_of(page))
     for path, form in (
         (f"/console/domains/{domain['id']}/delete", {}),
+        (f"/console/domains/{domain['id']}/edit", {"baseUrl": "https://evil.example/"}),
         ("/console/domains", {"host": _host()}),
     ):
         forged = await page.request.post(path, form={"csrf": token, **form})
         assert forged.status == 403, path
-    assert [d["host"] for d in await _domains(platform, account)] == [host]
+    (kept,) = await _domains(platform, account)
+    assert kept["host"] == host and kept["baseUrl"] is None
     await context.close()
 
 
@@ -167,7 +212,12 @@ async def test_the_pages_are_accessible_keyboard_reachable_and_fit_a_phone(
     )
     page = await context.new_page()
     await sign_in(page, account)
-    for path in ("/console/domains", f"/console/domains/{domain['id']}/delete", "/console/billing"):
+    for path in (
+        "/console/domains",
+        f"/console/domains/{domain['id']}/edit",
+        f"/console/domains/{domain['id']}/delete",
+        "/console/billing",
+    ):
         await page.goto(path)
         assert await serious_violations(page) == [], path
         assert await fits_the_phone(page), path

@@ -1,11 +1,12 @@
 """The console's custom domains page: the workspace's domains with their short-URL base and
 redirects, adding one (the API's validation sentences by their fields, and what the domain
-needs in DNS), and deleting one behind a page that says what that means.
+needs in DNS), changing where the bare host and an unknown slug go, and deleting one behind a
+page that says what that means.
 
-Every change is the /v1 call a client makes (`POST /v1/domains`, `DELETE /v1/domains/{id}`),
-so validation, the one-workspace-per-host rule, the refusal to delete a domain codes still use
-and roles are the API's own: a viewer or editor sees the list without controls, and a forged
-post is refused by the API.
+Every change is the /v1 call a client makes (`POST /v1/domains`, `PATCH` and `DELETE
+/v1/domains/{id}`), so validation, the one-workspace-per-host rule, the refusal to delete a
+domain codes still use, and roles are the API's own: a viewer or editor sees the list without
+controls, and a forged post is refused by the API.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ from qrstack_api.domains.hosts import SETUP
 routes = web.RouteTableDef()
 
 _HERE = "/console/domains"
-_FIELDS = ("host", "baseUrl", "notFoundUrl")
+_REDIRECTS = ("baseUrl", "notFoundUrl")
+_FIELDS = ("host", *_REDIRECTS)
 
 
 def _domain_path(request: web.Request) -> str:
@@ -105,3 +107,43 @@ async def delete_domain(request: web.Request) -> web.Response:
     if answer.status != 204:
         need(answer)
     return done(_HERE, f"Deleted {domain['host']}")
+
+
+async def _edit_page(
+    request: web.Request, *, status: int = 200, issues: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+) -> web.Response:  # fmt: skip
+    shell, found = await asyncio.gather(
+        context_of(request), call(request, "GET", _domain_path(request))
+    )
+    domain = need(found)
+    # What was sent and refused, else what is stored.
+    shown = values or {name: domain.get(name) or "" for name in _REDIRECTS}
+    return confirmation(
+        request, shell, "write_domains", "change domains", "domain_edit.html", status=status,
+        domain=domain, values=shown, issues=issues or {},
+    )  # fmt: skip
+
+
+@routes.get("/console/domains/{domain_id}/edit")
+@signed_in
+async def edit_domain(request: web.Request) -> web.Response:
+    return await _edit_page(request)
+
+
+@routes.post("/console/domains/{domain_id}/edit")
+@signed_in
+async def change_domain(request: web.Request) -> web.Response:
+    form = await posted(request)
+    sent = {name: str(form.get(name, "")).strip() for name in _REDIRECTS}
+    # An emptied field clears the redirect (null in the merge of PATCH /v1/domains/{id}).
+    answer = await call(
+        request, "PATCH", _domain_path(request),
+        json={name: value or None for name, value in sent.items()},
+    )  # fmt: skip
+    if answer.status in (401, 403, 404):
+        need(answer)
+    if not answer.ok:
+        issues = form_issues(answer, "edit")
+        return await _edit_page(request, status=answer.status, issues=issues, values=sent)
+    return done(_HERE, f"Changed {answer.body['host']}")

@@ -125,7 +125,8 @@ def done(path: str, notice: str) -> web.Response:
 def confirmation(
     request: web.Request, shell: dict[str, Any], may: str, what: str, template: str, **subject: Any
 ) -> web.Response:
-    """The page that asks before a deletion, or the 403 page when the role lacks `may`."""
+    """A page for roles holding `may` only (the ask-before-delete page, an edit form), else the
+    403 page saying why."""
     if not shell["can"][may]:
         raise Refused(403, read_only(shell, what))
     return page(request, template, **shell, **subject)
