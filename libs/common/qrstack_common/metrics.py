@@ -291,6 +291,12 @@ class AnalyticsMetrics(ServiceMetrics):
             "Failed attempts to write a batch (the batch is kept and retried).",
             registry=self.registry,
         )
+        self.commit_failures = Counter(
+            "qr_ingest_commit_failures_total",
+            "Offset commits that failed or took longer than 10 s after a batch was stored (its "
+            "records may come again and are deduplicated).",
+            registry=self.registry,
+        )
         self.ingest_paused = Gauge(
             "qr_ingest_paused",
             "1 while consumption is paused because ClickHouse is not accepting the batch.",

@@ -91,6 +91,40 @@ async def test_offsets_are_committed_only_after_the_scans_are_stored(store: Anal
     assert value_of(metrics, "qr_scans_ingested_total") == 45
 
 
+async def test_a_commit_that_never_returns_does_not_stop_ingestion(store: AnalyticsStore) -> None:
+    """aiokafka retries a commit until the group coordinator answers; after a broker's kill -9
+    one was seen never to return, and ingestion stopped for good. Now it gives up on it after
+    `kafka_call_s` and goes on: the next batch's commit covers those records."""
+    ws = uuid.uuid4()
+    hung = asyncio.Event()
+
+    async def first_commit_hangs(offsets: dict[int, int]) -> None:
+        if not hung.is_set():
+            hung.set()
+            await asyncio.Event().wait()  # never
+
+    log = MemoryLog(on_commit=first_commit_hangs)
+    fill(log, ws, 45)
+    metrics = AnalyticsMetrics()
+    pipeline = ScanIngestion(
+        store=store,
+        source=log,
+        dead_letters=DeadLetterList(),
+        policy=BatchPolicy(max_scans=10, max_wait_s=0.05),
+        metrics=metrics,
+        backoff=Backoff(first=0.02, cap=0.1),
+        kafka_call_s=0.2,
+    )
+    task = asyncio.create_task(pipeline.run())
+    try:
+        await eventually(lambda: log.committed == log.end_offsets(), timeout=10)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    assert hung.is_set() and value_of(metrics, "qr_ingest_commit_failures_total") == 1
+    assert await stored(store, ws) == 45 and await rolled_up(store, ws) == 45
+
+
 async def test_a_storage_outage_loses_nothing_and_commits_nothing(store: AnalyticsStore) -> None:
     ws = uuid.uuid4()
     log = MemoryLog()

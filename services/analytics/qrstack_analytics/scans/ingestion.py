@@ -42,6 +42,10 @@ log = logging.getLogger(__name__)
 POLL_RECORDS = 500
 _FLOOD_MINIMUM = 10
 _LAG_EVERY_S = 1.0
+# The longest a commit or a lag query may take: aiokafka retries them until the group
+# coordinator answers, and one that never returns would stop ingestion for good while the
+# service still looks ready (seen after a Kafka kill -9 in the fault suite).
+KAFKA_CALL_S = 10.0
 
 
 class ScanSource(Protocol):
@@ -103,6 +107,7 @@ class ScanIngestion:
         metrics: AnalyticsMetrics,
         backoff: Backoff = Backoff(),
         dead_letter_max_ratio: float = 0.2,
+        kafka_call_s: float = KAFKA_CALL_S,
     ) -> None:
         self._store = store
         self._writer = ScanWriter(store.engine)
@@ -112,6 +117,7 @@ class ScanIngestion:
         self._metrics = metrics
         self._backoff = backoff
         self._max_ratio = dead_letter_max_ratio
+        self._kafka_call_s = kafka_call_s
         self._lag_at = 0.0
         self._source_started = self._dead_letters_started = False
         self.started = asyncio.Event()
@@ -243,10 +249,13 @@ class ScanIngestion:
         self._metrics.batch_size.observe(job.batch.consumed)
         self._metrics.last_insert.set(time.time())
         try:
-            await self._source.commit(job.batch.last_deliveries())
-        except KafkaError as exc:
+            await asyncio.wait_for(
+                self._source.commit(job.batch.last_deliveries()), self._kafka_call_s
+            )
+        except (KafkaError, TimeoutError) as exc:
             # Written but not acknowledged: after a rebalance or reconnect these records come
-            # again and are dropped as duplicates.
+            # again and are dropped as duplicates; the next batch's commit covers them.
+            self._metrics.commit_failures.inc()
             log.warning("committing offsets failed", extra={"error": repr(exc)})
 
     async def _idle(self, seconds: float) -> None:
@@ -266,6 +275,7 @@ class ScanIngestion:
         self._lag_at = now
         in_flight = writing[0].batch.consumed if writing is not None else 0
         try:
-            self._metrics.lag.set(await self._source.lag() + in_flight)
-        except KafkaError as exc:
+            lag = await asyncio.wait_for(self._source.lag(), self._kafka_call_s)
+            self._metrics.lag.set(lag + in_flight)
+        except (KafkaError, TimeoutError) as exc:
             log.debug("lag unavailable", extra={"error": repr(exc)})
