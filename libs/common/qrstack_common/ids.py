@@ -10,10 +10,12 @@ ids keep working. The spelling is reversible without a lookup, like RecodeQR's `
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
+from pydantic import BeforeValidator, GetCoreSchemaHandler, PlainSerializer, WithJsonSchema
+from pydantic_core import CoreSchema
 
 Kind = Literal[
     "code", "workspace", "folder", "rule", "key", "domain", "user", "invite", "submission"
@@ -54,88 +56,54 @@ def parse_id(kind: Kind, text: str) -> UUID | None:
     return UUID(next(group for group in match.groups() if group is not None))
 
 
-def _reader(kind: Kind) -> Any:
-    def read(value: Any) -> Any:
+@dataclass(frozen=True)
+class PrefixedId:
+    """The annotation that makes a `UUID` field a /v1 id of `kind`: it reads the prefixed form
+    or a bare UUID, writes the prefixed form, and shows it so in the JSON Schema."""
+
+    kind: Kind
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        return handler(
+            Annotated[
+                source,
+                BeforeValidator(self._read),
+                PlainSerializer(self._write, return_type=str),
+                WithJsonSchema(self._schema()),
+            ]
+        )
+
+    def _read(self, value: Any) -> Any:
         if isinstance(value, str):
-            parsed = parse_id(kind, value)
+            parsed = parse_id(self.kind, value)
             if parsed is None:
                 raise ValueError(
-                    f"must be a {kind} id ({PREFIXES[kind]} followed by 32 hex digits)"
+                    f"must be a {self.kind} id ({PREFIXES[self.kind]} followed by 32 hex digits)"
                 )
             return parsed
         return value
 
-    return read
+    def _write(self, value: UUID) -> str:
+        return public_id(self.kind, value)
+
+    def _schema(self) -> dict[str, Any]:
+        prefix = PREFIXES[self.kind]
+        return {
+            "type": "string",
+            "examples": [prefix + "7c9e6679742540de944be07fc1f90ae7"],
+            "description": f"A {self.kind} id: {prefix} and 32 hex digits (a bare UUID is also "
+            "read).",
+        }
 
 
-def _writer(kind: Kind) -> Any:
-    def write(value: UUID) -> str:
-        return public_id(kind, value)
-
-    return write
-
-
-def _schema(kind: Kind) -> dict[str, Any]:
-    example = PREFIXES[kind] + "7c9e6679742540de944be07fc1f90ae7"
-    return {
-        "type": "string",
-        "examples": [example],
-        "description": f"A {kind} id: {PREFIXES[kind]} and 32 hex digits (a bare UUID is also "
-        "read).",
-    }
-
-
-CodeId = Annotated[
-    UUID,
-    BeforeValidator(_reader("code")),
-    PlainSerializer(_writer("code"), return_type=str),
-    WithJsonSchema(_schema("code")),
-]
-WorkspaceId = Annotated[
-    UUID,
-    BeforeValidator(_reader("workspace")),
-    PlainSerializer(_writer("workspace"), return_type=str),
-    WithJsonSchema(_schema("workspace")),
-]
-FolderId = Annotated[
-    UUID,
-    BeforeValidator(_reader("folder")),
-    PlainSerializer(_writer("folder"), return_type=str),
-    WithJsonSchema(_schema("folder")),
-]
-RuleId = Annotated[
-    UUID,
-    BeforeValidator(_reader("rule")),
-    PlainSerializer(_writer("rule"), return_type=str),
-    WithJsonSchema(_schema("rule")),
-]
-KeyId = Annotated[
-    UUID,
-    BeforeValidator(_reader("key")),
-    PlainSerializer(_writer("key"), return_type=str),
-    WithJsonSchema(_schema("key")),
-]
-DomainId = Annotated[
-    UUID,
-    BeforeValidator(_reader("domain")),
-    PlainSerializer(_writer("domain"), return_type=str),
-    WithJsonSchema(_schema("domain")),
-]
-UserId = Annotated[
-    UUID,
-    BeforeValidator(_reader("user")),
-    PlainSerializer(_writer("user"), return_type=str),
-    WithJsonSchema(_schema("user")),
-]
-InviteId = Annotated[
-    UUID,
-    BeforeValidator(_reader("invite")),
-    PlainSerializer(_writer("invite"), return_type=str),
-    WithJsonSchema(_schema("invite")),
-]
-SubmissionId = Annotated[
-    UUID,
-    BeforeValidator(_reader("submission")),
-    PlainSerializer(_writer("submission"), return_type=str),
-    WithJsonSchema(_schema("submission")),
-]
+CodeId = Annotated[UUID, PrefixedId("code")]
+WorkspaceId = Annotated[UUID, PrefixedId("workspace")]
+FolderId = Annotated[UUID, PrefixedId("folder")]
+RuleId = Annotated[UUID, PrefixedId("rule")]
+KeyId = Annotated[UUID, PrefixedId("key")]
+DomainId = Annotated[UUID, PrefixedId("domain")]
+UserId = Annotated[UUID, PrefixedId("user")]
+InviteId = Annotated[UUID, PrefixedId("invite")]
+SubmissionId = Annotated[UUID, PrefixedId("submission")]

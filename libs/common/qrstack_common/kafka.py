@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
@@ -202,6 +202,27 @@ class EventProducer:
         return futures
 
 
+async def reconnecting(
+    connect: Callable[[], AIOKafkaConsumer],
+    consume: Callable[[AIOKafkaConsumer], Awaitable[None]],
+    *,
+    lost: str,
+) -> None:
+    """Run `consume` on a consumer from `connect()` for as long as the task lives: when the
+    broker is lost (a `KafkaError`), log `lost`, stop that consumer, wait a second and start a
+    new one."""
+    while True:
+        consumer = connect()
+        try:
+            await consumer.start()
+            await consume(consumer)
+        except KafkaError as exc:
+            log.warning(f"{lost}; retrying", extra={"error": repr(exc)})
+        finally:
+            await consumer.stop()
+        await asyncio.sleep(1.0)  # back-off between reconnects (not flow control)
+
+
 TableApply = Callable[[str, bytes, bytes | None], None]
 """apply(topic, key, value) — value None is a tombstone. Must not raise for bad values: log."""
 
@@ -239,24 +260,18 @@ class TableReader:
         return sum(max(0, end - self._positions.get(tp, 0)) for tp, end in self._targets.items())
 
     async def run(self) -> None:
-        while True:
-            consumer = AIOKafkaConsumer(
-                bootstrap_servers=self._bootstrap,
-                client_id=self._client_id,
-                group_id=None,
-                enable_auto_commit=False,
-                auto_offset_reset="earliest",
-                fetch_max_wait_ms=100,
-                max_partition_fetch_bytes=8 << 20,
-            )
-            try:
-                await consumer.start()
-                await self._consume(consumer)
-            except KafkaError as exc:
-                log.warning("table feed lost the broker; retrying", extra={"error": repr(exc)})
-            finally:
-                await consumer.stop()
-            await asyncio.sleep(1.0)  # back-off between reconnects (not flow control)
+        await reconnecting(self._consumer, self._consume, lost="table feed lost the broker")
+
+    def _consumer(self) -> AIOKafkaConsumer:
+        return AIOKafkaConsumer(
+            bootstrap_servers=self._bootstrap,
+            client_id=self._client_id,
+            group_id=None,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            fetch_max_wait_ms=100,
+            max_partition_fetch_bytes=8 << 20,
+        )
 
     async def _consume(self, consumer: AIOKafkaConsumer) -> None:
         partitions = await topic_partitions(self._bootstrap, self._topics)

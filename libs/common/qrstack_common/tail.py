@@ -5,15 +5,11 @@ views of recent events (the API's live scan streams)."""
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Callable, Sequence
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
-from aiokafka.errors import KafkaError
 
-from qrstack_common.kafka import topic_partitions
-
-log = logging.getLogger(__name__)
+from qrstack_common.kafka import reconnecting, topic_partitions
 
 TailApply = Callable[[ConsumerRecord], None]
 
@@ -37,22 +33,16 @@ class TopicTail:
         self.ready = asyncio.Event()  # the backlog was read
 
     async def run(self) -> None:
-        while True:
-            consumer = AIOKafkaConsumer(
-                bootstrap_servers=self._bootstrap,
-                client_id=self._client_id,
-                group_id=None,
-                enable_auto_commit=False,
-                fetch_max_wait_ms=50,
-            )
-            try:
-                await consumer.start()
-                await self._consume(consumer)
-            except KafkaError as exc:
-                log.warning("topic tail lost the broker; retrying", extra={"error": repr(exc)})
-            finally:
-                await consumer.stop()
-            await asyncio.sleep(1.0)  # reconnect back-off, not flow control
+        await reconnecting(self._consumer, self._consume, lost="topic tail lost the broker")
+
+    def _consumer(self) -> AIOKafkaConsumer:
+        return AIOKafkaConsumer(
+            bootstrap_servers=self._bootstrap,
+            client_id=self._client_id,
+            group_id=None,
+            enable_auto_commit=False,
+            fetch_max_wait_ms=50,
+        )
 
     async def _consume(self, consumer: AIOKafkaConsumer) -> None:
         partitions = await topic_partitions(self._bootstrap, self._topics)

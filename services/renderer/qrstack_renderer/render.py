@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from qrstack_common import codec
 from qrstack_common.errors import Issue, validation_failed
 from qrstack_common.render.contrast import contrast_issues
-from qrstack_common.render.spec import ImageFormat, RenderSpec, Style
+from qrstack_common.render.spec import ErrorCorrection, ImageFormat, RenderSpec, Style
 from qrstack_renderer.compose import compose, placement
 from qrstack_renderer.formats.bitmap import encode_raster, plain_image
 from qrstack_renderer.formats.pdf import write_pdf
@@ -95,17 +95,15 @@ class CheckedSpec:
     centre: CentrePlan | None
 
 
-def check(spec: RenderSpec, *, max_pixels: int | None = None) -> CheckedSpec:
-    """Every refusal `render(spec)` can give, without drawing: contrast, text, the logo's
-    bytes, the payload's fit, the centre element against the error correction, the image
-    size and the module size, and (with `max_pixels`) the pixel budget. Raises `ApiError` 400
-    `validation_failed` like `render`.
+def encode_code(
+    style: Style, data: str, error_correction: ErrorCorrection
+) -> tuple[QrMatrix, CentrePlan | None]:
+    """The payload's matrix and the plan of its centre element (logo, text, icon), if any.
 
-    Under a centre element (logo, text, icon) the error correction is raised to the
-    highest level the payload fits, never below the requested one.
+    Under a centre element the error correction is raised to the highest level the payload
+    fits, never below `error_correction`. The logo must be inline (a data: URI): 400 otherwise,
+    and for bytes that are not a readable image; 400 too for a payload that does not fit.
     """
-    style = spec.style
-    refuse_if_any(contrast_issues(style) + text_issues(style))
     logo = None
     if style.logo is not None:
         if not style.logo.startswith("data:"):
@@ -118,10 +116,24 @@ def check(spec: RenderSpec, *, max_pixels: int | None = None) -> CheckedSpec:
             )
         logo = decode_logo(style.logo, style.remove_logo_background)
     if style.has_centre:
-        matrix = encode_raised(spec.data, spec.error_correction)
+        matrix = encode_raised(data, error_correction)
     else:
-        matrix = encode(spec.data, spec.error_correction)
-    centre = plan_centre(style, matrix.size, logo)
+        matrix = encode(data, error_correction)
+    return matrix, plan_centre(style, matrix.size, logo)
+
+
+def check(spec: RenderSpec, *, max_pixels: int | None = None) -> CheckedSpec:
+    """Every refusal `render(spec)` can give, without drawing: contrast, text, the logo's
+    bytes, the payload's fit, the centre element against the error correction, the image
+    size and the module size, and (with `max_pixels`) the pixel budget. Raises `ApiError` 400
+    `validation_failed` like `render`.
+
+    Under a centre element (logo, text, icon) the error correction is raised to the
+    highest level the payload fits, never below the requested one.
+    """
+    style = spec.style
+    refuse_if_any(contrast_issues(style) + text_issues(style))
+    matrix, centre = encode_code(style, spec.data, spec.error_correction)
     if centre is not None:
         refuse_if_any(centre_issues(style, centre, matrix, len(spec.data)))
     frame = plan_frame(style, matrix.size + 2 * spec.margin)

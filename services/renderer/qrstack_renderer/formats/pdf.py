@@ -11,8 +11,11 @@ from __future__ import annotations
 import io
 import zlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
+from PIL import Image
 
 from qrstack_renderer.drawing import (
     Drawing,
@@ -94,6 +97,36 @@ class PdfDocument:
         return out.getvalue()
 
 
+@dataclass(frozen=True)
+class OnePage:
+    """The catalog, page tree and page of a one-page PDF: reserved first (objects 1 to 3),
+    written once the content and resources are."""
+
+    doc: PdfDocument
+    catalog: int
+    pages: int
+    page: int
+
+    @classmethod
+    def reserve(cls, doc: PdfDocument) -> OnePage:
+        return cls(doc, doc.add(b""), doc.add(b""), doc.add(b""))
+
+    def finish(self, boxes: str, resources: str, content: int) -> bytes:
+        """Write the three objects (`boxes`: the page's /MediaBox and any other boxes) and
+        serialise the document."""
+        doc = self.doc
+        doc.set(self.catalog, f"<< /Type /Catalog /Pages {self.pages} 0 R >>".encode())
+        doc.set(self.pages, f"<< /Type /Pages /Kids [{self.page} 0 R] /Count 1 >>".encode())
+        doc.set(
+            self.page,
+            (
+                f"<< /Type /Page /Parent {self.pages} 0 R {boxes} "
+                f"/Resources {resources} /Contents {content} 0 R >>"
+            ).encode(),
+        )
+        return doc.serialize(self.catalog)
+
+
 def _rgb(color: str) -> str:
     return " ".join(num(c / 255) for c in rgb_of(color))
 
@@ -135,17 +168,25 @@ class PdfPainter:
         return f"q\n{path}\nW* n\n/{name} sh\nQ"
 
 
-def image_xobject(doc: PdfDocument, layer: ImageLayer) -> int:
-    image = layer.image.convert("RGBA")
-    if max(image.size) > LOGO_MAX_PX:
-        image.thumbnail((LOGO_MAX_PX, LOGO_MAX_PX))
-    rgba = np.asarray(image)
-    w, h = image.size
+def logo_pixels(layer: ImageLayer) -> tuple[Image.Image, NDArray[np.uint8]]:
+    """The logo as RGBA, at most LOGO_MAX_PX on its longer side, and its pixel array."""
+    picture = layer.image.convert("RGBA")
+    if max(picture.size) > LOGO_MAX_PX:
+        picture.thumbnail((LOGO_MAX_PX, LOGO_MAX_PX))
+    return picture, np.asarray(picture)
+
+
+def masked_image(doc: PdfDocument, rgba: NDArray[np.uint8], pixels: bytes, space: str) -> int:
+    """An image XObject of `pixels` in colour `space`, soft-masked by `rgba`'s alpha."""
+    h, w = rgba.shape[:2]
     header = f"/Type /XObject /Subtype /Image /Width {w} /Height {h} /BitsPerComponent 8"
     mask = doc.stream(header + " /ColorSpace /DeviceGray", rgba[..., 3].tobytes())
-    return doc.stream(
-        header + f" /ColorSpace /DeviceRGB /SMask {mask} 0 R", rgba[..., :3].tobytes()
-    )
+    return doc.stream(header + f" /ColorSpace {space} /SMask {mask} 0 R", pixels)
+
+
+def image_xobject(doc: PdfDocument, layer: ImageLayer) -> int:
+    _, rgba = logo_pixels(layer)
+    return masked_image(doc, rgba, rgba[..., :3].tobytes(), "/DeviceRGB")
 
 
 def _page_matrix(p: Placement, dpi: int) -> tuple[float, float, str]:
@@ -160,7 +201,7 @@ def write_pdf(drawing: Drawing) -> bytes:
     """The drawing as a one-page PDF, page size = pixel size at `drawing.dpi`."""
     p = drawing.placement
     doc = PdfDocument()
-    catalog, pages, page = doc.add(b""), doc.add(b""), doc.add(b"")
+    page = OnePage.reserve(doc)
     painter = PdfPainter(doc)
     width, height, cm = _page_matrix(p, drawing.dpi)
     ops: list[str] = [cm]
@@ -183,16 +224,7 @@ def write_pdf(drawing: Drawing) -> bytes:
             ops.append(f"q {num(w)} 0 0 {num(-h)} {num(x)} {num(y + h)} cm /{name} Do Q")
     content = doc.stream("", "\n".join(ops).encode())
     resources = pdf_resources(painter.shading_numbers.items(), images.items())
-    doc.set(catalog, f"<< /Type /Catalog /Pages {pages} 0 R >>".encode())
-    doc.set(pages, f"<< /Type /Pages /Kids [{page} 0 R] /Count 1 >>".encode())
-    doc.set(
-        page,
-        (
-            f"<< /Type /Page /Parent {pages} 0 R /MediaBox [0 0 {num(width)} {num(height)}] "
-            f"/Resources {resources} /Contents {content} 0 R >>"
-        ).encode(),
-    )
-    return doc.serialize(catalog)
+    return page.finish(f"/MediaBox [0 0 {num(width)} {num(height)}]", resources, content)
 
 
 def pdf_resources(shadings: Iterable[tuple[str, int]], images: Iterable[tuple[str, int]]) -> str:

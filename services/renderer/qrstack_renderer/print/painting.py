@@ -18,7 +18,14 @@ from qrstack_renderer.drawing import (
     ShapeLayer,
     Solid,
 )
-from qrstack_renderer.formats.pdf import PdfDocument, outline_ops, shading, shape_ops
+from qrstack_renderer.formats.pdf import (
+    PdfDocument,
+    logo_pixels,
+    masked_image,
+    outline_ops,
+    shading,
+    shape_ops,
+)
 from qrstack_renderer.formats.svg import num
 from qrstack_renderer.print.colour import (
     ColourMode,
@@ -27,8 +34,6 @@ from qrstack_renderer.print.colour import (
     fill_operator,
 )
 from qrstack_renderer.print.outline import loop_ops, trace
-
-LOGO_MAX_PX = 1024
 
 
 class PrintPainter:
@@ -58,13 +63,7 @@ class PrintPainter:
 
     def image(self, layer: ImageLayer) -> str:
         """Register the logo (RGB, CMYK or grey by mode, soft-masked); its XObject name."""
-        picture = layer.image.convert("RGBA")
-        if max(picture.size) > LOGO_MAX_PX:
-            picture.thumbnail((LOGO_MAX_PX, LOGO_MAX_PX))
-        rgba = np.asarray(picture)
-        w, h = picture.size
-        header = f"/Type /XObject /Subtype /Image /Width {w} /Height {h} /BitsPerComponent 8"
-        mask = self.doc.stream(header + " /ColorSpace /DeviceGray", rgba[..., 3].tobytes())
+        picture, rgba = logo_pixels(layer)
         if self.mode == "k":
             pixels, space = np.asarray(picture.convert("L")).tobytes(), "/DeviceGray"
         elif self.mode == "cmyk":
@@ -72,9 +71,7 @@ class PrintPainter:
         else:
             pixels, space = rgba[..., :3].tobytes(), "/DeviceRGB"
         name = f"Im{len(self.images)}"
-        self.images[name] = self.doc.stream(
-            header + f" /ColorSpace {space} /SMask {mask} 0 R", pixels
-        )
+        self.images[name] = masked_image(self.doc, rgba, pixels, space)
         return name
 
     def resources(self, extra: str = "") -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from qrstack_common.render.spec import RenderSpec
 from qrstack_renderer.compose import compose
 from qrstack_renderer.drawing import Drawing
-from qrstack_renderer.formats.pdf import PdfDocument
+from qrstack_renderer.formats.pdf import OnePage, PdfDocument
 from qrstack_renderer.formats.svg import num
 from qrstack_renderer.print.model import MM, PrintSpec
 from qrstack_renderer.print.painting import PrintPainter, drawing_ops
@@ -65,7 +65,7 @@ def write_print_pdf(spec: PrintSpec) -> bytes:
     trim = (edge, edge, edge + trim_w, edge + trim_h)
 
     doc = PdfDocument()
-    catalog, pages, page = doc.add(b""), doc.add(b""), doc.add(b"")
+    page = OnePage.reserve(doc)
     painter = PrintPainter(doc, spec.colour)
     ops: list[str] = []
     if drawing.background is not None and spec.colour != "k":  # in 100 % K the paper is light
@@ -93,13 +93,4 @@ def write_print_pdf(spec: PrintSpec) -> bytes:
         f"{num(edge + trim_h + bleed)}] "
         f"/TrimBox [{' '.join(num(v) for v in trim)}]"
     )
-    doc.set(catalog, f"<< /Type /Catalog /Pages {pages} 0 R >>".encode())
-    doc.set(pages, f"<< /Type /Pages /Kids [{page} 0 R] /Count 1 >>".encode())
-    doc.set(
-        page,
-        (
-            f"<< /Type /Page /Parent {pages} 0 R {boxes} "
-            f"/Resources {painter.resources()} /Contents {content} 0 R >>"
-        ).encode(),
-    )
-    return doc.serialize(catalog)
+    return page.finish(boxes, painter.resources(), content)

@@ -14,17 +14,14 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
 
-from qrstack_common.errors import Issue, validation_failed
 from qrstack_common.render.contrast import contrast_ratio, relative_luminance
 from qrstack_common.render.spec import RenderSpec, Style
 from qrstack_renderer.compose import compose, placement
 from qrstack_renderer.formats.bitmap import plain_image
 from qrstack_renderer.formats.raster import paint_raster
-from qrstack_renderer.logos.images import decode_logo
-from qrstack_renderer.matrix import QrMatrix, encode, encode_raised
-from qrstack_renderer.render import is_plain
+from qrstack_renderer.matrix import QrMatrix
+from qrstack_renderer.render import encode_code, is_plain
 from qrstack_renderer.scannability.model import ScoreRequest
-from qrstack_renderer.styles.centre import plan_centre
 
 SCALE = 8
 """Pixels per module of the clean render every condition starts from."""
@@ -63,18 +60,7 @@ def draw(request: ScoreRequest) -> Design:
     """Paint the design; 400 only for what cannot be drawn at all (data too long, a logo
     that is not a readable image or not inline)."""
     style = request.style
-    logo = None
-    if style.logo is not None:
-        if not style.logo.startswith("data:"):
-            raise validation_failed(
-                [Issue(("style", "logo"), "fetch logo URLs first or send a data: URI")]
-            )
-        logo = decode_logo(style.logo, style.remove_logo_background)
-    if style.has_centre:
-        matrix = encode_raised(request.data, request.error_correction)
-    else:
-        matrix = encode(request.data, request.error_correction)
-    centre = plan_centre(style, matrix.size, logo)
+    matrix, centre = encode_code(style, request.data, request.error_correction)
     spec = RenderSpec.model_validate(
         {
             "data": request.data,
