@@ -17,6 +17,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -202,6 +203,17 @@ class EventProducer:
         return futures
 
 
+def groupless_consumer(bootstrap: str, client_id: str, **options: Any) -> AIOKafkaConsumer:
+    """A consumer outside any group: its partitions are assigned by hand, nothing committed."""
+    return AIOKafkaConsumer(
+        bootstrap_servers=bootstrap,
+        client_id=client_id,
+        group_id=None,
+        enable_auto_commit=False,
+        **options,
+    )
+
+
 async def reconnecting(
     connect: Callable[[], AIOKafkaConsumer],
     consume: Callable[[AIOKafkaConsumer], Awaitable[None]],
@@ -263,11 +275,9 @@ class TableReader:
         await reconnecting(self._consumer, self._consume, lost="table feed lost the broker")
 
     def _consumer(self) -> AIOKafkaConsumer:
-        return AIOKafkaConsumer(
-            bootstrap_servers=self._bootstrap,
-            client_id=self._client_id,
-            group_id=None,
-            enable_auto_commit=False,
+        return groupless_consumer(
+            self._bootstrap,
+            self._client_id,
             auto_offset_reset="earliest",
             fetch_max_wait_ms=100,
             max_partition_fetch_bytes=8 << 20,

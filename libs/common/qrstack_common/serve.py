@@ -6,6 +6,10 @@ owned by a cleanup context is cancelled and awaited before the process exits.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from typing import Any
+
 import uvloop
 from aiohttp import web
 
@@ -27,3 +31,13 @@ def serve(app: web.Application, host: str, port: int) -> None:
         # default 8190-byte request line would refuse it before our error handling sees it.
         max_line_size=MAX_REQUEST_LINE,
     )
+
+
+async def stop_tasks(*tasks: asyncio.Task[Any]) -> None:
+    """Cancel the background tasks and wait until each has finished (its cancellation
+    swallowed): the end of a cleanup context that started them."""
+    for task in tasks:
+        task.cancel()
+    for task in tasks:
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 
-from qrstack_common.kafka import reconnecting, topic_partitions
+from qrstack_common.kafka import groupless_consumer, reconnecting, topic_partitions
 
 TailApply = Callable[[ConsumerRecord], None]
 
@@ -36,13 +36,7 @@ class TopicTail:
         await reconnecting(self._consumer, self._consume, lost="topic tail lost the broker")
 
     def _consumer(self) -> AIOKafkaConsumer:
-        return AIOKafkaConsumer(
-            bootstrap_servers=self._bootstrap,
-            client_id=self._client_id,
-            group_id=None,
-            enable_auto_commit=False,
-            fetch_max_wait_ms=50,
-        )
+        return groupless_consumer(self._bootstrap, self._client_id, fetch_max_wait_ms=50)
 
     async def _consume(self, consumer: AIOKafkaConsumer) -> None:
         partitions = await topic_partitions(self._bootstrap, self._topics)

@@ -10,7 +10,6 @@ store is ready.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator, Sequence
 
 from aiohttp import web
@@ -25,6 +24,7 @@ from qrstack_common.events import SCANS_TOPIC, SCANS_TOPIC_V2
 from qrstack_common.kafka import BatchConsumer, ensure_topics, platform_topics
 from qrstack_common.metrics import AnalyticsMetrics
 from qrstack_common.observability import add_readiness_check, new_service_app
+from qrstack_common.serve import stop_tasks
 
 INGESTION = web.AppKey("scan_ingestion", ScanIngestion)
 
@@ -61,9 +61,7 @@ def create_app(settings: AnalyticsSettings) -> web.Application:
         app[INGESTION] = pipeline
         task = asyncio.create_task(pipeline.run(), name="scan-ingestion")
         yield
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        await stop_tasks(task)
 
     app.cleanup_ctx.extend([storage, ingestion])
     add_readiness_check(app, "storage", lambda: None if STORE in app else "applying migrations")

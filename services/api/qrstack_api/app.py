@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections import Counter
 from collections.abc import AsyncIterator
 
@@ -58,6 +57,7 @@ from qrstack_api.upstream import ANALYTICS_OUTAGE, RENDERER_OUTAGE, UPSTREAM, Ou
 from qrstack_api.webhooks import routes as webhooks
 from qrstack_common.metrics import ApiMetrics
 from qrstack_common.observability import add_readiness_check, new_service_app
+from qrstack_common.serve import stop_tasks
 
 RELAY = web.AppKey("outbox_relay", OutboxRelay)
 
@@ -127,9 +127,7 @@ def create_app(settings: ApiSettings) -> web.Application:
         app[RELAY] = relay
         task = asyncio.create_task(relay.run(), name="outbox-relay")
         yield
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        await stop_tasks(task)
 
     async def live_scans(app: web.Application) -> AsyncIterator[None]:
         app[FEED] = ScanFeed(settings.kafka_bootstrap_servers, buffer=settings.scan_stream_buffer)

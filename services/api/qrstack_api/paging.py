@@ -8,7 +8,17 @@ import base64
 from datetime import datetime
 from uuid import UUID
 
+from pydantic import Field
+
 from qrstack_common.errors import Issue, validation_failed
+
+LIST_END = Field(
+    None,
+    alias="nextCursor",
+    description="Always null: this list is complete in one answer (it is bounded); the "
+    "field keeps one list shape across /v1 (data + nextCursor).",
+)
+"""`next_cursor: str | None = LIST_END`: the cursor field of a list that is never paged."""
 
 
 def encode_cursor(created: datetime, row_id: UUID) -> str:

@@ -4,7 +4,6 @@ sweep as background tasks, and `/healthz`, `/readyz` (every consumer started), `
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 
 import asyncpg
@@ -13,6 +12,7 @@ from aiohttp import web
 from qrstack_common.kafka import ensure_topics, platform_topics
 from qrstack_common.metrics import WebhookMetrics
 from qrstack_common.observability import add_readiness_check, new_service_app
+from qrstack_common.serve import stop_tasks
 from qrstack_webhooks import janitor
 from qrstack_webhooks.dispatch import NOTIFY_CHANNEL, Dispatcher
 from qrstack_webhooks.events import TOPICS
@@ -61,11 +61,7 @@ def create_app(settings: WebhookSettings) -> web.Application:
             try:
                 yield
             finally:
-                for task in tasks:
-                    task.cancel()
-                for task in tasks:
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await task
+                await stop_tasks(*tasks)
                 await listener.close()
                 await pool.close()
 

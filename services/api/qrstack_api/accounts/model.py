@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from qrstack_api.accounts.principal import ALL_SCOPES, EVERY_SCOPE, GRANTABLE_SCOPES
+from qrstack_api.paging import LIST_END
 from qrstack_common.ids import KeyId, UserId, WorkspaceId
 from qrstack_common.payloads.fields import UtcDateTime
 
@@ -119,12 +120,7 @@ class ApiKeyList(BaseModel):
     """The workspace's API keys (revoked ones are gone), newest first."""
 
     data: list[ApiKeyView]
-    next_cursor: str | None = Field(
-        None,
-        alias="nextCursor",
-        description="Always null: this list is complete in one answer (it is bounded); the "
-        "field keeps one list shape across /v1 (data + nextCursor).",
-    )
+    next_cursor: str | None = LIST_END
 
 
 class WorkspaceView(BaseModel):
@@ -147,12 +143,7 @@ class WorkspaceList(BaseModel):
     workspace."""
 
     data: list[WorkspaceView]
-    next_cursor: str | None = Field(
-        None,
-        alias="nextCursor",
-        description="Always null: this list is complete in one answer (it is bounded); the "
-        "field keeps one list shape across /v1 (data + nextCursor).",
-    )
+    next_cursor: str | None = LIST_END
 
 
 class MeUser(BaseModel):

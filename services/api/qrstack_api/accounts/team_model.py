@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
 
 from qrstack_api.accounts.model import WorkspaceView
 from qrstack_api.accounts.principal import Role
+from qrstack_api.paging import LIST_END
 from qrstack_common.ids import InviteId, UserId, WorkspaceId
 from qrstack_common.payloads import WebUrl
 
@@ -24,12 +25,6 @@ WorkspaceName = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
     Field(description="Shown in the workspace switcher.", examples=["Marketing"]),
 ]
-_LIST_END = Field(
-    None,
-    alias="nextCursor",
-    description="Always null: this list is complete in one answer (it is bounded); the "
-    "field keeps one list shape across /v1 (data + nextCursor).",
-)
 
 
 class WorkspaceCreate(BaseModel):
@@ -83,7 +78,7 @@ class MemberList(BaseModel):
     """The workspace's members, oldest first."""
 
     data: list[Member]
-    next_cursor: str | None = _LIST_END
+    next_cursor: str | None = LIST_END
 
 
 class MemberUpdate(BaseModel):
@@ -139,7 +134,7 @@ class InviteList(BaseModel):
     """The workspace's latest invites (at most 100), newest first."""
 
     data: list[Invite]
-    next_cursor: str | None = _LIST_END
+    next_cursor: str | None = LIST_END
 
 
 class InviteToken(BaseModel):

@@ -22,15 +22,14 @@ from qrstack_api.analytics.model import (
     WorkspaceAnalyticsQuery,
 )
 from qrstack_api.analytics.scope import FILTERS, workspace_code_ids
+from qrstack_api.codes.paths import CODE_PATH, code_id_of
 from qrstack_api.codes.store import get_code
 from qrstack_api.context import POOL, SETTINGS
-from qrstack_api.ids import path_id
 from qrstack_api.openapi import operation
 from qrstack_api.plans import require_feature
 from qrstack_api.upstream import UPSTREAM, relay_response
-from qrstack_common.ids import PATH_PATTERN, public_id
+from qrstack_common.ids import public_id
 
-_CODE = f"/v1/codes/{{code_id:{PATH_PATTERN}}}"  # code_… or a bare UUID
 _AUTH_PARAMS = frozenset({"apiKey", "workspaceId"})  # never forwarded to internal services
 
 routes = web.RouteTableDef()
@@ -89,13 +88,13 @@ async def code_answer(
 
 
 async def _code(request: web.Request, tail: str, *, csv: bool = False) -> web.Response:
-    code_id = path_id(request, "code_id", "code", "Code not found.")
+    code_id = code_id_of(request)
     return await code_answer(
         request.app, principal_of(request), code_id, tail, _forwarded(request), csv=csv
     )
 
 
-@routes.get(f"{_CODE}/analytics")
+@routes.get(f"{CODE_PATH}/analytics")
 @operation(
     summary="A code's scan analytics: totals, series, breakdowns, hour of day, day of week",
     description="Shaped as TurtleQR documents it (totals.uniqueIpHashes, byCountry, byDevice, "
@@ -111,7 +110,7 @@ async def code_analytics(request: web.Request) -> web.Response:
     return await _code(request, "analytics")
 
 
-@routes.get(f"{_CODE}/scans")
+@routes.get(f"{CODE_PATH}/scans")
 @operation(
     summary="A code's scans, newest first, cursor-paginated (data + nextCursor)",
     description="nextCursor is an ISO 8601 timestamp; any timestamp a client builds itself "
@@ -126,7 +125,7 @@ async def scans(request: web.Request) -> web.Response:
     return await _code(request, "scans")
 
 
-@routes.get(f"{_CODE}/scans.csv")
+@routes.get(f"{CODE_PATH}/scans.csv")
 @operation(
     summary="CSV export of a code's scans (RFC 4180, ≤ 100,000 rows, default range 30d; Pro+)",
     description='Content-Disposition: attachment; filename="scans-{id}-{range}.csv". Columns: '

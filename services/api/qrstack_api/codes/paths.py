@@ -12,8 +12,9 @@ from qrstack_common.ids import PATH_PATTERN
 
 UUID_PATTERN = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 CODE_PATH = f"/v1/codes/{{code_id:{PATH_PATTERN}}}"  # code_… or a bare UUID
+CODE_NOT_FOUND = "Code not found."
 
 
 def code_id_of(request: web.Request) -> UUID:
     """The id in a `CODE_PATH` request's path."""
-    return path_id(request, "code_id", "code", "Code not found.")
+    return path_id(request, "code_id", "code", CODE_NOT_FOUND)

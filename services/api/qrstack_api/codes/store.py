@@ -16,6 +16,7 @@ from qrstack_api.accounts.principal import Principal
 from qrstack_api.accounts.secrets import hash_password
 from qrstack_api.codes.input import STATIC_MUTABLE, CodeInput, content_key
 from qrstack_api.codes.model import CodeFields, CodeListQuery
+from qrstack_api.codes.paths import CODE_NOT_FOUND
 from qrstack_api.codes.slugs import generate_slug
 from qrstack_api.codes.snapshot import publish_code, publish_code_purge
 from qrstack_api.db.pool import Connection
@@ -62,7 +63,7 @@ def stored_style(style: Style) -> dict[str, Any]:
 
 
 def _not_found() -> ApiError:
-    return ApiError("not_found", "Code not found.")
+    return ApiError("not_found", CODE_NOT_FOUND)
 
 
 async def get_code(pool: asyncpg.Pool, workspace_id: UUID, code_id: UUID) -> Any:

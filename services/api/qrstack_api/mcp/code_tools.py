@@ -6,6 +6,7 @@ from typing import Any
 
 from qrstack_api.codes.actions import create_one, delete_one, list_page, read_one, update_one
 from qrstack_api.codes.model import CodeListQuery, DeleteQuery
+from qrstack_api.codes.paths import CODE_NOT_FOUND
 from qrstack_api.mcp.schemas import (
     code_body_property,
     id_property,
@@ -26,8 +27,6 @@ from qrstack_api.mcp.tools import (
 )
 from qrstack_common.errors import ApiError
 
-NOT_FOUND = "Code not found."
-
 
 async def _create(call: Call, args: dict[str, Any]) -> Answer:
     refuse_unknown(args, ["code"])
@@ -45,13 +44,13 @@ async def _list(call: Call, args: dict[str, Any]) -> Answer:
 
 async def _get(call: Call, args: dict[str, Any]) -> Answer:
     refuse_unknown(args, ["id"])
-    code_id = id_argument(args, "code", NOT_FOUND)
+    code_id = id_argument(args, "code", CODE_NOT_FOUND)
     return json_answer(await read_one(call.app, call.principal, code_id))
 
 
 async def _update(call: Call, args: dict[str, Any]) -> Answer:
     refuse_unknown(args, ["id", "changes"])
-    code_id = id_argument(args, "code", NOT_FOUND)
+    code_id = id_argument(args, "code", CODE_NOT_FOUND)
     changes = required(args, "changes")
     try:
         view = await update_one(call.app, call.principal, code_id, changes, replace=False)
@@ -61,7 +60,7 @@ async def _update(call: Call, args: dict[str, Any]) -> Answer:
 
 
 async def _delete(call: Call, args: dict[str, Any]) -> Answer:
-    code_id = id_argument(args, "code", NOT_FOUND)
+    code_id = id_argument(args, "code", CODE_NOT_FOUND)
     query = arguments_of(DeleteQuery, args, also=("id",))
     await delete_one(call.app, call.principal, code_id, query)
     gone = "removed for good" if query.purge else "deleted (restorable)"

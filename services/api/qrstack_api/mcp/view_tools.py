@@ -13,6 +13,7 @@ from qrstack_api.analytics.model import AnalyticsQuery
 from qrstack_api.analytics.routes import code_answer
 from qrstack_api.codes.images import code_image
 from qrstack_api.codes.model import ImageFormatQuery
+from qrstack_api.codes.paths import CODE_NOT_FOUND
 from qrstack_api.mcp.schemas import with_id
 from qrstack_api.mcp.tools import (
     Answer,
@@ -26,11 +27,9 @@ from qrstack_api.mcp.tools import (
 )
 from qrstack_common.ids import public_id
 
-NOT_FOUND = "Code not found."
-
 
 async def _render(call: Call, args: dict[str, Any]) -> Answer:
-    code_id = id_argument(args, "code", NOT_FOUND)
+    code_id = id_argument(args, "code", CODE_NOT_FOUND)
     query = arguments_of(ImageFormatQuery, args, also=("id",))
     response = await code_image(call.app, call.principal, code_id, query.format, query)
     if response.status != 200:
@@ -57,7 +56,7 @@ def _parameter(value: Any) -> str:
 
 
 async def _analytics(call: Call, args: dict[str, Any]) -> Answer:
-    code_id = id_argument(args, "code", NOT_FOUND)
+    code_id = id_argument(args, "code", CODE_NOT_FOUND)
     query = arguments_of(AnalyticsQuery, args, also=("id",))
     params = {
         k: _parameter(v) for k, v in query.model_dump(by_alias=True, exclude_none=True).items()

@@ -13,6 +13,7 @@ from uuid import UUID
 
 import asyncpg
 
+from qrstack_api.db.pool import Connection
 from qrstack_api.webhooks.model import Attempt, Delivery, ReplayRequest
 from qrstack_common.activity import TEST_EVENT_TYPE, WebhookTestData, envelope
 from qrstack_common.errors import ApiError, Issue, validation_failed
@@ -114,6 +115,29 @@ async def get_delivery(pool: asyncpg.Pool, webhook_id: UUID, delivery_id: UUID) 
     return (await _with_attempts(pool, rows))[0]
 
 
+async def _queue(
+    conn: Connection,
+    delivery_id: UUID,
+    webhook_id: UUID,
+    event_id: UUID,
+    *,
+    reason: str,
+    max_attempts: int | None = None,
+) -> None:
+    """Queue one delivery of a stored event and wake the delivery worker (on commit).
+    `max_attempts` None: the whole retry schedule."""
+    await conn.execute(
+        "INSERT INTO webhook_deliveries (id, endpoint_id, event_id, reason, max_attempts)"
+        " VALUES ($1, $2, $3, $4, $5)",
+        delivery_id,
+        webhook_id,
+        event_id,
+        reason,
+        max_attempts,
+    )
+    await conn.execute(f"NOTIFY {NOTIFY_CHANNEL}")
+
+
 async def retry_delivery(pool: asyncpg.Pool, webhook_id: UUID, delivery_id: UUID) -> Delivery:
     """Queue one more attempt of the delivery's event now (a new delivery, same webhook-id)."""
     new_id = uuid.uuid4()
@@ -125,14 +149,7 @@ async def retry_delivery(pool: asyncpg.Pool, webhook_id: UUID, delivery_id: UUID
         )
         if event_id is None:
             raise ApiError("not_found", DELIVERY_NOT_FOUND)
-        await conn.execute(
-            "INSERT INTO webhook_deliveries (id, endpoint_id, event_id, reason, max_attempts)"
-            " VALUES ($1, $2, $3, 'retry', 1)",
-            new_id,
-            webhook_id,
-            event_id,
-        )
-        await conn.execute(f"NOTIFY {NOTIFY_CHANNEL}")
+        await _queue(conn, new_id, webhook_id, event_id, reason="retry", max_attempts=1)
     return await get_delivery(pool, webhook_id, new_id)
 
 
@@ -174,12 +191,5 @@ async def send_test(pool: asyncpg.Pool, workspace_id: UUID, webhook_id: UUID) ->
             now,
             body,
         )
-        await conn.execute(
-            "INSERT INTO webhook_deliveries (id, endpoint_id, event_id, reason)"
-            " VALUES ($1, $2, $3, 'test')",
-            delivery_id,
-            webhook_id,
-            event_id,
-        )
-        await conn.execute(f"NOTIFY {NOTIFY_CHANNEL}")
+        await _queue(conn, delivery_id, webhook_id, event_id, reason="test")
     return await get_delivery(pool, webhook_id, delivery_id)

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import TypeVar
 from uuid import UUID
 
 from aiohttp import web
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from qrstack_common.events import CODES_TOPIC, DOMAINS_TOPIC, CodeSnapshot, DomainSnapshot
 from qrstack_redirect.table.code_index import CodeIndex, TableKey
@@ -31,6 +32,8 @@ from qrstack_redirect.table.records import (
 )
 
 log = logging.getLogger(__name__)
+
+S = TypeVar("S", bound=BaseModel)
 
 PLATFORM_HOST = ""
 
@@ -71,6 +74,14 @@ class SlugTable:
         self.rejected += 1
         log.error(what, extra={"key": key.decode(errors="replace"), "error": str(error)})
 
+    def _read(self, model: type[S], what: str, key: bytes, value: bytes) -> S | None:
+        """The snapshot in `value`; None (counted and logged as rejected) if it is not one."""
+        try:
+            return model.model_validate_json(value)
+        except ValidationError as exc:
+            self._reject(f"invalid {what} snapshot skipped", key, exc)
+            return None
+
     def apply_code(self, key: bytes, value: bytes | None) -> None:
         self.codes_applied += 1
         if value is None:
@@ -81,10 +92,8 @@ class SlugTable:
                 return
             self._forget(code_id)
             return
-        try:
-            snapshot = CodeSnapshot.model_validate_json(value)
-        except ValidationError as exc:
-            self._reject("invalid code snapshot skipped", key, exc)
+        snapshot = self._read(CodeSnapshot, "code", key, value)
+        if snapshot is None:
             return
         code_id = snapshot.id.bytes
         old_key = self._index.find(code_id)
@@ -125,15 +134,13 @@ class SlugTable:
         if value is None:
             self._domains.pop(host, None)
             return
-        try:
-            snapshot = DomainSnapshot.model_validate_json(value)
-        except ValidationError as exc:
-            self._reject("invalid domain snapshot skipped", key, exc)
+        domain = self._read(DomainSnapshot, "domain", key, value)
+        if domain is None:
             return
-        if snapshot.status == "deleted":
+        if domain.status == "deleted":
             self._domains.pop(host, None)
         else:
-            self._domains[host] = snapshot
+            self._domains[host] = domain
 
     def table_host(self, request_host: str) -> str:
         """The table's host for a request's `Host` header: a known custom domain, else the

@@ -8,12 +8,12 @@ fetched first, like a render's, so the hash covers the logo's bytes.
 from __future__ import annotations
 
 import asyncio
-from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 
 from aiohttp import web
 
 from qrstack_common.http import json_response, read_model
+from qrstack_renderer.cache import LruCache
 from qrstack_renderer.logos.fetch import LogoFetcher
 from qrstack_renderer.scannability.model import ScoreRequest, ScoreResult
 from qrstack_renderer.scannability.score import design_hash, score
@@ -21,24 +21,11 @@ from qrstack_renderer.scannability.score import design_hash, score
 SCORE_CACHE_ENTRIES = 1024
 
 
-class ScoreCache:
-    """Scores by design hash, least recently used first out. Touched only on the loop."""
+class ScoreCache(LruCache[ScoreResult]):
+    """Scores by design hash, at most `entries`, least recently used first out."""
 
     def __init__(self, entries: int = SCORE_CACHE_ENTRIES) -> None:
-        self.entries = entries
-        self._scores: OrderedDict[str, ScoreResult] = OrderedDict()
-
-    def get(self, key: str) -> ScoreResult | None:
-        found = self._scores.get(key)
-        if found is not None:
-            self._scores.move_to_end(key)
-        return found
-
-    def put(self, key: str, result: ScoreResult) -> None:
-        self._scores[key] = result
-        self._scores.move_to_end(key)
-        while len(self._scores) > self.entries:
-            self._scores.popitem(last=False)
+        super().__init__(entries, lambda _: 1)
 
 
 SCORES = web.AppKey("score_cache", ScoreCache)
