@@ -21,7 +21,7 @@ from multidict import CIMultiDict, CIMultiDictProxy
 from netaddr import IPSet  # type: ignore[import-untyped]
 
 from qrstack_common.events import RuleConditions, RuleSnapshot
-from qrstack_redirect.rules import compile_rules
+from qrstack_common.rules import compile_rules
 from qrstack_redirect.scanner import (
     ClientFactsReader,
     GeoDatabase,

@@ -6,7 +6,7 @@ Order (DESIGN §4):
 3. before `active_from` or from `expires_at` on → the fallback, else the "not active" page;
 4. scan cap known to be used up → the fallback, else the "limit reached" page;
 5. password set and the scanner has not passed the gate → the gate page;
-6. routing rules, first match by priority (`qrstack_redirect.rules`);
+6. routing rules, first match by priority (`qrstack_common.rules`);
 7. the default: the hosted page, the app's store for the scanner's OS, or the target URL;
 8. query forwarding, with the code's redirect status (302 unless the code asks otherwise).
 

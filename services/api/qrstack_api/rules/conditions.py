@@ -1,6 +1,6 @@
 """A routing rule's `condition` (TurtleQR's keys, extended) and which keys each rule type takes.
 
-Everything accepted here compiles in the redirect service (`qrstack_redirect.rules`): lists are
+Everything accepted here compiles in the redirect service (`qrstack_common.rules`): lists are
 never empty, and times, timezones, CIDRs and days are checked by `qrstack_common.rule_values`,
 which the redirect compiles with. Values are stored
 normalised (country codes in upper case, duplicates dropped, CIDRs in network form).

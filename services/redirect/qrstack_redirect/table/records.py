@@ -30,7 +30,7 @@ from pydantic import ValidationError
 from qrstack_common.events import CodeSnapshot
 from qrstack_common.payloads import PAYLOAD_TYPES, Payload, redirect_target
 from qrstack_common.payloads.web import AppPayload
-from qrstack_redirect.rules import NO_RULES, CompiledRules, compile_rules
+from qrstack_common.rules import NO_RULES, CompiledRules, compile_rules
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from qrstack_api.rules.model import RuleCreate, RuleUpdate
 from qrstack_api.rules.store import check_rule
 from qrstack_common.errors import ApiError
 from qrstack_common.http import validate
-from qrstack_redirect.rules import compile_rules
+from qrstack_common.rules import compile_rules
 
 TARGET = "https://example.com/rule"
 
