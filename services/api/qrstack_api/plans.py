@@ -22,6 +22,11 @@ class Plan:
     max_codes: int | None  # None: unlimited
     max_folders: int | None
     features: frozenset[Feature]
+    # No tier limits these today (TurtleQR's reference gives none): None, unlimited. Billing
+    # reports the usage against them all the same.
+    max_scans_per_month: int | None = None
+    max_storage_bytes: int | None = None
+    max_seats: int | None = None
 
 
 PLANS: dict[str, Plan] = {

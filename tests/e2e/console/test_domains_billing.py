@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+import aiohttp
 import asyncpg
 import pytest
 from e2e.console.accounts import (
@@ -26,10 +27,13 @@ from e2e.console.accounts import (
     sign_in,
     tab_to,
 )
+from unit.api.files.samples import pdf_bytes
 
 from qrstack_launcher.stack import Platform
 
 pytestmark = pytest.mark.e2e
+
+PDF = pdf_bytes()
 
 
 def _host() -> str:
@@ -146,8 +150,17 @@ async def test_billing_shows_the_apis_plan_usage_and_limits(
     for n in range(3):
         await api_json("POST", f"{api}/v1/codes", account, json={"targetUrl": f"https://e.com/{n}"})
     await api_json("POST", f"{api}/v1/folders", account, json={"name": "Posters"})
+    menu = await api_json("POST", f"{api}/v1/codes", account, json={"type": "pdf", "pdf": {}})
+    form = aiohttp.FormData()
+    form.add_field("file", PDF, filename="menu.pdf", content_type="application/pdf")
+    await api_json("POST", f"{api}/v1/codes/{menu['id']}/pdf-file", account, data=form)
+    await new_invite(platform, account, role="editor")
     state = await api_json("GET", f"{api}/v1/billing", account)
-    assert state["plan"] == "pro" and state["codesCount"] == 3
+    assert state["plan"] == "pro" and state["codesCount"] == 4
+    usage = state["usage"]
+    assert usage["files"] == {"count": 1, "bytes": len(PDF)}
+    assert usage["seats"] == {"members": 1, "pendingInvites": 1, "used": 2}
+    assert usage["scans"]["thisMonth"] is not None  # the real analytics service answers
 
     await page.goto("/console/billing")
     assert await page.inner_text("#plan-name") == "Pro"
@@ -160,6 +173,16 @@ async def test_billing_shows_the_apis_plan_usage_and_limits(
     scans = await page.locator("#usage-scans .used").inner_text()
     assert scans == (f"{state['scansCount']:,}" if state["scansCount"] is not None else scans)
     assert state["scansCount"] is not None  # analytics runs in this platform
+    month = page.locator("#usage-scans-month")
+    assert await month.locator(".used").inner_text() == f"{usage['scans']['thisMonth']:,}"
+    assert usage["scans"]["monthStart"][:10] in await month.locator("th").inner_text()
+    assert await month.locator(".limit").inner_text() == "unlimited"  # no plan limits scans
+    assert await page.inner_text("#usage-files .used") == "1"
+    storage = await page.inner_text("#usage-storage .used")
+    assert f"({len(PDF):,} bytes)" in storage
+    seats = page.locator("#usage-seats")
+    assert await seats.locator(".used").inner_text() == "2"
+    assert "1 members + 1 pending invites" in await seats.locator("th").inner_text()
     for feature in state["limits"]["features"]:
         assert "Included" in await page.inner_text(f"#feature-{feature}")
     prices = await page.inner_text("#prices")

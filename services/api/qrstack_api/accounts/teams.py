@@ -20,6 +20,8 @@ from qrstack_api.db.pool import Connection
 
 INVITE_TOKEN_PREFIX = "qri_"  # noqa: S105  # the prefix of every invite token, not a secret
 MAX_PENDING_INVITES = 100
+# An invite that can still be accepted (SQL over `invites`; invite_status's "pending").
+PENDING_INVITE = "accepted_at IS NULL AND revoked_at IS NULL AND expires_at > now()"
 MAX_WORKSPACES_PER_USER = 50
 
 _MEMBER = """
@@ -31,6 +33,15 @@ _INVITE = """
            revoked_at, workspace_id
     FROM invites
 """
+
+
+_CREATE_INVITE = f"""
+INSERT INTO invites (id, workspace_id, token_hash, email, role, created_by, expires_at)
+SELECT $1, $2, $3, $4, $5, $6, now() + make_interval(hours => $7)
+WHERE (SELECT count(*) FROM invites WHERE workspace_id = $2 AND {PENDING_INVITE}) < $8
+RETURNING id, email, role, expires_at, created_at, created_by, accepted_at,
+          accepted_by, revoked_at, workspace_id
+"""  # noqa: S608  # a constant predicate; the values are parameters
 
 
 def invite_token_hash(token: str) -> bytes:
@@ -127,14 +138,7 @@ async def create_invite(
     """The new invite row and its token; None when the workspace has too many pending."""
     token = new_invite_token()
     row = await db.fetchrow(
-        """
-        INSERT INTO invites (id, workspace_id, token_hash, email, role, created_by, expires_at)
-        SELECT $1, $2, $3, $4, $5, $6, now() + make_interval(hours => $7)
-        WHERE (SELECT count(*) FROM invites WHERE workspace_id = $2 AND accepted_at IS NULL
-               AND revoked_at IS NULL AND expires_at > now()) < $8
-        RETURNING id, email, role, expires_at, created_at, created_by, accepted_at,
-                  accepted_by, revoked_at, workspace_id
-        """,
+        _CREATE_INVITE,
         uuid.uuid4(),
         workspace_id,
         invite_token_hash(token),

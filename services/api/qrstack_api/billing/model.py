@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -17,7 +18,60 @@ class PlanLimits(BaseModel):
 
     max_codes: int | None = Field(alias="maxCodes")
     max_folders: int | None = Field(alias="maxFolders")
+    max_scans_per_month: int | None = Field(
+        alias="maxScansPerMonth", description="Scans per calendar month (UTC)."
+    )
+    max_storage_bytes: int | None = Field(
+        alias="maxStorageBytes", description="Bytes of uploaded files."
+    )
+    max_seats: int | None = Field(alias="maxSeats", description="Members plus pending invites.")
     features: list[str] = Field(description="Pro+ features the plan includes.")
+
+
+class ScanUsage(BaseModel):
+    """Scans counted by the analytics service (every scan the redirect emitted; bots
+    excluded, as the workspace's analytics show them). Null figures: analytics did not answer
+    within 1.5 s; the rest of the billing state is still given."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    this_month: int | None = Field(
+        alias="thisMonth", description="Scans since monthStart; null while unreachable."
+    )
+    month_start: datetime = Field(
+        alias="monthStart", description="The first instant of the current calendar month, UTC."
+    )
+    all_time: int | None = Field(
+        alias="allTime", description="All-time scans (= scansCount); null while unreachable."
+    )
+    source: Literal["analytics"] = Field(
+        default="analytics", description="Where the figures come from."
+    )
+
+
+class FileUsage(BaseModel):
+    """Files uploaded to the workspace's codes that are not deleted (PDF and image pages)."""
+
+    count: int
+    bytes: int
+
+
+class SeatUsage(BaseModel):
+    """Seats: members, plus pending invites (each takes a seat when it is accepted)."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    members: int
+    pending_invites: int = Field(alias="pendingInvites")
+    used: int = Field(description="members + pendingInvites")
+
+
+class Usage(BaseModel):
+    """What the workspace uses, to set against `limits`."""
+
+    scans: ScanUsage
+    files: FileUsage
+    seats: SeatUsage
 
 
 class BillingState(BaseModel):
@@ -35,6 +89,7 @@ class BillingState(BaseModel):
     scans_count: int | None = Field(
         alias="scansCount", description="All-time scans; null while analytics is unreachable."
     )
+    usage: Usage
     limits: PlanLimits
     prices: dict[str, Price]
 

@@ -3,17 +3,28 @@ the signed subscription webhook."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
+from datetime import UTC, datetime
 
 from aiohttp import web
 
 from qrstack_api.accounts.principal import principal_of
-from qrstack_api.billing.model import BillingState, PlanLimits, PublicPrices, WebhookReceipt
+from qrstack_api.billing.model import (
+    BillingState,
+    FileUsage,
+    PlanLimits,
+    PublicPrices,
+    ScanUsage,
+    SeatUsage,
+    Usage,
+    WebhookReceipt,
+)
 from qrstack_api.billing.signature import HEADER, verify_signature
 from qrstack_api.billing.store import apply_event
 from qrstack_api.billing.subscriptions import WebhookEvent
-from qrstack_api.billing.usage import codes_count, scans_count
+from qrstack_api.billing.usage import scan_usage, stored_usage
 from qrstack_api.context import POOL, SETTINGS
 from qrstack_api.openapi import operation
 from qrstack_api.plans import plan_of
@@ -50,6 +61,12 @@ async def billing(request: web.Request) -> web.Response:
     if row is None:
         raise ApiError("not_found", "Workspace not found.")
     plan = plan_of(row["plan"])
+    stored, scans = await asyncio.gather(
+        stored_usage(app[POOL], principal.workspace_id),
+        scan_usage(
+            app[UPSTREAM], settings.analytics_url, principal.workspace_id, datetime.now(UTC)
+        ),
+    )
     return json_response(
         BillingState(
             workspace_id=principal.workspace_id,
@@ -58,13 +75,27 @@ async def billing(request: web.Request) -> web.Response:
             subscription_current_period_end=row["subscription_current_period_end"],
             trial_ends_at=row["trial_ends_at"],
             pro_trial_active=bool(row["trialing"]),
-            codes_count=await codes_count(app[POOL], principal.workspace_id),
-            scans_count=await scans_count(
-                app[UPSTREAM], settings.analytics_url, principal.workspace_id
+            codes_count=stored.codes,
+            scans_count=scans.all_time,
+            usage=Usage(
+                scans=ScanUsage(
+                    this_month=scans.this_month,
+                    month_start=scans.month_start,
+                    all_time=scans.all_time,
+                ),
+                files=FileUsage(count=stored.files, bytes=stored.file_bytes),
+                seats=SeatUsage(
+                    members=stored.members,
+                    pending_invites=stored.pending_invites,
+                    used=stored.members + stored.pending_invites,
+                ),
             ),
             limits=PlanLimits(
                 max_codes=plan.max_codes,
                 max_folders=plan.max_folders,
+                max_scans_per_month=plan.max_scans_per_month,
+                max_storage_bytes=plan.max_storage_bytes,
+                max_seats=plan.max_seats,
                 features=sorted(plan.features),
             ),
             prices=settings.billing_prices,

@@ -1,6 +1,8 @@
 """The console's billing page: the workspace's plan, its subscription or trial, what the plan
-allows and what the workspace uses (codes and folders against the plan's limits, all-time
-scans), the plan's features and the price catalogue.
+allows and what the workspace uses (codes, folders, scans this month, files and their bytes,
+seats against the plan's limits; all-time scans), the plan's features and the price catalogue.
+The scan figures are the analytics service's: while it does not answer they say so and the rest
+of the page is shown.
 
 Everything shown is `GET /v1/billing`'s answer (and the folder count of `GET /v1/folders`), so
 the numbers are the API's. The page only reads; billing is the owner's (`billing:read`): any
@@ -10,6 +12,7 @@ other role gets the API's refusal as the page.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 
 from aiohttp import web
 
@@ -21,11 +24,23 @@ from qrstack_api.plans import PRO_FEATURES, feature_name
 routes = web.RouteTableDef()
 
 
-def _share(used: int | None, limit: int | None) -> int | None:
-    """How full the limit is, in whole percent (None: no limit or no figure)."""
-    if used is None or not limit:
-        return None
-    return min(100, round(100 * used / limit))
+@dataclass(frozen=True)
+class Use:
+    """One row of the usage table: what the workspace uses against what its plan allows."""
+
+    key: str
+    label: str
+    used: int | None  # None: the figure is unavailable (analytics did not answer)
+    limit: int | None  # None: the plan sets no limit
+    unit: str = "count"  # or "bytes"
+    detail: str = ""
+
+    @property
+    def share(self) -> int | None:
+        """How full the limit is, in whole percent (None: no limit or no figure)."""
+        if self.used is None or not self.limit:
+            return None
+        return min(100, round(100 * self.used / self.limit))
 
 
 @routes.get("/console/billing")
@@ -41,15 +56,29 @@ async def billing(request: web.Request) -> web.Response:
     billed = need(state)
     limits = billed["limits"]
     folder_count = len(items(need(folders)))
+    used = billed["usage"]
+    seats = used["seats"]
     usage = [
-        ("codes", "Codes", billed["codesCount"], limits["maxCodes"]),
-        ("folders", "Folders", folder_count, limits["maxFolders"]),
-    ]
+        Use("codes", "Codes", billed["codesCount"], limits["maxCodes"]),
+        Use("folders", "Folders", folder_count, limits["maxFolders"]),
+        Use(
+            "scans-month", f"Scans this month (since {used['scans']['monthStart'][:10]}, UTC)",
+            used["scans"]["thisMonth"], limits["maxScansPerMonth"],
+        ),
+        Use("scans", "Scans, all time", used["scans"]["allTime"], None),
+        Use("files", "Files", used["files"]["count"], None),
+        Use("storage", "File storage", used["files"]["bytes"], limits["maxStorageBytes"],
+            unit="bytes"),
+        Use(
+            "seats", "Seats", seats["used"], limits["maxSeats"],
+            detail=f"{seats['members']:,} members + {seats['pendingInvites']:,} pending invites",
+        ),
+    ]  # fmt: skip
     features = [
         (name, feature_name(name), name in limits["features"]) for name in sorted(PRO_FEATURES)
     ]
     prices = sorted(billed["prices"].values(), key=lambda p: (p["plan"], p["interval"] != "month"))
     return page(
         request, "billing.html", **shell, billing=billed, prices=prices, features=features,
-        usage=[(key, label, used, limit, _share(used, limit)) for key, label, used, limit in usage],
+        usage=usage,
     )  # fmt: skip

@@ -45,6 +45,16 @@ def _number(value: Any) -> str:
     return f"{value:,}" if isinstance(value, int) else ("—" if value is None else str(value))
 
 
+def _size(value: Any) -> str:
+    """A byte count as people read it: `12.3 KiB (12,612 bytes)`, `0 bytes`."""
+    if not isinstance(value, int):
+        return _number(value)
+    for unit, shift in (("GiB", 30), ("MiB", 20), ("KiB", 10)):
+        if value >= 1 << shift:
+            return f"{value / (1 << shift):,.1f} {unit} ({value:,} bytes)"
+    return f"{value:,} bytes"
+
+
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -54,6 +64,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["when"] = _when
     env.filters["number"] = _number
+    env.filters["size"] = _size
     return env
 
 

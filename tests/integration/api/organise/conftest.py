@@ -3,7 +3,7 @@ made directly in the database (no user, no password hashing: fast).
 
 The analytics service's workspace endpoint is answered by `AnalyticsStandIn`, a small HTTP
 server speaking its contract (`GET /internal/v1/workspaces/{id}/analytics` → `totals.scans`):
-the billing page's scan count is tested against it, and against a workspace it refuses.
+the billing page's scan counts are tested against it, and against a workspace it refuses.
 """
 
 from __future__ import annotations
@@ -34,27 +34,37 @@ SAMPLE_INTERVAL_S = 3600.0  # the app's own sampler (if any) stays out of the st
 
 @dataclass
 class AnalyticsStandIn:
-    """Answers workspace analytics with the scans set in `scans`; 503 for other workspaces."""
+    """Answers workspace analytics with the scans set in `scans` (range=all) and `month` (an
+    explicit start/end/tz window, recorded in `month_windows`); 503 for other workspaces."""
 
     url: str
     scans: dict[str, int]
+    month: dict[str, int]
+    month_windows: dict[str, dict[str, str]]  # the last window asked, per workspace
 
 
 @pytest.fixture(scope="session")
 async def analytics() -> AsyncIterator[AnalyticsStandIn]:
     scans: dict[str, int] = {}
+    month: dict[str, int] = {}
+    month_windows: dict[str, dict[str, str]] = {}
 
     async def workspace_analytics(request: web.Request) -> web.Response:
-        workspace = request.match_info["workspace"]
-        if workspace not in scans or request.query.get("range") != "all":
+        workspace, query = request.match_info["workspace"], dict(request.query)
+        if query == {"range": "all"} and workspace in scans:
+            total = scans[workspace]
+        elif set(query) == {"start", "end", "tz"} and workspace in month:
+            month_windows[workspace] = query
+            total = month[workspace]
+        else:
             return web.json_response({"error": "unavailable"}, status=503)
-        return web.json_response({"totals": {"scans": scans[workspace], "uniqueScanners": 1}})
+        return web.json_response({"totals": {"scans": total, "uniqueScanners": 1}})
 
     app = web.Application()
     app.router.add_get("/internal/v1/workspaces/{workspace}/analytics", workspace_analytics)
     server = TestServer(app, host="127.0.0.1")
     await server.start_server()
-    yield AnalyticsStandIn(str(server.make_url("")).rstrip("/"), scans)
+    yield AnalyticsStandIn(str(server.make_url("")).rstrip("/"), scans, month, month_windows)
     await server.close()
 
 

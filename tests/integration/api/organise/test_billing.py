@@ -8,10 +8,13 @@ import hmac
 import json
 import time
 import uuid
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from integration.api.files.conftest import upload_form
 from integration.api.organise.conftest import WEBHOOK_SECRET, AnalyticsStandIn
+from unit.api.files.samples import pdf_bytes
 
 from support.ids import v1_id
 
@@ -19,6 +22,8 @@ if TYPE_CHECKING:
     from integration.api.organise.conftest import Client, NewWorkspace, Workspace
 
 pytestmark = pytest.mark.infra
+
+PDF = pdf_bytes()
 
 
 def subscription_event(
@@ -81,11 +86,24 @@ async def test_the_billing_page_shows_plan_usage_and_prices(
     await ws.ok("DELETE", f"/v1/codes/{gone['id']}", status=204)
     analytics.scans[str(ws.id)] = 3800
 
+    analytics.month[str(ws.id)] = 420
+
     page = await ws.ok("GET", "/v1/billing")
     assert page["workspaceId"] == v1_id("ws", ws.id) and page["plan"] == "free"
     assert page["codesCount"] == 2 and page["scansCount"] == 3800
     assert page["subscriptionStatus"] is None and page["proTrialActive"] is False
-    assert page["limits"] == {"maxCodes": 50, "maxFolders": 3, "features": []}
+    assert page["limits"] == {
+        "maxCodes": 50, "maxFolders": 3, "maxScansPerMonth": None, "maxStorageBytes": None,
+        "maxSeats": None, "features": [],
+    }  # fmt: skip
+    month_start = datetime.now(UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    assert page["usage"]["scans"] == {
+        "thisMonth": 420, "allTime": 3800, "source": "analytics",
+        "monthStart": month_start.isoformat().replace("+00:00", "Z"),
+    }  # fmt: skip
+    asked = analytics.month_windows[str(ws.id)]
+    assert datetime.fromisoformat(asked["start"]) == month_start and asked["tz"] == "UTC"
+    assert (datetime.fromisoformat(asked["end"]) - month_start).days in (28, 29, 30, 31)
     assert page["prices"]["pro_monthly"] == {
         "id": "price_pro_monthly",
         "amount": 900,
@@ -101,6 +119,50 @@ async def test_scans_count_is_null_when_analytics_cannot_answer(
     ws = await new_workspace()  # the stand-in answers 503 for workspaces it does not know
     page = await ws.ok("GET", "/v1/billing")
     assert page["scansCount"] is None and page["codesCount"] == 0
+    scans = page["usage"]["scans"]
+    assert (scans["thisMonth"], scans["allTime"], scans["source"]) == (None, None, "analytics")
+    assert page["usage"]["files"] == {"count": 0, "bytes": 0}
+
+
+async def test_usage_counts_the_files_and_seats_the_workspace_holds(
+    new_workspace: NewWorkspace,
+) -> None:
+    ws = await new_workspace(plan="pro")
+    pdf, gone = PDF, pdf_bytes((200, 30, 30))
+    kept = await ws.ok("POST", "/v1/codes", {"type": "pdf", "pdf": {}}, status=201)
+    deleted = await ws.ok("POST", "/v1/codes", {"type": "pdf", "pdf": {}}, status=201)
+    for code, content in ((kept, pdf), (deleted, gone)):
+        sent = await ws.api.post(
+            f"/v1/codes/{code['id']}/pdf-file",
+            data=upload_form(content, "application/pdf", "menu.pdf"),
+            headers={"Authorization": f"Bearer {ws.key}"},
+        )
+        assert sent.status == 200, await sent.text()
+    await ws.ok("DELETE", f"/v1/codes/{deleted['id']}", status=204)  # its file no longer counts
+
+    owner, editor = uuid.uuid4(), uuid.uuid4()
+    for user, role in ((owner, "owner"), (editor, "editor")):
+        await ws.db.execute(
+            "INSERT INTO users (id, email, password_hash) VALUES ($1, $2, 'unused')",
+            user, f"{user.hex}@example.com",
+        )  # fmt: skip
+        await ws.db.execute(
+            "INSERT INTO memberships (user_id, workspace_id, role) VALUES ($1, $2, $3)",
+            user, ws.id, role,
+        )  # fmt: skip
+    invites = f"/v1/workspaces/{v1_id('ws', ws.id)}/invites"
+    made = [await ws.ok("POST", invites, {"role": "viewer"}, status=201) for _ in range(4)]
+    await ws.ok("DELETE", f"{invites}/{made[0]['id']}", status=204)  # revoked: no seat
+    await ws.db.execute(  # expired: no seat
+        "UPDATE invites SET expires_at = now() - interval '1 second' WHERE workspace_id = $1"
+        " AND id = (SELECT id FROM invites WHERE workspace_id = $1 AND revoked_at IS NULL"
+        " ORDER BY created_at LIMIT 1)",
+        ws.id,
+    )
+
+    usage = (await ws.ok("GET", "/v1/billing"))["usage"]
+    assert usage["files"] == {"count": 1, "bytes": len(pdf)}
+    assert usage["seats"] == {"members": 2, "pendingInvites": 2, "used": 4}
 
 
 async def test_billing_needs_its_scope_but_the_catalogue_is_public(
