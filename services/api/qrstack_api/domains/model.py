@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from qrstack_api.domains.hosts import host_problem, normalise_host
+from qrstack_api.paging import LIST_END
 from qrstack_common.ids import DomainId, WorkspaceId
 from qrstack_common.payloads import WebUrl
 
@@ -87,9 +88,4 @@ class DomainList(BaseModel):
     """The workspace's active custom domains, by host."""
 
     data: list[Domain]
-    next_cursor: str | None = Field(
-        None,
-        alias="nextCursor",
-        description="Always null: this list is complete in one answer (it is bounded); the "
-        "field keeps one list shape across /v1 (data + nextCursor).",
-    )
+    next_cursor: str | None = LIST_END

@@ -7,6 +7,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from qrstack_api.paging import LIST_END
+from qrstack_api.updates import refuse_cleared
 from qrstack_common.ids import CodeId, FolderId, WorkspaceId
 
 HEX_COLOR = r"^#(?:[0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$"
@@ -47,11 +49,7 @@ class FolderUpdate(BaseModel):
 
     @model_validator(mode="after")
     def _not_cleared(self) -> FolderUpdate:
-        for field in ("name", "position"):
-            if field in self.model_fields_set and getattr(self, field) is None:
-                raise ValueError(f"{field} cannot be null")
-        if not self.model_fields_set:
-            raise ValueError("send at least one of name, color, position")
+        refuse_cleared(self, ("name", "position"), "send at least one of name, color, position")
         return self
 
 
@@ -87,12 +85,7 @@ class FolderList(BaseModel):
     """Every folder of the workspace, by position (then oldest first)."""
 
     data: list[Folder]
-    next_cursor: str | None = Field(
-        None,
-        alias="nextCursor",
-        description="Always null: this list is complete in one answer (it is bounded); the "
-        "field keeps one list shape across /v1 (data + nextCursor).",
-    )
+    next_cursor: str | None = LIST_END
 
 
 class FolderAssignment(BaseModel):

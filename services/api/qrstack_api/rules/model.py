@@ -7,7 +7,9 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_serializer, model_validator
 
+from qrstack_api.paging import LIST_END
 from qrstack_api.rules.conditions import RuleCondition, RuleType, stored_condition
+from qrstack_api.updates import refuse_cleared
 from qrstack_common.ids import CodeId, RuleId
 from qrstack_common.payloads import WebUrl
 
@@ -65,15 +67,7 @@ class RuleUpdate(BaseModel):
 
     @model_validator(mode="after")
     def _not_cleared(self) -> RuleUpdate:
-        for field, alias in (
-            ("type", "type"),
-            ("target_url", "targetUrl"),
-            ("priority", "priority"),
-        ):
-            if field in self.model_fields_set and getattr(self, field) is None:
-                raise ValueError(f"{alias} cannot be null")
-        if not self.model_fields_set:
-            raise ValueError("send at least one field to change")
+        refuse_cleared(self, ("type", ("target_url", "targetUrl"), "priority"))
         return self
 
 
@@ -117,9 +111,4 @@ class RoutingRuleList(BaseModel):
     """A code's routing rules in evaluation order (priority, then id)."""
 
     data: list[RoutingRule]
-    next_cursor: str | None = Field(
-        None,
-        alias="nextCursor",
-        description="Always null: this list is complete in one answer (it is bounded); the "
-        "field keeps one list shape across /v1 (data + nextCursor).",
-    )
+    next_cursor: str | None = LIST_END

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from qrstack_api.accounts.principal import principal_of
 from qrstack_api.context import POOL
 from qrstack_api.openapi import operation
+from qrstack_api.paging import LIST_END
 from qrstack_common.http import json_response
 
 routes = web.RouteTableDef()
@@ -36,12 +37,7 @@ class TagList(BaseModel):
     """Every tag of the workspace, most used first (ties by name)."""
 
     data: list[TagCount]
-    next_cursor: str | None = Field(
-        None,
-        alias="nextCursor",
-        description="Always null: this list is complete in one answer (it is bounded); the "
-        "field keeps one list shape across /v1 (data + nextCursor).",
-    )
+    next_cursor: str | None = LIST_END
 
 
 @routes.get("/v1/tags")

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from qrstack_api.updates import refuse_cleared
 from qrstack_common.activity import EVENT_TYPES, EventType
 from qrstack_common.ids import CodeId, FolderId
 
@@ -68,11 +69,7 @@ class WebhookUpdate(_Body):
 
     @model_validator(mode="after")
     def _not_cleared(self) -> WebhookUpdate:
-        for name in ("url", "events", "include_bots", "batch_size", "enabled"):
-            if name in self.model_fields_set and getattr(self, name) is None:
-                raise ValueError(f"{name} cannot be null")
-        if not self.model_fields_set:
-            raise ValueError("send at least one field to change")
+        refuse_cleared(self, ("url", "events", "include_bots", "batch_size", "enabled"))
         return self
 
 
