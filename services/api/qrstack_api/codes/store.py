@@ -95,7 +95,7 @@ async def update_code(
     replace: bool,
 ) -> Any:
     """PUT (`replace`) or PATCH a code. Call inside a transaction."""
-    row = await _locked(conn, principal.workspace_id, code_id)
+    row = await locked_code(conn, principal.workspace_id, code_id)
     if row["status"] == "deleted":
         raise ApiError("conflict", "This code is deleted; restore it before changing it.")
     if not row["dynamic"]:
@@ -140,7 +140,7 @@ async def update_code(
 async def delete_code(conn: Connection, workspace_id: UUID, code_id: UUID, *, purge: bool) -> None:
     """Soft delete (scans go to the fallback; restorable), or purge: the row is removed and the
     redirect service forgets the slug (a tombstone)."""
-    row = await _locked(conn, workspace_id, code_id)
+    row = await locked_code(conn, workspace_id, code_id)
     if purge:
         await conn.execute("DELETE FROM codes WHERE id = $1", code_id)
         if row["dynamic"]:
@@ -157,7 +157,7 @@ async def delete_code(conn: Connection, workspace_id: UUID, code_id: UUID, *, pu
 
 
 async def restore_code(conn: Connection, principal: Principal, code_id: UUID) -> Any:
-    row = await _locked(conn, principal.workspace_id, code_id)
+    row = await locked_code(conn, principal.workspace_id, code_id)
     if row["status"] != "deleted":
         return row
     await _check_room(conn, principal)
@@ -229,7 +229,8 @@ def _status_condition(status: str | None) -> str:
     }[status]
 
 
-async def _locked(conn: Connection, workspace_id: UUID, code_id: UUID) -> Any:
+async def locked_code(conn: Connection, workspace_id: UUID, code_id: UUID) -> Any:
+    """The code, locked FOR UPDATE in `conn`'s transaction, or 404 as `get_code`."""
     row = await conn.fetchrow(
         "SELECT * FROM codes WHERE id = $1 AND workspace_id = $2 FOR UPDATE", code_id, workspace_id
     )

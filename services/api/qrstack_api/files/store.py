@@ -24,6 +24,7 @@ from uuid import UUID
 import asyncpg
 
 from qrstack_api.codes.snapshot import publish_code
+from qrstack_api.codes.store import get_code, locked_code
 from qrstack_api.db.pool import Connection
 from qrstack_api.files.formats import EXTENSIONS, PDF
 from qrstack_api.files.inspection import PreparedFile
@@ -56,10 +57,6 @@ def file_key(code_id: UUID, media_type: str) -> str:
     return f"{folder}/{code_id}/{secrets.token_hex(8)}.{EXTENSIONS[media_type]}"
 
 
-def _not_found() -> ApiError:
-    return ApiError("not_found", "Code not found.")
-
-
 def check_page(row: Any, page_type: PageType) -> None:
     """409 `conflict` when the code is deleted or is not of `page_type`."""
     if row["type"] != page_type:
@@ -74,21 +71,13 @@ def check_page(row: Any, page_type: PageType) -> None:
 async def page_code(pool: asyncpg.Pool, workspace_id: UUID, code_id: UUID, page: PageType) -> Any:
     """The code, checked without a lock (to refuse before an upload is read): 404 when it is
     not in this workspace, 409 as `check_page`."""
-    row = await pool.fetchrow(
-        "SELECT * FROM codes WHERE id = $1 AND workspace_id = $2", code_id, workspace_id
-    )
-    if row is None:
-        raise _not_found()
+    row = await get_code(pool, workspace_id, code_id)
     check_page(row, page)
     return row
 
 
 async def _locked_page(conn: Connection, workspace_id: UUID, code_id: UUID, page: PageType) -> Any:
-    row = await conn.fetchrow(
-        "SELECT * FROM codes WHERE id = $1 AND workspace_id = $2 FOR UPDATE", code_id, workspace_id
-    )
-    if row is None:
-        raise _not_found()
+    row = await locked_code(conn, workspace_id, code_id)
     check_page(row, page)
     return row
 

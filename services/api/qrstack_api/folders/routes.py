@@ -7,6 +7,7 @@ from uuid import UUID
 from aiohttp import web
 
 from qrstack_api.accounts.principal import principal_of
+from qrstack_api.codes.paths import code_id_of
 from qrstack_api.context import POOL
 from qrstack_api.folders.model import (
     AssignedFolder,
@@ -130,7 +131,7 @@ async def delete(request: web.Request) -> web.Response:
 )
 async def assign(request: web.Request) -> web.Response:
     principal = principal_of(request)
-    code_id = _path_id(request, "code_id", "Code not found.")
+    code_id = code_id_of(request)
     body = await read_model(request, FolderAssignment)
     row = await assign_folder(request.app[POOL], principal.workspace_id, code_id, body.folder_id)
     return json_response(

@@ -13,6 +13,7 @@ from uuid import UUID
 
 import asyncpg
 
+from qrstack_api.codes.paths import CODE_NOT_FOUND
 from qrstack_api.db.pool import Connection
 from qrstack_api.folders.model import FolderCreate, FolderUpdate
 from qrstack_api.plans import require_room
@@ -138,7 +139,7 @@ async def assign_folder(
             workspace_id,
         )
         if status is None:
-            raise ApiError("not_found", "Code not found.")
+            raise ApiError("not_found", CODE_NOT_FOUND)
         if status == "deleted":
             raise ApiError("conflict", "This code is deleted; restore it before changing it.")
         return await conn.fetchrow(

@@ -18,7 +18,7 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
 from qrstack_api.accounts.principal import Principal, principal_of
-from qrstack_api.codes.paths import CODE_PATH, code_id_of
+from qrstack_api.codes.paths import CODE_NOT_FOUND, CODE_PATH, code_id_of
 from qrstack_api.context import POOL, SETTINGS
 from qrstack_api.livescans.feed import Interest, LiveScan, ScanFeed, parse_cut
 from qrstack_api.openapi import operation
@@ -73,7 +73,7 @@ async def _stream(request: web.Request, code_id: UUID | None) -> web.StreamRespo
             principal.workspace_id,
         )
         if not found:
-            raise ApiError("not_found", "Code not found.")
+            raise ApiError("not_found", CODE_NOT_FOUND)
     holder, open_streams = _holder(principal), request.app[OPEN_STREAMS]
     if open_streams[holder] >= settings.scan_streams_per_key:
         raise ApiError(

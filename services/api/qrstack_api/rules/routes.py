@@ -7,6 +7,7 @@ from uuid import UUID
 from aiohttp import web
 
 from qrstack_api.accounts.principal import Principal, principal_of
+from qrstack_api.codes.paths import code_id_of
 from qrstack_api.context import POOL
 from qrstack_api.ids import path_id
 from qrstack_api.openapi import operation
@@ -44,7 +45,7 @@ def _path_id(request: web.Request, name: str, not_found: str) -> UUID:
 
 
 def _code_id(request: web.Request) -> UUID:
-    return _path_id(request, "code_id", "Code not found.")
+    return code_id_of(request)
 
 
 def _rule_id(request: web.Request) -> tuple[UUID, UUID]:

@@ -14,6 +14,7 @@ from uuid import UUID
 
 import asyncpg
 
+from qrstack_api.codes.paths import CODE_NOT_FOUND
 from qrstack_api.codes.snapshot import publish_code
 from qrstack_api.db.pool import Connection
 from qrstack_api.rules.conditions import rule_issues
@@ -22,7 +23,6 @@ from qrstack_common.errors import ApiError, validation_failed
 from qrstack_common.http import validate
 
 RULE_NOT_FOUND = "Routing rule not found."
-_CODE_NOT_FOUND = "Code not found."
 
 
 def check_rule(rule: RuleCreate) -> None:
@@ -38,7 +38,7 @@ async def _lock_code(conn: Connection, workspace_id: UUID, code_id: UUID) -> Non
         workspace_id,
     )
     if code is None:
-        raise ApiError("not_found", _CODE_NOT_FOUND)
+        raise ApiError("not_found", CODE_NOT_FOUND)
     if code["status"] == "deleted":
         raise ApiError("conflict", "This code is deleted; restore it before changing its rules.")
     if not code["dynamic"]:
@@ -56,7 +56,7 @@ async def list_rules(pool: asyncpg.Pool, workspace_id: UUID, code_id: UUID) -> l
             "SELECT true FROM codes WHERE id = $1 AND workspace_id = $2", code_id, workspace_id
         )
         if not found:
-            raise ApiError("not_found", _CODE_NOT_FOUND)
+            raise ApiError("not_found", CODE_NOT_FOUND)
         return list(
             await conn.fetch(
                 "SELECT * FROM routing_rules WHERE code_id = $1 ORDER BY priority, id", code_id

@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 
 from qrstack_api.accounts.principal import principal_of
+from qrstack_api.codes.paths import code_id_of
 from qrstack_api.codes.snapshot import CONDITION_KEYS, rule_snapshot
 from qrstack_api.codes.store import get_code
 from qrstack_api.context import POOL
-from qrstack_api.ids import path_id
 from qrstack_api.openapi import operation
 from qrstack_api.rules.store import list_rules
 from qrstack_api.rules.tester_model import RuleTestBody, RuleTestResult, RuleTrial
@@ -112,7 +112,7 @@ def _why(trials: list[RuleTrial], decision: RuleDecision | None, rejected: list[
 )
 async def test_rules(request: web.Request) -> web.Response:
     principal = principal_of(request)
-    code_id = path_id(request, "code_id", "code", "Code not found.")
+    code_id = code_id_of(request)
     body = await read_model(request, RuleTestBody)
     pool = request.app[POOL]
     code = await get_code(pool, principal.workspace_id, code_id)

@@ -13,10 +13,10 @@ from uuid import UUID
 from aiohttp import web
 
 from qrstack_api.accounts.principal import principal_of
+from qrstack_api.codes.paths import code_id_of
 from qrstack_api.codes.store import get_code
 from qrstack_api.codes.view import image_data
 from qrstack_api.context import POOL, SETTINGS
-from qrstack_api.ids import path_id
 from qrstack_api.openapi import operation
 from qrstack_api.scannability.model import CodeScoreQuery, ScannabilityBody, ScannabilityView
 from qrstack_api.upstream import UPSTREAM, relay_response
@@ -84,7 +84,7 @@ async def score(request: web.Request) -> web.Response:
 )
 async def code_score(request: web.Request) -> web.Response:
     query = {k: v for k, v in request.query.items() if k in ("scanDistanceMm", "printSizeMm")}
-    code_id = path_id(request, "code_id", "code", "Code not found.")
+    code_id = code_id_of(request)
     body = validate(ScannabilityBody, {"codeId": str(code_id), **query})
     sent = body.model_dump(by_alias=True, exclude_none=True, exclude={"code_id"})
     return await ask_renderer(request, {**await code_design(request, code_id), **sent})

@@ -13,9 +13,10 @@ from typing import Any
 from aiohttp import web
 
 from qrstack_api.accounts.principal import principal_of
-from qrstack_api.codes.store import create_code, delete_code, update_code
+from qrstack_api.codes.store import create_code, update_code
 from qrstack_api.codes.totals import total_scans
 from qrstack_api.codes.view import image_data
+from qrstack_api.compat.deletion import delete_named_code
 from qrstack_api.compat.identifiers import find_code_by_name
 from qrstack_api.compat.recodeqr.body import MAX_BODY_BYTES, Mode, code_input, recodeqr_names
 from qrstack_api.compat.recodeqr.images import IMAGE_FORMATS, render_image
@@ -121,13 +122,7 @@ async def patch(request: web.Request) -> web.Response:
 
 @routes.delete(_CODE)
 async def delete(request: web.Request) -> web.Response:
-    principal = principal_of(request)
-    principal.require("codes:write")
-    pool = request.app[POOL]
-    row = await find_code_by_name(pool, principal.workspace_id, request.match_info["code_ref"])
-    async with pool.acquire() as conn, conn.transaction():
-        await delete_code(conn, principal.workspace_id, row["id"], purge=True)
-    return web.Response(status=204)
+    return await delete_named_code(request, request.match_info["code_ref"], purge=True)
 
 
 @routes.get(_CODE + ".{fmt:[^/.]+}")

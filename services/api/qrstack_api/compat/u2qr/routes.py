@@ -15,8 +15,9 @@ from aiohttp import web
 
 from qrstack_api.accounts.principal import principal_of
 from qrstack_api.codes.model import CodeListQuery
-from qrstack_api.codes.store import create_code, delete_code, list_codes, update_code
+from qrstack_api.codes.store import create_code, list_codes, update_code
 from qrstack_api.codes.totals import total_scans
+from qrstack_api.compat.deletion import delete_named_code
 from qrstack_api.compat.identifiers import find_code_by_name
 from qrstack_api.compat.u2qr.body import code_input, u2qr_names
 from qrstack_api.compat.u2qr.view import u2qr_code
@@ -97,10 +98,4 @@ async def update(request: web.Request) -> web.Response:
 
 @routes.delete(_CODE)
 async def delete(request: web.Request) -> web.Response:
-    principal = principal_of(request)
-    principal.require("codes:write")
-    pool = request.app[POOL]
-    row = await find_code_by_name(pool, principal.workspace_id, request.match_info["short_code"])
-    async with pool.acquire() as conn, conn.transaction():
-        await delete_code(conn, principal.workspace_id, row["id"], purge=False)
-    return web.Response(status=204)
+    return await delete_named_code(request, request.match_info["short_code"], purge=False)
