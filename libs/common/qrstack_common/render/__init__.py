@@ -3,6 +3,7 @@
 - `spec`: `RenderSpec` and its `Style`, their limits and the error-correction levels.
 - `contrast`: the scannability guard's colour check (dark modules on a light ground, 4:1).
 - `logos`: the shape of a logo `data:` URI (media type, encoding, size).
+- `score`: the scannability scorer's answer (`ScoreResult`) and its grade scale.
 
 These are the guard's checks that need no image library, so any part may run them. The checks
 that need the encoded symbol, the logo's pixels or the font (centre element vs error

@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from qrstack_common.ids import CodeId
+from qrstack_common.render.score import ScoreResult
 
 
 class ScannabilityBody(BaseModel):
@@ -34,27 +35,8 @@ class ScannabilityBody(BaseModel):
         return self
 
 
-class ConditionView(BaseModel):
-    name: str
-    description: str
-    passed: bool
-    decoders: dict[str, bool]
-
-
-class ScannabilityView(BaseModel):
+class ScannabilityView(ScoreResult):
     """The renderer's answer, as it sent it (see docs/scannability.md)."""
-
-    grade: Literal["A", "B", "C", "D", "F"]
-    reasons: list[str]
-    contrast_ratio: float = Field(alias="contrastRatio")
-    error_correction: str = Field(alias="errorCorrection")
-    version: int
-    modules: int
-    conditions: list[ConditionView]
-    centre: dict[str, Any] | None
-    print: dict[str, float]
-    design_hash: str = Field(alias="designHash")
-    decoders: dict[str, str]
 
 
 class CodeScoreQuery(BaseModel):

@@ -17,8 +17,7 @@ from qrstack_api.context import SETTINGS
 from qrstack_api.upstream import UPSTREAM
 from qrstack_common.errors import ApiError, Issue, validation_failed
 from qrstack_common.payloads import find_type
-
-GRADES = ("A", "B", "C", "D", "F")
+from qrstack_common.render.score import GRADES
 
 
 async def require_scannable(app: web.Application, row: Any) -> None:

@@ -1,15 +1,14 @@
-"""What a caller asks the scorer and what it answers (`POST /v1/scannability`)."""
+"""What a caller asks the scorer (`POST /v1/scannability`); what it answers is the contract
+in `qrstack_common.render.score`."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
 
 from qrstack_common.render.spec import MAX_DATA_CHARS, ErrorCorrection, Style
 
-Grade = Literal["A", "B", "C", "D", "F"]
-GRADES: tuple[Grade, ...] = ("A", "B", "C", "D", "F")
 MAX_SCORED_LOGO = 0.8
 """A design is scored even where the renderer would refuse it: the answer says why it fails."""
 
@@ -58,51 +57,3 @@ class ScoreRequest(BaseModel):
             raise ValueError(f"style.logoSize must be between 0.1 and {MAX_SCORED_LOGO}")
         parsed = Style.model_validate(style)
         return {**data, "style": parsed.model_copy(update={"logo_size": size})}
-
-
-class DecoderResults(BaseModel):
-    zxing: bool
-    opencv: bool
-
-
-class ConditionResult(BaseModel):
-    name: str
-    description: str
-    passed: bool
-    decoders: DecoderResults
-
-
-class CentreDamage(BaseModel):
-    covered_modules: int = Field(serialization_alias="coveredModules")
-    covered_share: float = Field(serialization_alias="coveredShare")
-    destroyed_codewords: int = Field(serialization_alias="destroyedCodewords")
-    budget_codewords: int = Field(serialization_alias="budgetCodewords")
-    worst_block_share: float = Field(
-        serialization_alias="worstBlockShare",
-        description="Destroyed over correctable codewords in the worst block; above 1 it "
-        "cannot decode.",
-    )
-
-
-class PrintAdvice(BaseModel):
-    scan_distance_mm: float = Field(serialization_alias="scanDistanceMm")
-    min_size_mm: float = Field(
-        serialization_alias="minSizeMm", description="Code width with its quiet zone."
-    )
-    min_module_mm: float = Field(serialization_alias="minModuleMm")
-    print_size_mm: float = Field(serialization_alias="printSizeMm")
-    camera_pixels_per_module: float = Field(serialization_alias="cameraPixelsPerModule")
-
-
-class ScoreResult(BaseModel):
-    grade: Grade
-    reasons: list[str]
-    contrast_ratio: float = Field(serialization_alias="contrastRatio")
-    error_correction: ErrorCorrection = Field(serialization_alias="errorCorrection")
-    version: int
-    modules: int
-    conditions: list[ConditionResult]
-    centre: CentreDamage | None
-    print: PrintAdvice
-    design_hash: str = Field(serialization_alias="designHash")
-    decoders: dict[str, str]

@@ -13,9 +13,10 @@ from concurrent.futures import ThreadPoolExecutor
 from aiohttp import web
 
 from qrstack_common.http import json_response, read_model
+from qrstack_common.render.score import ScoreResult
 from qrstack_renderer.cache import LruCache
 from qrstack_renderer.logos.fetch import LogoFetcher
-from qrstack_renderer.scannability.model import ScoreRequest, ScoreResult
+from qrstack_renderer.scannability.model import ScoreRequest
 from qrstack_renderer.scannability.score import design_hash, score
 
 SCORE_CACHE_ENTRIES = 1024

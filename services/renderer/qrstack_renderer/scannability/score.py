@@ -21,21 +21,21 @@ from __future__ import annotations
 import hashlib
 
 from qrstack_common import codec
-from qrstack_renderer.render import RENDERER_REVISION
-from qrstack_renderer.scannability.codewords import codeword_damage
-from qrstack_renderer.scannability.decoders import DECODERS, decoder_versions
-from qrstack_renderer.scannability.design import draw, worst_contrast
-from qrstack_renderer.scannability.ladder import camera_pixels_per_module, ladder
-from qrstack_renderer.scannability.model import (
+from qrstack_common.render.score import (
     GRADES,
     CentreDamage,
     ConditionResult,
     DecoderResults,
     Grade,
     PrintAdvice,
-    ScoreRequest,
     ScoreResult,
 )
+from qrstack_renderer.render import RENDERER_REVISION
+from qrstack_renderer.scannability.codewords import codeword_damage
+from qrstack_renderer.scannability.decoders import DECODERS, decoder_versions
+from qrstack_renderer.scannability.design import draw, worst_contrast
+from qrstack_renderer.scannability.ladder import camera_pixels_per_module, ladder
+from qrstack_renderer.scannability.model import ScoreRequest
 
 SCORER_REVISION = "1"
 MIN_MODULE_MM = 0.4
