@@ -13,7 +13,6 @@ when it stops, in reverse order):
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import gc
 import logging
 import os
@@ -25,6 +24,7 @@ from aiohttp import web
 from qrstack_common.kafka import TableReader
 from qrstack_common.metrics import RedirectMetrics
 from qrstack_common.observability import add_readiness_check, new_service_app
+from qrstack_common.serve import stop_tasks
 from qrstack_redirect.caps import CapLeases, LeaseSettings
 from qrstack_redirect.database import RedirectDatabase
 from qrstack_redirect.forms import FormSubmissions
@@ -109,10 +109,7 @@ def create_app(settings: RedirectSettings) -> web.Application:
         feed = asyncio.create_task(reader.run(), name="slug-table-feed")
         settle = asyncio.create_task(_freeze_when_ready(reader), name="table-gc")
         yield
-        for task in (settle, feed):
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await stop_tasks(settle, feed)
         geo.close()
 
     async def scan_events(app: web.Application) -> AsyncIterator[None]:
@@ -143,9 +140,7 @@ def create_app(settings: RedirectSettings) -> web.Application:
         keeper = asyncio.create_task(caps.run(), name="cap-leases")
         await asyncio.sleep(0)  # the ledger is open before the first scan
         yield
-        keeper.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await keeper
+        await stop_tasks(keeper)
         await caps.close()  # every lease handed back
 
     app.cleanup_ctx.extend([database_pool, cap_leases, slug_table, scan_events])

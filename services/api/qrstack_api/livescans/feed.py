@@ -11,7 +11,6 @@ oldest scan (the stream says so in a comment)."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections import deque
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from aiokafka import ConsumerRecord
 from qrstack_common.activity import ScanData, is_counted
 from qrstack_common.events import SCANS_TOPIC, SCANS_TOPIC_V2
 from qrstack_common.scan_wire import ScanDecodeError, decode_scan
+from qrstack_common.serve import stop_tasks
 from qrstack_common.tail import TopicTail
 
 log = logging.getLogger(__name__)
@@ -104,9 +104,7 @@ class ScanFeed:
 
     async def close(self) -> None:
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await stop_tasks(self._task)
 
     def _apply(self, record: ConsumerRecord) -> None:
         tp = f"{record.topic}/{record.partition}"

@@ -8,7 +8,6 @@ hook, copies it onto whatever response goes out: success, error, 404 or 429 alik
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from qrstack_api.ratelimit.limiter import RateLimiter, Verdict
 from qrstack_api.ratelimit.policy import Quota, RatePolicy
 from qrstack_api.ratelimit.settings import RateLimitSettings
 from qrstack_common.metrics import ApiMetrics
+from qrstack_common.serve import stop_tasks
 
 log = logging.getLogger(__name__)
 
@@ -101,9 +101,7 @@ def rate_limits_context(
         )
         yield
         if purge is not None:
-            purge.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await purge
+            await stop_tasks(purge)
 
     return context
 

@@ -13,7 +13,6 @@ and the HTTP session exist, cancelled and awaited on shutdown.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime, timedelta
@@ -32,6 +31,7 @@ from qrstack_api.status.probes import (
     probe_service,
 )
 from qrstack_api.upstream import UPSTREAM
+from qrstack_common.serve import stop_tasks
 
 log = logging.getLogger(__name__)
 
@@ -154,6 +154,4 @@ async def status_sampling(app: web.Application) -> AsyncIterator[None]:
     sampler = StatusSampler(app[POOL], app[UPSTREAM], app[SETTINGS])
     task = asyncio.create_task(sampler.run(), name="status-sampler")
     yield
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+    await stop_tasks(task)

@@ -4,7 +4,6 @@ every `PURGE_INTERVAL_S` (the deletes are idempotent, so replicas need not agree
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import AsyncIterator
 
@@ -13,6 +12,7 @@ from aiohttp import web
 
 from qrstack_api.context import POOL, SETTINGS
 from qrstack_api.submissions.store import purge_expired
+from qrstack_common.serve import stop_tasks
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,4 @@ async def submission_retention(app: web.Application) -> AsyncIterator[None]:
         )
     yield
     if task is not None:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        await stop_tasks(task)
