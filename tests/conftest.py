@@ -18,6 +18,7 @@ import pytest
 
 from qrstack_launcher.stack import Infrastructure, Platform
 from support.containers import ContainerInfrastructure, docker_engine_available
+from support.dns import Zone, dns_server
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -57,12 +58,22 @@ async def infra(infra_root: Path) -> AsyncIterator[Infrastructure]:
 
 
 @pytest.fixture(scope="session")
-async def platform(infra: Infrastructure) -> AsyncIterator[Platform]:
+def dns_zone() -> Iterator[Zone]:
+    """A real DNS server on a loopback port that domain verification asks (support/dns.py)."""
+    with dns_server() as zone:
+        yield zone
+
+
+@pytest.fixture(scope="session")
+async def platform(infra: Infrastructure, dns_zone: Zone) -> AsyncIterator[Platform]:
     """The services as real processes on the session's infrastructure (e2e and security)."""
     # One redirect process: these tests create a code and scan it at once, and with several
     # workers a scan may reach one whose table has not applied the snapshot yet (for
     # milliseconds, as with several replicas). `make run` (test_make_run) starts 2.
-    running = Platform(infra, extra_env={"REDIRECT_WORKERS": "1"})
+    running = Platform(
+        infra,
+        extra_env={"REDIRECT_WORKERS": "1", "DOMAIN_VERIFY_NAMESERVERS": dns_zone.nameserver},
+    )
     await running.start()
     # The session's platform outlives the e2e tests; its webhooks worker would claim the
     # deliveries of the webhook integration tests (their own worker, fast retries, local

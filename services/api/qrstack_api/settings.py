@@ -6,6 +6,7 @@ from typing import Literal
 
 from qrstack_api.accounts.settings import AccountSettings
 from qrstack_api.billing.settings import BillingSettings
+from qrstack_api.domains.settings import DomainSettings
 from qrstack_api.files.settings import FileSettings
 from qrstack_api.livescans.settings import LiveScanSettings
 from qrstack_api.ratelimit.settings import RateLimitSettings
@@ -24,6 +25,7 @@ class ApiSettings(
     SubmissionSettings,
     WebhookRouteSettings,
     LiveScanSettings,
+    DomainSettings,
 ):
     host: str = setting("API_HOST", "127.0.0.1")
     port: int = setting("API_PORT", 8000)

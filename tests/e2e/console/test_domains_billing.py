@@ -1,10 +1,11 @@
 """Custom domains and billing in the console, in a real browser against the real platform: a
 domain added through the page (and refused hosts shown by the field), its redirects changed
 and cleared (a refused URL shown by the field), a delete refused while a code uses the domain
-and then done, each checked through the API; the billing page's plan, usage and limits equal
-to GET /v1/billing; a viewer sees domains without controls, cannot see billing or change a
-domain, and forged posts are refused; the pages pass the accessibility scan, the keyboard and
-the phone."""
+and then done, each checked through the API; its DNS records shown and copied, and verified
+through the page against a real DNS server (failed, DNS without an answer, verified); the
+billing page's plan, usage and limits equal to GET /v1/billing; a viewer sees domains without
+controls, cannot see billing or change or verify a domain, and forged posts are refused; the
+pages pass the accessibility scan, the keyboard and the phone."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from e2e.console.accounts import (
 from unit.api.files.samples import pdf_bytes
 
 from qrstack_launcher.stack import Platform
+from support.dns import Zone
 
 pytestmark = pytest.mark.e2e
 
@@ -50,7 +52,7 @@ async def test_add_a_domain_and_delete_it_once_no_code_uses_it(
 ) -> None:
     api, host = platform.url("api"), _host()
     await page.goto("/console/domains")
-    assert "qrstack does not verify DNS ownership" in await page.inner_text("#setup")
+    assert "serving does not wait for it" in await page.inner_text("#setup")
     await page.fill("#domain-host", host.upper())
     await page.fill("#domain-not-found", "https://example.com/missing")
     await page.click("#add-domain button[type=submit]")
@@ -217,6 +219,7 @@ async def test_a_viewer_reads_domains_without_controls_and_cannot_see_billing(
         (f"/console/domains/{domain['id']}/delete", {}),
         (f"/console/domains/{domain['id']}/edit", {"baseUrl": "https://evil.example/"}),
         ("/console/domains", {"host": _host()}),
+        (f"/console/domains/{domain['id']}/verify", {}),
     ):
         forged = await page.request.post(path, form={"csrf": token, **form})
         assert forged.status == 403, path
@@ -245,6 +248,7 @@ async def test_the_pages_are_accessible_keyboard_reachable_and_fit_a_phone(
         assert await serious_violations(page) == [], path
         assert await fits_the_phone(page), path
     await page.goto("/console/domains")
+    assert await tab_to(page, f"#verify-{domain['id']}")
     assert await tab_to(page, "#add-domain button[type=submit]")
     host = _host()
     for _ in range(3):  # back over the two optional URLs to the host
@@ -254,3 +258,41 @@ async def test_the_pages_are_accessible_keyboard_reachable_and_fit_a_phone(
     await page.wait_for_url("**/console/domains?**")
     assert host in [d["host"] for d in await _domains(platform, account)]
     await context.close()
+
+
+async def test_a_domain_is_verified_through_the_page_against_real_dns(
+    page: Any, platform: Platform, account: Account, dns_zone: Zone
+) -> None:
+    api, host = platform.url("api"), _host()
+    domain = await api_json("POST", f"{api}/v1/domains", account, json={"host": host})
+    ident, verification = domain["id"], domain["verification"]
+    await page.goto("/console/domains")
+    assert await page.inner_text(f"#txt-name-{ident}") == verification["txtName"]
+    assert await page.inner_text(f"#txt-value-{ident}") == verification["txtValue"]
+    assert await page.inner_text(f"#target-value-{ident}") == verification["target"]["value"]
+    assert "Not checked yet" in await page.inner_text(f"#verification-{ident}")
+    await page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    await page.click(f"#dns-{ident} button[data-copy='txt-value-{ident}']")
+    assert await page.evaluate("navigator.clipboard.readText()") == verification["txtValue"]
+
+    await page.click(f"#verify-{ident}")  # nothing published yet
+    await page.wait_for_url("**/console/domains?**")
+    assert "is not verified" in await page.inner_text(".notice")
+    failed = await api_json("GET", f"{api}/v1/domains/{ident}", account)
+    assert failed["verification"]["status"] == "failed"
+    assert failed["verification"]["failure"] in await page.inner_text(f"#verification-{ident}")
+
+    dns_zone.broken.add(verification["txtName"])  # SERVFAIL: the API's 503, by the domain
+    await page.click(f"#verify-{ident}")
+    assert "SERVFAIL" in await page.inner_text(f"#dns-{ident} .field-error")
+    unchanged = await api_json("GET", f"{api}/v1/domains/{ident}", account)
+    assert unchanged["verification"] == failed["verification"]
+    dns_zone.broken.discard(verification["txtName"])
+
+    dns_zone.publish(verification["txtName"], verification["txtValue"])
+    await page.click(f"#verify-{ident}")
+    await page.wait_for_url("**/console/domains?**")
+    assert f"Verified {host}" in await page.inner_text(".notice")
+    verified = await api_json("GET", f"{api}/v1/domains/{ident}", account)
+    assert verified["verification"]["status"] == "verified"
+    assert "Verified" in await page.inner_text(f"#verification-{ident}")

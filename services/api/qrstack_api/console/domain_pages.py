@@ -1,7 +1,8 @@
 """The console's custom domains page: the workspace's domains with their short-URL base and
 redirects, adding one (the API's validation sentences by their fields, and what the domain
-needs in DNS), changing where the bare host and an unknown slug go, and deleting one behind a
-page that says what that means.
+needs in DNS), each domain's records to publish (with copy buttons) and its DNS verification
+(`POST /v1/domains/{id}/verify` behind a Verify button), changing where the bare host and an
+unknown slug go, and deleting one behind a page that says what that means.
 
 Every change is the /v1 call a client makes (`POST /v1/domains`, `PATCH` and `DELETE
 /v1/domains/{id}`), so validation, the one-workspace-per-host rule, the refusal to delete a
@@ -147,3 +148,18 @@ async def change_domain(request: web.Request) -> web.Response:
         issues = form_issues(answer, "edit")
         return await _edit_page(request, status=answer.status, issues=issues, values=sent)
     return done(_HERE, f"Changed {answer.body['host']}")
+
+
+@routes.post("/console/domains/{domain_id}/verify")
+@signed_in
+async def verify_domain(request: web.Request) -> web.Response:
+    await posted(request)
+    answer = await call(request, "POST", f"{_domain_path(request)}/verify")
+    if answer.status == 503:  # DNS gave no answer: the API's sentence, by the domain
+        key = f"verify-{request.match_info['domain_id']}"
+        return await _domains(request, status=503, issues=form_issues(answer, key))
+    domain: dict[str, Any] = need(answer)
+    verification = domain["verification"]
+    if verification["status"] == "verified":
+        return done(_HERE, f"Verified {domain['host']}")
+    return done(_HERE, f"{domain['host']} is not verified: {verification['failure']}")

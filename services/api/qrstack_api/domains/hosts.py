@@ -13,9 +13,12 @@ import re
 from urllib.parse import urlsplit
 
 SETUP = (
-    "Point the host's DNS (a CNAME, or A/AAAA records) at the redirect tier and give that "
-    "tier a TLS certificate for it; qrstack does not verify DNS ownership. Scans of "
-    "https://host/{slug} then resolve the workspace's codes on that domain."
+    "Point the host's DNS at the redirect tier (the record in `verification.target`) and give "
+    "that tier a TLS certificate for it. Scans of https://host/{slug} then resolve the "
+    "workspace's codes on that domain, from the moment it is added. To show the workspace "
+    "controls the host, publish the TXT record `verification.txtName` = "
+    "`verification.txtValue` and call POST /v1/domains/{id}/verify; serving does not wait "
+    "for it."
 )
 """What a domain needs outside qrstack (the API's description of POST /v1/domains, and the
 console's domains page)."""

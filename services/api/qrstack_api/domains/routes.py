@@ -16,11 +16,13 @@ from qrstack_api.domains.store import (
     delete_domain,
     get_domain,
     list_domains,
+    record_check,
     update_domain,
 )
+from qrstack_api.domains.verification import LookupFailed, check_txt
 from qrstack_api.ids import path_id
 from qrstack_api.openapi import operation
-from qrstack_common.errors import Issue, validation_failed
+from qrstack_common.errors import ApiError, Issue, validation_failed
 from qrstack_common.http import json_response, read_model
 
 routes = web.RouteTableDef()
@@ -33,7 +35,9 @@ def _domain_id(request: web.Request) -> UUID:
 
 
 def _view(request: web.Request, row: object) -> Domain:
-    return Domain.of(row, scheme=request.app[SETTINGS].custom_domain_scheme)
+    settings = request.app[SETTINGS]
+    target = settings.domain_target or platform_host(settings.short_url_base)
+    return Domain.of(row, scheme=settings.custom_domain_scheme, target=target)
 
 
 @routes.post("/v1/domains")
@@ -95,6 +99,35 @@ async def update(request: web.Request) -> web.Response:
     domain_id = _domain_id(request)
     body = await read_model(request, DomainUpdate)
     row = await update_domain(request.app[POOL], principal.workspace_id, domain_id, body)
+    return json_response(_view(request, row))
+
+
+@routes.post("/v1/domains/{domain_id}/verify")
+@operation(
+    summary="Verify the domain's DNS now (look its TXT record up)",
+    tag=_TAG,
+    responses={200: Domain},
+    errors=(404, 503),
+    scope="domains:write",
+    description="Looks `verification.txtName` up in DNS now (bounded by "
+    "DOMAIN_VERIFY_TIMEOUT_S) and answers the domain with the outcome: `verified` when a TXT "
+    "record there equals `verification.txtValue`, else `failed` with the reason. 503 "
+    "`unavailable` when DNS gave no answer (timeout, SERVFAIL): nothing is recorded, try "
+    "again. Serving never depends on verification: a domain answers scans once added.",
+)
+async def verify(request: web.Request) -> web.Response:
+    principal = principal_of(request)
+    domain_id, settings = _domain_id(request), request.app[SETTINGS]
+    row = await get_domain(request.app[POOL], principal.workspace_id, domain_id)
+    try:
+        check = await check_txt(
+            row["host"], row["verification_token"],
+            nameservers=settings.domain_verify_nameservers,
+            timeout_s=settings.domain_verify_timeout_s,
+        )  # fmt: skip
+    except LookupFailed as failed:
+        raise ApiError("unavailable", f"{failed}; nothing was recorded, try again.") from None
+    row = await record_check(request.app[POOL], principal.workspace_id, domain_id, check)
     return json_response(_view(request, row))
 
 

@@ -15,6 +15,7 @@ import asyncpg
 from qrstack_api.db.pool import Connection
 from qrstack_api.domains.model import DomainCreate, DomainUpdate
 from qrstack_api.domains.snapshot import publish_domain
+from qrstack_api.domains.verification import Check
 from qrstack_common.errors import ApiError, Issue, validation_failed
 
 DOMAIN_NOT_FOUND = "Domain not found."
@@ -115,6 +116,27 @@ async def delete_domain(pool: asyncpg.Pool, workspace_id: UUID, domain_id: UUID)
             "UPDATE domains SET status = 'deleted', updated_at = now() WHERE id = $1", domain_id
         )
         await publish_domain(conn, domain_id)
+
+
+async def record_check(
+    pool: asyncpg.Pool, workspace_id: UUID, domain_id: UUID, check: Check
+) -> Any:
+    """Store a verification check's outcome (the domain's snapshot is unchanged: serving does
+    not depend on it); 404 if the domain was deleted meanwhile."""
+    row = await pool.fetchrow(
+        "UPDATE domains SET verification_status = $3, verification_checked_at = now(),"
+        " verified_at = CASE WHEN $4 THEN now() ELSE verified_at END,"
+        " verification_failure = $5"
+        " WHERE id = $1 AND workspace_id = $2 AND status = 'active' RETURNING *",
+        domain_id,
+        workspace_id,
+        "verified" if check.verified else "failed",
+        check.verified,
+        check.failure,
+    )
+    if row is None:
+        raise ApiError("not_found", DOMAIN_NOT_FOUND)
+    return row
 
 
 async def require_domain(conn: Connection, workspace_id: UUID, host: str) -> None:

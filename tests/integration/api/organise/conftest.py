@@ -25,6 +25,7 @@ from qrstack_api.app import create_app
 from qrstack_launcher.stack import Infrastructure
 from support.api import api_settings
 from support.conformance import conforming
+from support.dns import Zone
 
 Client = TestClient[Any, Any]
 
@@ -90,7 +91,7 @@ def nowhere() -> Iterator[Nowhere]:
 
 @pytest.fixture(scope="session")
 async def api(
-    infra: Infrastructure, analytics: AnalyticsStandIn, nowhere: Nowhere
+    infra: Infrastructure, analytics: AnalyticsStandIn, nowhere: Nowhere, dns_zone: Zone
 ) -> AsyncIterator[Client]:
     settings = api_settings(
         infra,
@@ -99,6 +100,8 @@ async def api(
         renderer_url=nowhere(),
         billing_webhook_secret=WEBHOOK_SECRET,
         status_sample_interval_s=SAMPLE_INTERVAL_S,
+        domain_verify_nameservers=dns_zone.nameserver,
+        domain_verify_timeout_s=1.0,  # below the zone's stall (3 s)
     )
     client: Client = TestClient(TestServer(conforming(create_app(settings))))
     await client.start_server()
