@@ -10,6 +10,10 @@ One middleware, for every route:
   in its key's or user's bucket, anything else (including every request refused by
   authentication) in its client address's bucket. Health, readiness and metrics are exempt.
 - A Basic sign-in answers with a `sessionid` cookie (`session_cookie` hook).
+- API keys are looked up through the app's `KeyCache` (at most 0.5 s old); a successful write
+  to a route that can change what a key may do (`AUTHORITY_PREFIXES`: keys, members, invites,
+  workspaces, billing, the console's equivalents) clears it, so such a change holds at once on
+  this process (and within 0.5 s on the others: `key_cache`).
 
 `install_access` wires all of it into the app.
 """
@@ -35,6 +39,7 @@ from qrstack_api.accounts.credentials import (
     presented_credential,
     unauthorized,
 )
+from qrstack_api.accounts.key_cache import KeyCache
 from qrstack_api.accounts.passwords import PASSWORDS, password_verifier_context
 from qrstack_api.accounts.principal import PRINCIPAL
 from qrstack_api.accounts.sessions import NewSession
@@ -59,10 +64,22 @@ PUBLIC_PREFIXES = (
     "/v1/billing/webhook",
     "/v1/files/",
 )
+# Writes here can revoke or narrow a key, lock or remove its issuer, or change a plan.
+AUTHORITY_PREFIXES = (
+    "/v1/api-keys",
+    "/v1/workspaces",
+    "/v1/invites",
+    "/v1/billing",
+    "/v1/me",
+    "/console/",
+)
+_READS = frozenset(("GET", "HEAD", "OPTIONS"))
 OPTIONAL_PREFIXES = ("/v1/generate", "/api/generate", "/v1/invites/")
 PROTECTED_PREFIXES = ("/v1/", "/api/")
 
 Requirement = Literal["none", "optional", "required"]
+
+KEY_CACHE = web.AppKey("key_cache", KeyCache)
 
 NEW_SESSION = web.RequestKey("new_session", NewSession)
 
@@ -93,16 +110,36 @@ async def _authenticate(
     workspace_id = requested_workspace(request.query)
     pool = request.app[POOL]
     if isinstance(credential, KeyCredential):
-        return await key_caller(pool, credential.secret, address, workspace_id)
+        keys = request.app[KEY_CACHE]
+        return await key_caller(pool, keys, credential.secret, address, workspace_id)
     if isinstance(credential, PasswordCredential):
         sign_in = SignIn(settings, request.app[PASSWORDS], request.app[RATE_LIMITS].limiter)
         return await sign_in(pool, credential, address, workspace_id)
     return await session_caller(pool, credential.token, workspace_id)
 
 
+def _after_write(request: web.Request, status: int) -> None:
+    """Clear the key cache once a write that may change what a key can do succeeded."""
+    if (
+        status < 400
+        and request.method not in _READS
+        and request.path.startswith(AUTHORITY_PREFIXES)
+    ):
+        request.app[KEY_CACHE].clear()
+
+
 def auth_middleware(settings: ApiSettings, metrics: ApiMetrics) -> Middleware:
     @web.middleware
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        try:
+            response = await _admitted(request, handler)
+        except web.HTTPException as answer:  # a console form's redirect, say
+            _after_write(request, answer.status)
+            raise
+        _after_write(request, response.status)
+        return response
+
+    async def _admitted(request: web.Request, handler: Handler) -> web.StreamResponse:
         if is_exempt(request.path):
             return await handler(request)
         limits = request.app[RATE_LIMITS]
@@ -150,6 +187,7 @@ async def session_cookie(request: web.Request, response: web.StreamResponse) -> 
 def install_access(app: web.Application, settings: ApiSettings, metrics: ApiMetrics) -> None:
     """Add the access middleware, its response hooks and the contexts holding the password
     verifier and the rate limiter. Call after the cleanup context that opens the pool."""
+    app[KEY_CACHE] = KeyCache()
     app.middlewares.append(auth_middleware(settings, metrics))
     app.on_response_prepare.append(rate_limit_headers)
     app.on_response_prepare.append(session_cookie)

@@ -23,9 +23,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from uuid import UUID
 
-from qrstack_api.accounts.api_keys import KeyForAuth, key_for_auth
+from qrstack_api.accounts.api_keys import KeyForAuth
 from qrstack_api.accounts.client_address import IPAddress, is_within
 from qrstack_api.accounts.credentials import PasswordCredential, unauthorized
+from qrstack_api.accounts.key_cache import KeyCache
 from qrstack_api.accounts.passwords import PasswordVerifier
 from qrstack_api.accounts.principal import (
     EVERY_SCOPE,
@@ -71,11 +72,16 @@ def requested_workspace(query: Mapping[str, str]) -> UUID | None:
 
 
 async def key_caller(
-    db: Executor, secret: str, address: IPAddress | None, workspace_id: UUID | None
+    db: Executor,
+    keys: KeyCache,
+    secret: str,
+    address: IPAddress | None,
+    workspace_id: UUID | None,
 ) -> Caller:
+    """The caller an API key makes (its lookup at most `keys`' TTL old: `key_cache`)."""
     if not looks_like_api_key(secret):
         raise unauthorized("Invalid API key.")
-    key = await key_for_auth(db, secret)
+    key = await keys.key(db, secret)
     if key is None:
         raise unauthorized("Invalid API key.")
     if key.revoked:

@@ -3,12 +3,14 @@ never beyond the caller's, other workspaces' keys invisible."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
 
+from qrstack_api.accounts.key_cache import KEY_CACHE_TTL_S
 from support.ids import v1_id
 
 pytestmark = pytest.mark.infra
@@ -172,6 +174,19 @@ async def test_delete_revokes_at_once(api: Client, new_account: NewAccount) -> N
     assert (status, body["error"]) == (401, "unauthorized")
     assert (await _call(api, "GET", f"/v1/api-keys/{made['id']}", key))[0] == 404
     assert (await _call(api, "DELETE", f"/v1/api-keys/{made['id']}", key))[0] == 404
+
+
+async def test_a_key_revoked_elsewhere_is_refused_within_the_key_caches_ttl(
+    api: Client, new_account: NewAccount
+) -> None:
+    # Revoked by another replica (or by hand): no request here clears this process's cache.
+    account = await new_account()
+    key = await account.key()
+    assert (await _call(api, "GET", "/v1/me", key))[0] == 200
+    await account.db.execute("UPDATE api_keys SET revoked_at = now() WHERE prefix = $1", key[:12])
+    await asyncio.sleep(KEY_CACHE_TTL_S)
+    status, body = await _call(api, "GET", "/v1/me", key)
+    assert (status, body["error"]) == (401, "unauthorized") and "revoked" in body["detail"]
 
 
 async def test_another_workspaces_key_is_404(api: Client, new_account: NewAccount) -> None:

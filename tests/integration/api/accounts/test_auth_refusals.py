@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import uuid
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
+from qrstack_api.accounts.key_cache import KEY_CACHE_TTL_S
 from qrstack_api.accounts.secrets import new_api_key
 from support.ids import v1_id
 
@@ -210,5 +212,6 @@ async def test_keys_act_only_on_workspaces_of_their_kind(
     await account.db.execute(
         "UPDATE workspaces SET is_test = true WHERE id = $1", account.workspaces[0]
     )
+    await asyncio.sleep(KEY_CACHE_TTL_S)  # a change made in the database reaches keys this late
     status, body = await _call(api, headers={"X-API-Key": live})
     assert (status, body["error"]) == (401, "unauthorized")

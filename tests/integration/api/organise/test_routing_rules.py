@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from qrstack_api.accounts.key_cache import KEY_CACHE_TTL_S
 from qrstack_common.events import CODES_TOPIC, CodeSnapshot
 from qrstack_launcher.stack import Infrastructure
 from support.ids import kafka_key, uuid_of
@@ -162,6 +163,7 @@ async def test_free_workspaces_read_rules_but_cannot_write_them(
     rules = f"/v1/codes/{code['id']}/routing-rules"
     rule = await ws.ok("POST", rules, GEO, 201)
     await ws.db.execute("UPDATE workspaces SET plan = 'free' WHERE id = $1", ws.id)  # downgrade
+    await asyncio.sleep(KEY_CACHE_TTL_S)  # a change made in the database reaches keys this late
 
     assert [r["id"] for r in (await ws.ok("GET", rules))["data"]] == [rule["id"]]
     for method, path, body in (
