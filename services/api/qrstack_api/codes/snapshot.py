@@ -108,6 +108,12 @@ async def publish_code(conn: Connection, code_id: UUID) -> Any:
     return row
 
 
+async def publish_new_code(conn: Connection, row: Any) -> None:
+    """Queue the first snapshot of a code just inserted at version 1, from its inserted row
+    (with `workspace_fallback_url`): what `publish_code` would send, without reading it back."""
+    await enqueue(conn, CODES_TOPIC, str(row["id"]), code_snapshot(row, []).to_bytes())
+
+
 async def publish_code_purge(conn: Connection, code_id: UUID) -> None:
     """Queue a tombstone: the redirect service forgets the code entirely."""
     await enqueue(conn, CODES_TOPIC, str(code_id), None)

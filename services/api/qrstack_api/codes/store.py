@@ -18,7 +18,7 @@ from qrstack_api.codes.input import STATIC_MUTABLE, CodeInput, content_key
 from qrstack_api.codes.model import CodeFields, CodeListQuery
 from qrstack_api.codes.paths import CODE_NOT_FOUND
 from qrstack_api.codes.slugs import generate_slug
-from qrstack_api.codes.snapshot import publish_code, publish_code_purge
+from qrstack_api.codes.snapshot import publish_code, publish_code_purge, publish_new_code
 from qrstack_api.db.pool import Connection
 from qrstack_api.domains.store import require_domain
 from qrstack_api.paging import decode_cursor, encode_cursor
@@ -354,27 +354,31 @@ async def _column_values(
 async def _insert(
     conn: Connection, workspace_id: UUID, values: dict[str, Any], *, custom_slug: bool
 ) -> Any:
+    """Insert the code and, if dynamic, queue its first snapshot (version 1; a new code has
+    no routing rules yet): two statements. A slug already taken inserts nothing (`ON CONFLICT
+    DO NOTHING`, no savepoint needed): a custom one is a 409, a generated one is drawn again."""
+    dynamic = values["dynamic"]
     columns = ", ".join(["id", "workspace_id", *values, "version"])
-    placeholders = ", ".join(f"${i}" for i in range(1, len(values) + 3))
+    placeholders = ", ".join(f"${i}" for i in range(1, len(values) + 4))
     sql = (
-        f"INSERT INTO codes ({columns}) VALUES ({placeholders}, 0) "  # noqa: S608 (fixed columns)
-        "RETURNING id"
+        f"INSERT INTO codes ({columns}) VALUES ({placeholders}) "  # noqa: S608 (fixed columns)
+        "ON CONFLICT DO NOTHING RETURNING *, (SELECT fallback_url FROM workspaces w"
+        " WHERE w.id = codes.workspace_id) AS workspace_fallback_url"
     )
-    attempts = 1 if custom_slug or not values["dynamic"] else _GENERATED_SLUG_ATTEMPTS
+    attempts = 1 if custom_slug or not dynamic else _GENERATED_SLUG_ATTEMPTS
     for attempt in range(attempts):
-        code_id = uuid.uuid4()
-        try:
-            async with conn.transaction():  # a savepoint: a slug collision keeps the outer work
-                await conn.execute(sql, code_id, workspace_id, *values.values())
-        except asyncpg.UniqueViolationError:
+        row = await conn.fetchrow(
+            sql, uuid.uuid4(), workspace_id, *values.values(), 1 if dynamic else 0
+        )
+        if row is None:  # the slug is taken on this domain
             if custom_slug:
-                raise _slug_taken(values["slug"]) from None
+                raise _slug_taken(values["slug"])
             if attempt + 1 < attempts:
                 values["slug"] = generate_slug()
             continue
-        if values["dynamic"]:
-            return await publish_code(conn, code_id)
-        return await conn.fetchrow("SELECT * FROM codes WHERE id = $1", code_id)
+        if dynamic:
+            await publish_new_code(conn, row)
+        return row
     raise ApiError("conflict", "Could not find a free slug; try again.")
 
 

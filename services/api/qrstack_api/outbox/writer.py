@@ -9,8 +9,12 @@ NOTIFY_CHANNEL = "qrstack_outbox"
 
 async def enqueue(conn: Connection, topic: str, key: str, payload: bytes | None) -> None:
     """Queue one message; the relay is woken when the surrounding transaction commits
-    (NOTIFY is transactional)."""
+    (`pg_notify` is transactional, like NOTIFY). One statement, one round trip."""
     await conn.execute(
-        "INSERT INTO outbox (topic, key, payload) VALUES ($1, $2, $3)", topic, key, payload
+        "WITH queued AS (INSERT INTO outbox (topic, key, payload) VALUES ($1, $2, $3))"
+        " SELECT pg_notify($4, '')",
+        topic,
+        key,
+        payload,
+        NOTIFY_CHANNEL,
     )
-    await conn.execute(f"NOTIFY {NOTIFY_CHANNEL}")
