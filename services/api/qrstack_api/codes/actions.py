@@ -5,6 +5,7 @@ call these, so a code is validated, stored and shown one way whatever the caller
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -39,9 +40,11 @@ async def views(
         app[UPSTREAM], settings.analytics_url, workspace_id, ids, app[ANALYTICS_OUTAGE]
     )
     used = await cap_usage(app[POOL], rows)
+    now = datetime.now(UTC)
     return [
-        code_view(settings, row, None if counts is None else counts[row["id"]], used.get(row["id"]))
+        code_view(settings, row, None if counts is None else counts[id_], used.get(id_), now=now)
         for row in rows
+        for id_ in (row["id"],)
     ]
 
 

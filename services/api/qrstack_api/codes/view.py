@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
+
 from qrstack_api.codes.status import derived_status
 from qrstack_api.codes.style_shape import style_out
 from qrstack_api.codes.totals import REFUSED_KEYS, ScanCounts
 from qrstack_api.settings import ApiSettings
 from qrstack_common.ids import public_id
-from qrstack_common.payloads import encode_payload, find_type, validate_payload
+from qrstack_common.payloads import PAYLOAD_TYPES, encode_payload, find_type, validate_payload
 
 
 def short_url(settings: ApiSettings, row: Any) -> str | None:
@@ -48,18 +50,24 @@ def shown_payload(type_name: str, stored: dict[str, Any] | None) -> dict[str, An
 
 
 def _instant(value: datetime | None) -> str | None:
-    """A datetime as /v1 writes it (pydantic's JSON form: ISO 8601, `Z` for UTC)."""
+    """A datetime as /v1 writes it (pydantic's JSON form: ISO 8601, `Z` for UTC), formatted
+    by orjson: the same text as `isoformat`, a fifth of its time (three per listed code)."""
     if value is None:
         return None
-    text = value.isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
+    return orjson.dumps(value, option=orjson.OPT_UTC_Z)[1:-1].decode()
 
 
 def code_view(
-    settings: ApiSettings, row: Any, counts: ScanCounts | None, cap_used: int | None = None
+    settings: ApiSettings,
+    row: Any,
+    counts: ScanCounts | None,
+    cap_used: int | None = None,
+    *,
+    now: datetime | None = None,
 ) -> dict[str, Any]:
     """The code as /v1 shows it (the `CodeView` schema): `counts` from the analytics (None:
-    unreachable now), `cap_used` what its scan cap counted (None for a code without a cap).
+    unreachable now), `cap_used` what its scan cap counted (None for a code without a cap),
+    `now` the instant its status is derived at (a page's codes share one).
 
     Written out directly rather than validated into a `CodeView` and dumped: for a page of 50
     codes that model was a fifth of the list's CPU. The stored row is already valid; a unit
@@ -91,7 +99,7 @@ def code_view(
         "scanTrackingEnabled": row["scan_tracking"],
         "redirectStatus": row["redirect_status"],
         "forwardQuery": row["forward_query"],
-        "status": derived_status(row, datetime.now(UTC), scans_used),
+        "status": derived_status(row, now or datetime.now(UTC), scans_used),
         "totalScans": None if counts is None else counts.answered,
         "refusedScans": None if counts is None else _refused(counts.refused),
         "scansUsed": scans_used,
@@ -102,7 +110,7 @@ def code_view(
         "updatedAt": _instant(row["updated_at"]),
         "deletedAt": _instant(row["deleted_at"]),
     }
-    payload_type = find_type(row["type"])
+    payload_type = PAYLOAD_TYPES.get(row["type"]) or find_type(row["type"])
     if payload_type is not None and payload_type.payload_keys:
         view[payload_type.payload_keys[0]] = payload
     return view
