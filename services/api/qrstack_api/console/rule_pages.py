@@ -90,6 +90,8 @@ def test_facts(query: Any) -> dict[str, Any] | None:
         value = str(query.get(f"t.{key}", "")).strip()
         if value:
             body[key] = value
+    if query.get("t.unlocked") == "1":
+        body["unlocked"] = True
     params = str(query.get("t.query", "")).strip().lstrip("?")
     if params:
         body["query"] = dict(

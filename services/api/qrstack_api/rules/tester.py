@@ -3,8 +3,9 @@ target it gets, and why.
 
 The answer is computed by the evaluator the redirect service runs on every scan
 (`qrstack_common.rules`), on the rules as the redirect receives them (`rule_snapshot`, the
-code's snapshot), so the tester and a real scan cannot disagree. What comes before the rules
-on a real scan (status, schedule, scan cap, password) is not part of this answer.
+code's snapshot), so the tester and a real scan cannot disagree. What comes before and after
+the rules on a real scan (status, schedule, scan cap, password; the hosted page) is the answer's
+`outcome`, `status`, `targetUrl` and `reason` (`rules/outcome.py`).
 """
 
 from __future__ import annotations
@@ -19,12 +20,15 @@ from qrstack_api.accounts.principal import principal_of
 from qrstack_api.codes.paths import code_id_of
 from qrstack_api.codes.snapshot import CONDITION_KEYS, rule_snapshot
 from qrstack_api.codes.store import get_code
-from qrstack_api.context import POOL
+from qrstack_api.codes.totals import cap_usage
+from qrstack_api.codes.view import short_url
+from qrstack_api.context import POOL, SETTINGS
 from qrstack_api.openapi import operation
+from qrstack_api.rules.outcome import after_rules, before_rules
 from qrstack_api.rules.store import list_rules
 from qrstack_api.rules.tester_model import RuleTestBody, RuleTestResult, RuleTrial
 from qrstack_common.http import json_response, read_model
-from qrstack_common.payloads import redirect_target
+from qrstack_common.payloads import find_type, redirect_target
 from qrstack_common.payloads.web import AppPayload
 from qrstack_common.rules import ClientFacts, RuleDecision, RuleTrace, compile_rules
 
@@ -106,9 +110,11 @@ def _why(trials: list[RuleTrial], decision: RuleDecision | None, rejected: list[
     errors=(400, 404),
     scope="codes:read",
     description="Which rule a scan from this country, device, OS, browser, language, address, "
-    "query and time would match, the target it gets and why: the redirect service's own "
-    "evaluation of the code's current rules. Changes nothing; any plan. What comes before "
-    "the rules on a real scan (status, schedule, scan cap, password) is not part of it.",
+    "query and time would match and why (the redirect service's own evaluation of the "
+    "code's current rules), and what a real scan at that time gets: `outcome`, `status`, "
+    "`targetUrl` and `reason`, after the steps before the rules (paused, schedule, a used-up "
+    "scan cap, the password gate unless `unlocked`) and after them (the hosted page at the "
+    "short URL). Changes nothing; any plan.",
 )
 async def test_rules(request: web.Request) -> web.Response:
     principal = principal_of(request)
@@ -124,11 +130,19 @@ async def test_rules(request: web.Request) -> web.Response:
     trials = [_trial(trace, by_id[trace.rule_id], decision) for trace in traces]
     target = decision.target_url if decision is not None else None
     rejected = [r.reason for r in compiled.rejected]
+    kind = find_type(code["type"])
+    hosted = short_url(request.app[SETTINGS], code) if kind and kind.hosted_page else None
+    scan = before_rules(
+        code, at, (await cap_usage(pool, [code])).get(code["id"]), unlocked=body.unlocked
+    ) or after_rules(code, target, default_target(code, body.os), hosted)
     return json_response(
         RuleTestResult(
             matched_rule_id=decision.rule_id if decision is not None else None,
             variant=decision.variant if decision is not None else None,
-            target_url=target or default_target(code, body.os),
+            outcome=scan.outcome,
+            status=scan.status,
+            target_url=scan.target_url,
+            reason=scan.reason,
             is_default=target is None,
             why=_why(trials, decision, rejected),
             evaluated_at=at,

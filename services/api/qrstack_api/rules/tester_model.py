@@ -10,6 +10,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
 
 from qrstack_api.rules.conditions import Country, Device, Language, Name, Timezone
+from qrstack_api.rules.outcome import Outcome
 from qrstack_common.ids import RuleId
 
 
@@ -32,7 +33,10 @@ _EXAMPLE_BODY: JsonDict = {
 _EXAMPLE_ANSWER: JsonDict = {
     "matchedRuleId": "rule_0b4f6c2e9a8d4e1f9c3b7a6d5e4f3a2b",
     "variant": None,
+    "outcome": "redirect",
+    "status": 302,
     "targetUrl": "https://example.com/de",
+    "reason": "A rule sends the scan (302).",
     "isDefault": False,
     "why": "Rule 1 (geo, priority 10) decides: every condition holds (countryIn).",
     "evaluatedAt": "2026-12-07T17:30:00Z",
@@ -85,6 +89,11 @@ class RuleTestBody(BaseModel):
         alias="scannerId",
         description="Who scans, for A/B rules: the same id always lands in the same arm.",
     )
+    unlocked: bool = Field(
+        False,
+        description="The scanner has passed the code's password gate (without it a scan of a "
+        "protected code gets the password page).",
+    )
 
 
 class RuleTrial(BaseModel):
@@ -115,10 +124,19 @@ class RuleTestResult(BaseModel):
     variant: Literal["a", "b"] | None = Field(
         description="A/B: b = the rule's share (its target), a = control (the default)."
     )
+    outcome: Outcome = Field(
+        description="What a real scan at that instant gets, as the redirect's scan events name "
+        "it: redirect, page (the hosted page), fallback (paused), not_active (schedule), "
+        "limit_reached (scan cap), password_required (the gate)."
+    )
+    status: int = Field(description="The HTTP status the redirect service answers.")
     target_url: str | None = Field(
         alias="targetUrl",
-        description="Where the scan goes; null when the default is the code's hosted page.",
+        description="Where the scan goes: the redirect's Location, the hosted page's URL "
+        "(outcome page), the fallback URL; null when it gets one of the redirect's own pages "
+        "(paused, not active, limit reached, the password gate).",
     )
+    reason: str = Field(description="Why the scan gets that, in words.")
     is_default: bool = Field(alias="isDefault", description="The code's own target, no rule's.")
     why: str
     evaluated_at: datetime = Field(alias="evaluatedAt", description="The instant, in UTC.")
