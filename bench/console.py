@@ -145,6 +145,7 @@ async def screenshots(api: str, email: str, code_id: str, out: Path) -> None:
     pages = {
         "codes": "/console/codes",
         "code": f"/console/codes/{code_id}",
+        "edit": f"/console/codes/{code_id}/edit",
         "new-wifi": "/console/codes/new?type=wifi",
         "analytics": f"/console/codes/{code_id}/analytics?range=7d",
         "keys": "/console/keys",
@@ -180,7 +181,9 @@ async def screenshots(api: str, email: str, code_id: str, out: Path) -> None:
                     await page.select_option("[name='s.frame']", "box")
                     await page.fill("[name='s.ctaText']", "Free Wi-Fi")
                     await page.wait_for_selector("#code-form[data-preview=ready]")
-                await page.screenshot(path=str(out / f"{name}-{device}.png"))
+                # The domains page's DNS records and verification sit below the list.
+                whole = name == "domains"
+                await page.screenshot(path=str(out / f"{name}-{device}.png"), full_page=whole)
             await context.close()
         await browser.close()
     print(f"screenshots in {out}")

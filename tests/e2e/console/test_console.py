@@ -18,6 +18,7 @@ from e2e.console.accounts import (
     AXE_SHA256,
     Account,
     api_json,
+    fits_the_phone,
     new_account,
     serious_violations,
     sign_in,
@@ -300,3 +301,27 @@ async def test_no_serious_accessibility_violations(
     result = await serious_violations(page)
     await context.close()
     assert result == []
+
+
+async def test_a_codes_own_pages_have_no_serious_violations_and_fit_a_phone(
+    browser: Any, platform: Platform, account: Account
+) -> None:
+    code = await api_json(
+        "POST", f"{platform.url('api')}/v1/codes", account,
+        json={"targetUrl": "https://example.com/a11y", "name": "Poster"},
+    )  # fmt: skip
+    for viewport in ({"width": 1280, "height": 860}, {"width": 390, "height": 844}):
+        context = await browser.new_context(
+            base_url=platform.url("api"), bypass_csp=True, viewport=viewport
+        )
+        page = await context.new_page()
+        await sign_in(page, account)
+        for path in (
+            f"/console/codes/{code['id']}",
+            f"/console/codes/{code['id']}/edit",
+            f"/console/codes/{code['id']}/analytics?range=7d",
+        ):
+            await page.goto(path)
+            assert await serious_violations(page) == [], (path, viewport)
+            assert await fits_the_phone(page), (path, viewport)
+        await context.close()

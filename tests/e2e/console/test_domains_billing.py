@@ -184,7 +184,7 @@ async def test_billing_shows_the_apis_plan_usage_and_limits(
     assert f"({len(PDF):,} bytes)" in storage
     seats = page.locator("#usage-seats")
     assert await seats.locator(".used").inner_text() == "2"
-    assert "1 members + 1 pending invites" in await seats.locator("th").inner_text()
+    assert "1 member + 1 pending invite" in await seats.locator("th").inner_text()
     for feature in state["limits"]["features"]:
         assert "Included" in await page.inner_text(f"#feature-{feature}")
     prices = await page.inner_text("#prices")

@@ -24,6 +24,10 @@ from qrstack_api.plans import PRO_FEATURES, feature_name
 routes = web.RouteTableDef()
 
 
+def _count(n: int, thing: str) -> str:
+    return f"{n:,} {thing}" + ("" if n == 1 else "s")
+
+
 @dataclass(frozen=True)
 class Use:
     """One row of the usage table: what the workspace uses against what its plan allows."""
@@ -62,8 +66,8 @@ async def billing(request: web.Request) -> web.Response:
         Use("codes", "Codes", billed["codesCount"], limits["maxCodes"]),
         Use("folders", "Folders", folder_count, limits["maxFolders"]),
         Use(
-            "scans-month", f"Scans this month (since {used['scans']['monthStart'][:10]}, UTC)",
-            used["scans"]["thisMonth"], limits["maxScansPerMonth"],
+            "scans-month", "Scans this month", used["scans"]["thisMonth"],
+            limits["maxScansPerMonth"], detail=f"since {used['scans']['monthStart'][:10]}, UTC",
         ),
         Use("scans", "Scans, all time", used["scans"]["allTime"], None),
         Use("files", "Files", used["files"]["count"], None),
@@ -71,7 +75,8 @@ async def billing(request: web.Request) -> web.Response:
             unit="bytes"),
         Use(
             "seats", "Seats", seats["used"], limits["maxSeats"],
-            detail=f"{seats['members']:,} members + {seats['pendingInvites']:,} pending invites",
+            detail=f"{_count(seats['members'], 'member')} + "
+            f"{_count(seats['pendingInvites'], 'pending invite')}",
         ),
     ]  # fmt: skip
     features = [
