@@ -50,6 +50,7 @@ SLUG_PATTERN = r"[A-Za-z0-9_-]{1,100}"
 RESERVED_PATHS = frozenset({"healthz", "readyz", "metrics"})  # the service's own routes
 _SCANNER_ID = re.compile(r"[0-9a-f]{32}")
 _NO_QUERY: Mapping[str, str] = MappingProxyType({})
+_NO_COOKIES: Mapping[str, str] = _NO_QUERY
 
 
 @dataclass(slots=True)
@@ -110,16 +111,19 @@ class Routes:
             if prebuilt:
                 return self.answers.answer_prebuilt(scan, resolution)
             return self.answers.answer(scan, resolution)
-        cookies = request.cookies
+        rules, protected = entry.rules, entry.code.password_hash is not None
+        # Cookies and the parsed query cost microseconds: read them only for the rules or the
+        # gate that look at them.
+        cookies = request.cookies if protected or rules.uses_scanner_id else _NO_COOKIES
         scanner = cookies.get(SCANNER_COOKIE, "")
         known_scanner = _SCANNER_ID.fullmatch(scanner) is not None
-        unlocked = entry.code.password_hash is not None and self.unlocks.opens(
+        unlocked = protected and self.unlocks.opens(
             cookies.get(GATE_COOKIE), entry, scan.now.timestamp()
         )
         ctx = ScanContext(
             scan.now,
             request.query_string,
-            request.query,
+            request.query if rules.uses_query else _NO_QUERY,
             scan.facts,
             scanner if known_scanner else scan.visitor,
             unlocked,
@@ -127,7 +131,7 @@ class Routes:
         resolution = resolve_scan(entry, None, ctx)
         if resolution.capped and request.method == "GET" and not scan.facts.is_bot:
             resolution = await self._take_from_cap(entry, resolution)
-        sets_cookie = entry.rules.uses_scanner_id and not known_scanner
+        sets_cookie = rules.uses_scanner_id and not known_scanner
         # A page's file links carry the gate's proof (the API's streams ask for it).
         gate = cookies.get(GATE_COOKIE) if unlocked else None
         if prebuilt and not sets_cookie:

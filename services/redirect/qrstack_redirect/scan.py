@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
+from uuid import UUID
 
 from aiohttp import web
 from jinja2 import Environment
@@ -62,6 +63,8 @@ class PlainAnswer(NamedTuple):
 
 _PLAIN_CACHE_MAX = 100_000  # hot plain codes whose answers are kept decoded
 _GATE_CACHE_MAX = 10_000  # rendered gate pages, per code snapshot and URL
+_REDIRECT_CACHE_MAX = 10_000  # `redirect_headers` of the targets of codes with rules, caps, ...
+_RULE_TEXT_MAX = 10_000  # rule ids as the scan event writes them
 
 
 class Scan(NamedTuple):
@@ -96,6 +99,8 @@ class Answers:
     _outcomes: dict[str, int] = field(init=False, repr=False)
     _plain: dict[bytes, PlainAnswer] = field(init=False, repr=False, default_factory=dict)
     _gates: dict[tuple[CodeEntry, str], str] = field(init=False, repr=False, default_factory=dict)
+    _redirects: dict[str, bytes] = field(init=False, repr=False, default_factory=dict)
+    _rule_texts: dict[UUID, str] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self._outcomes = self.metrics.scans.counts
@@ -128,9 +133,14 @@ class Answers:
         location = resolution.location
         if location is None or resolution.status not in REDIRECT_STATUSES:
             return self.answer(scan, resolution, gate=gate)
-        headers = redirect_headers(location, NO_STORE)
+        headers = self._redirects.get(location)
         if headers is None:
-            return self.answer(scan, resolution)
+            headers = redirect_headers(location, NO_STORE)
+            if headers is None:
+                return self.answer(scan, resolution)
+            if len(self._redirects) >= _REDIRECT_CACHE_MAX:
+                self._redirects.clear()
+            self._redirects[location] = headers
         self._book(scan, resolution)
         return PrebuiltRedirect(resolution.status, headers)
 
@@ -197,13 +207,20 @@ class Answers:
                 return
             workspace, code_id = record.workspace, record.code_id
         rule_id = resolution.rule_id
+        rule_text = None
+        if rule_id is not None:
+            rule_text = self._rule_texts.get(rule_id)
+            if rule_text is None:
+                if len(self._rule_texts) >= _RULE_TEXT_MAX:
+                    self._rule_texts.clear()
+                rule_text = self._rule_texts[rule_id] = str(rule_id)
         self._emit(
             scan,
             code_id,
             workspace,
             resolution.outcome,
             resolution.location,
-            str(rule_id) if rule_id is not None else None,
+            rule_text,
             resolution.variant,
         )
 

@@ -13,6 +13,12 @@ Evaluation (first match wins):
    rules leave the scanner in control, the first one is reported.
 4. No rule matches and no A/B control arm was passed: `None`, the code's default target.
 
+When a code's decision can depend only on facts about the scanner (no A/B split, day/time
+window or IP condition), `match` remembers it per combination of the facts the rules look at
+(and the query parameters they name): scanners from one city on one kind of phone get the same
+answer without the rules being walked again. The memo belongs to the compiled rules, so an
+edit (a new snapshot, compiled anew) starts with none; it is bounded (`MEMO_MAX`).
+
 A rule that cannot be evaluated (unknown timezone, bad CIDR or time, empty list, A/B rule
 without weight) is left out and listed in `CompiledRules.rejected`; it never breaks a scan.
 The API validates rules on write; this is the defence against a snapshot that slipped past.
@@ -20,8 +26,9 @@ The API validates rules on write; this is the defence against a snapshot that sl
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
+from operator import itemgetter
 from uuid import UUID
 
 from qrstack_common.events import RuleSnapshot
@@ -31,12 +38,30 @@ from qrstack_common.rules.facts import ClientFacts
 from qrstack_common.rules.schedule import InvalidCondition
 from qrstack_common.rules.split import split_bucket
 
+MEMO_MAX = 4096
+"""Decisions remembered per code (then the memo starts again)."""
+
+# The facts each condition reads (`ClientFacts` field names); conditions not listed here
+# (`ip_in`, `schedule`) depend on more than a scanner's few facts, and so do A/B splits.
+_READS: dict[str, tuple[str, ...]] = {
+    "device_in": ("device",),
+    "country_in": ("country",),
+    "language_in": ("language",),
+    "os_in": ("os",),
+    "browser_in": ("browser",),
+    "region_in": ("region", "region_code"),
+    "city_in": ("city",),
+    "query": (),
+}
+_UNDECIDED = object()  # the memo's "not seen yet"
+
 
 class CompiledRule:
     """One rule, ready to evaluate: its checks, its weight, its decisions per arm."""
 
     __slots__ = (
-        "checks", "control", "decision", "fields", "id", "priority", "split_key", "weight",
+        "checks", "control", "decision", "fields", "id", "priority", "query_param",
+        "split_key", "weight",
     )  # fmt: skip
 
     def __init__(self, rule: RuleSnapshot) -> None:
@@ -48,6 +73,7 @@ class CompiledRule:
         named = compile_named_conditions(rule.conditions)
         self.checks: tuple[Check, ...] = tuple(check for _, check in named)
         self.fields: tuple[str, ...] = tuple(field for field, _ in named)  # for `explain`
+        self.query_param = rule.conditions.query_param
         self.weight: int | None = rule.weight
         self.split_key = rule.id.bytes
         if rule.weight is None:
@@ -61,15 +87,31 @@ class CompiledRule:
 class CompiledRules:
     """A code's rules in evaluation order, plus those left out. Immutable, shareable."""
 
-    __slots__ = ("rejected", "rules", "uses_scanner_id")
+    __slots__ = (
+        "_memo", "_memo_facts", "_memo_query", "rejected", "rules", "uses_query",
+        "uses_scanner_id",
+    )  # fmt: skip
 
     def __init__(
         self, rules: Sequence[CompiledRule], rejected: Sequence[RejectedRule] = ()
     ) -> None:
         self.rules = tuple(sorted(rules, key=lambda rule: (rule.priority, rule.id)))
         self.rejected = tuple(rejected)
-        # The handler needs a sticky scanner id (and may set a cookie) only for A/B rules.
+        # The handler needs a sticky scanner id (and may set a cookie) only for A/B rules,
+        # and the request's parsed query only for query-parameter rules.
         self.uses_scanner_id = any(rule.weight is not None for rule in self.rules)
+        params = sorted({rule.query_param for rule in self.rules if rule.query_param})
+        self.uses_query = any("query" in rule.fields for rule in self.rules)
+        self._memo: dict[object, RuleDecision | None] | None = None
+        self._memo_facts: Callable[[ClientFacts], object] | None = None
+        self._memo_query = tuple(params)
+        fields = [field for rule in self.rules for field in rule.fields]
+        if self.rules and not self.uses_scanner_id and all(f in _READS for f in fields):
+            read = sorted({name for field in fields for name in _READS[field]})
+            indices = [ClientFacts._fields.index(name) for name in read]
+            # itemgetter of one index gives the value, of several a tuple: both are keys.
+            self._memo_facts = itemgetter(*indices) if indices else lambda facts: ()
+            self._memo = {}
 
     def __len__(self) -> int:
         return len(self.rules)
@@ -90,8 +132,29 @@ class CompiledRules:
         """The decision for one scan (see the module docstring), `None` for the default target.
 
         `now` is the scan time (aware), `query` the request's query parameters, `scanner_id`
-        the stable scanner id A/B buckets derive from. Never raises, allocates nothing but an
-        A/B bucket's hash."""
+        the stable scanner id A/B buckets derive from. Never raises; allocates nothing but an
+        A/B bucket's hash or a memo key."""
+        memo = self._memo
+        if memo is None:
+            return self._walk(facts, now, query, scanner_id)
+        assert self._memo_facts is not None
+        key: object = self._memo_facts(facts)
+        if self._memo_query:
+            key = (key, *[query.get(param) for param in self._memo_query])
+        decision = memo.get(key, _UNDECIDED)
+        if decision is _UNDECIDED:
+            if len(memo) >= MEMO_MAX:
+                memo.clear()
+            decision = memo[key] = self._walk(facts, now, query, scanner_id)
+        return decision  # type: ignore[return-value]
+
+    def _walk(
+        self,
+        facts: ClientFacts,
+        now: datetime,
+        query: Mapping[str, str],
+        scanner_id: str,
+    ) -> RuleDecision | None:
         control: RuleDecision | None = None
         for rule in self.rules:
             for check in rule.checks:
