@@ -49,6 +49,10 @@ class ClickHouse(Protocol):
     def rows(self, sql: str, params: Params | None = None) -> list[Row]:
         """Run a query and return all its rows."""
 
+    def binary(self, sql: str, params: Params | None = None) -> bytes:
+        """Run a query and return its result in ClickHouse's `RowBinary` format (for large
+        results of fixed-width columns, which Python can read without parsing text)."""
+
     def stream(
         self, sql: str, params: Params | None = None
     ) -> AbstractContextManager[Iterator[list[Row]]]:

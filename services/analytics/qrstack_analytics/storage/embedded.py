@@ -83,10 +83,13 @@ class EmbeddedClickHouse:
     def rows(self, sql: str, params: Params | None = None) -> list[Row]:
         return decode_rows(self._query(sql, params))
 
-    def _query(self, sql: str, params: Params | None) -> bytes:
+    def binary(self, sql: str, params: Params | None = None) -> bytes:
+        return self._query(sql, params, "RowBinary")
+
+    def _query(self, sql: str, params: Params | None, fmt: str = _FORMAT) -> bytes:
         with self._session() as session:
             try:
-                result: Any = session.query(sql, _FORMAT, params=_bound(params))
+                result: Any = session.query(sql, fmt, params=_bound(params))
             except RuntimeError as exc:
                 raise StoreError(str(exc)) from None
             body: bytes = result.bytes()

@@ -68,6 +68,13 @@ class ServerClickHouse:
             )
         return decode_rows(body)
 
+    def binary(self, sql: str, params: Params | None = None) -> bytes:
+        with _translated():
+            body: bytes = self._client.raw_query(
+                sql, parameters=dict(params or {}), fmt="RowBinary", use_database=False
+            )
+        return body
+
     def stream(
         self, sql: str, params: Params | None = None
     ) -> AbstractContextManager[Iterator[list[Row]]]:
