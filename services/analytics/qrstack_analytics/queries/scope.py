@@ -53,6 +53,16 @@ def ch_datetime(moment: datetime) -> str:
     return utc.strftime("%Y-%m-%d %H:%M:%S") + f".{utc.microsecond // 1000:03d}"
 
 
+def rollup_span(span: tuple[datetime, datetime], params: dict[str, ParamValue]) -> str:
+    """`slot >= … AND slot < …` for the rollup's span `[lo, hi)` of whole slots."""
+    params["s0"] = ch_datetime(span[0])
+    params["s1"] = ch_datetime(span[1])
+    return (
+        "slot >= toDateTime({s0:DateTime64(3, 'UTC')})"
+        " AND slot < toDateTime({s1:DateTime64(3, 'UTC')})"
+    )
+
+
 def raw_ranges(
     pieces: Sequence[tuple[datetime, datetime]], params: dict[str, ParamValue], prefix: str = "r"
 ) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from qrstack_analytics.queries.scope import COUNTED, Scope, ch_datetime, raw_ranges
+from qrstack_analytics.queries.scope import COUNTED, Scope, raw_ranges, rollup_span
 from qrstack_analytics.queries.selector import Segments
 from qrstack_analytics.queries.windows import Window, buckets
 from qrstack_analytics.storage.backend import ParamValue, Row
@@ -27,13 +27,9 @@ def timeline_query(
     params: dict[str, ParamValue] = {"tz": window.tz.key}
     parts = []
     if segments.rollup is not None:
-        params["s0"] = ch_datetime(segments.rollup[0])
-        params["s1"] = ch_datetime(segments.rollup[1])
         parts.append(
             f"SELECT slot AS t, scans, visitors FROM {db}.{scope.rollup('scans_15m')}"  # noqa: S608
-            f" WHERE {scope.filter(params)}"
-            " AND slot >= toDateTime({s0:DateTime64(3, 'UTC')})"
-            " AND slot < toDateTime({s1:DateTime64(3, 'UTC')})"
+            f" WHERE {scope.filter(params)} AND {rollup_span(segments.rollup, params)}"
         )
     if segments.raw:
         parts.append(

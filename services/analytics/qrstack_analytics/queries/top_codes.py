@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from qrstack_analytics.queries.scope import COUNTED, Scope, ch_datetime, raw_ranges
+from qrstack_analytics.queries.scope import COUNTED, Scope, raw_ranges, rollup_span
 from qrstack_analytics.queries.selector import Segments
 from qrstack_analytics.storage.backend import ParamValue, Row
 
@@ -21,12 +21,9 @@ def top_codes_query(
         state = ", visitors" if visitors else ""
         parts = []
         if segments.rollup is not None:
-            params["s0"] = ch_datetime(segments.rollup[0])
-            params["s1"] = ch_datetime(segments.rollup[1])
             parts.append(
                 f"SELECT code_id, scans{state} FROM {db}.scans_15m WHERE {scope.filter(params)}"  # noqa: S608
-                " AND slot >= toDateTime({s0:DateTime64(3, 'UTC')})"
-                " AND slot < toDateTime({s1:DateTime64(3, 'UTC')})"
+                f" AND {rollup_span(segments.rollup, params)}"
             )
         if segments.raw:
             raw_state = ", uniqState(visitor_hash) AS visitors" if visitors else ""
