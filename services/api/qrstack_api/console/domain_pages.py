@@ -21,11 +21,11 @@ from aiohttp import web
 from qrstack_api.console.client import call
 from qrstack_api.console.pages import page
 from qrstack_api.console.shell import (
-    SignedOut,
     confirmation,
     context_of,
     done,
     form_issues,
+    form_refused,
     items,
     need,
     posted,
@@ -72,11 +72,7 @@ async def add_domain(request: web.Request) -> web.Response:
     sent = {name: str(form.get(name, "")).strip() for name in _FIELDS}
     body = {name: value for name, value in sent.items() if value or name == "host"}
     answer = await call(request, "POST", "/v1/domains", json=body)
-    if answer.status == 401:
-        raise SignedOut
-    if answer.status == 403:
-        need(answer)
-    if not answer.ok:
+    if form_refused(answer, 403):
         issues = form_issues(answer, "add")
         if answer.status == 409:  # the host is taken: say so by the host field
             issues = {"add.host": issues["add.form"]}
@@ -142,9 +138,7 @@ async def change_domain(request: web.Request) -> web.Response:
         request, "PATCH", _domain_path(request),
         json={name: value or None for name, value in sent.items()},
     )  # fmt: skip
-    if answer.status in (401, 403, 404):
-        need(answer)
-    if not answer.ok:
+    if form_refused(answer, 403, 404):
         issues = form_issues(answer, "edit")
         return await _edit_page(request, status=answer.status, issues=issues, values=sent)
     return done(_HERE, f"Changed {answer.body['host']}")

@@ -25,6 +25,7 @@ from qrstack_api.console.shell import (
     context_of,
     done,
     form_issues,
+    form_refused,
     items,
     need,
     posted,
@@ -75,9 +76,7 @@ async def create_folder(request: web.Request) -> web.Response:
     if form.get("color"):
         body["color"] = str(form["color"])
     answer = await call(request, "POST", "/v1/folders", json=body)
-    if answer.status == 401:
-        raise SignedOut
-    if not answer.ok:
+    if form_refused(answer):
         return await _library(
             request, status=answer.status, issues=form_issues(answer, "create"),
             values={"create.name": body["name"]},
@@ -92,11 +91,7 @@ async def rename_folder(request: web.Request) -> web.Response:
     answer = await call(
         request, "PATCH", _folder_path(request), json={"name": str(form.get("name", ""))}
     )
-    if answer.status == 401:
-        raise SignedOut
-    if answer.status == 404:
-        need(answer)
-    if not answer.ok:
+    if form_refused(answer, 404):
         prefix = f"folder-{request.match_info['folder_id']}"
         return await _library(request, status=answer.status, issues=form_issues(answer, prefix))
     return done(_HERE, f"Renamed to {answer.body['name']}")

@@ -47,6 +47,15 @@ def need(answer: ApiAnswer) -> Any:
     return answer.body
 
 
+def form_refused(answer: ApiAnswer, *to_page: int) -> bool:
+    """After a form's /v1 call: False when the API took it, True when it refused it with
+    something to show by the form (`form_issues`). A 401 signs out, and a status in `to_page`
+    (403, 404) leaves for `need`'s page instead of the form."""
+    if answer.status == 401 or answer.status in to_page:
+        need(answer)
+    return not answer.ok
+
+
 def form_issues(answer: ApiAnswer, prefix: str) -> dict[str, str]:
     """A refused form post's issues as `{prefix}.{field}` (the API's path) for showing by the
     field; a refusal without issues (a 409, a 403) as `{prefix}.form`."""
