@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from security.estate import Estate, build_estate
 
 from qrstack_api.app import create_app
-from qrstack_launcher.stack import Infrastructure
+from qrstack_launcher.stack import Infrastructure, Platform
 from support.accounts import new_workspace
 from support.api import api_settings
 from support.attacker import Workspace
@@ -42,3 +43,28 @@ def answers_match_the_document() -> Iterator[None]:
 async def workspace(api: Client, infra: Infrastructure) -> Workspace:
     made = await new_workspace(infra.database_url)
     return Workspace(api, f"ws_{made.workspace_id.hex}", made.api_key)
+
+
+@pytest.fixture(scope="session")
+async def estate_api(platform: Platform) -> AsyncIterator[Client]:
+    """The API in-process (answers checked against the document) in front of the platform's
+    analytics and renderer, so that analytics, images and CSVs answer for real; webhooks may
+    name a loopback URL (nothing listens there and the worker refuses it anyway)."""
+    settings = api_settings(
+        platform.infra,
+        analytics_url=platform.url("analytics"),
+        renderer_url=platform.url("renderer"),
+        webhook_allow_local_urls=True,
+    )
+    client: Client = TestClient(TestServer(conforming(create_app(settings))))
+    await client.start_server()
+    yield client
+    await client.close()
+
+
+@pytest.fixture
+async def estate(estate_api: Client, platform: Platform) -> Estate:
+    """A workspace with one of every resource (security.estate)."""
+    made = await new_workspace(platform.infra.database_url)
+    owner = Workspace(estate_api, f"ws_{made.workspace_id.hex}", made.api_key)
+    return await build_estate(owner, platform.infra.database_url, made.user_id)

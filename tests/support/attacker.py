@@ -30,9 +30,10 @@ class Workspace:
         return {"Authorization": f"Bearer {self.key}"}
 
     async def call(self, method: str, path: str, body: Any = None, **kwargs: Any) -> Answer:
-        response = await self.api.request(
-            method, path, json=body, headers={**self.auth, **kwargs.pop("headers", {})}, **kwargs
-        )
+        if body is not None:
+            kwargs["json"] = body
+        headers = {**self.auth, **kwargs.pop("headers", {})}
+        response = await self.api.request(method, path, headers=headers, **kwargs)
         data = await response.read()
         try:
             parsed: Any = await response.json(content_type=None) if data else None

@@ -109,7 +109,8 @@ def _responses(op: Operation) -> dict[str, Any]:
             out["headers"] = headers
         responses[str(status)] = out
     implied = (
-        (401, 403, 429) if op.auth == "required" else (401, 429) if op.auth == "optional" else ()
+        # Optional credentials are still refused (403) acting on a workspace not theirs.
+        (401, 403, 429) if op.auth != "none" else ()
     )
     with_body = (413, 415) if op.body is not None or op.multipart is not None else ()
     # 400 on every route: an unknown query parameter is refused (openapi.query_check).
@@ -159,6 +160,9 @@ def _operation(op: Operation, path_params: list[str], op_id: str) -> dict[str, A
         out["security"] = []
     elif op.auth == "optional":
         out["security"] = [*SECURITY, {}]  # anonymous is allowed too
+    elif op.scope is not None:
+        # The scope the credential must hold, as OpenAPI 3.1 names roles in a requirement.
+        out["security"] = [{name: [op.scope]} for name in SECURITY_SCHEMES]
     else:
         out["security"] = SECURITY
     return out
