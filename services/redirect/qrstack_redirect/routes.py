@@ -182,13 +182,15 @@ class Routes:
             minutes = math.ceil(wait / 60)
             error = f"Too many wrong passwords. Try again in {minutes} minute(s)."
             return self.answers.page(scan, gate, status=429, error=error, retry_after=wait)
+        # Counted before the first await: guesses sent at once cannot all pass the check above
+        # while the first are being verified. A right password forgets the count.
+        self.gate_attempts.record(facts.ip, entry.code_id, stamp)
         posted = await request.post()
         password = posted.get("password")
         assert entry.code.password_hash is not None
         if not isinstance(password, str) or not await self.passwords.matches(
             entry.code.password_hash, password
         ):
-            self.gate_attempts.record(facts.ip, entry.code_id, stamp)
             self.metrics.gate_attempts.labels("failed").inc()
             return self.answers.page(scan, gate, status=403, error="That password is not right.")
         self.gate_attempts.forget(facts.ip, entry.code_id)

@@ -208,8 +208,11 @@ class SignIn:
     ) -> Caller:
         window = self._settings.login_failure_window_s
         buckets = self._buckets(credential.email, address)
+        # Every attempt is counted as a failure before the password is verified (and given
+        # back if it was right): sign-ins sent at once cannot all pass while the first are
+        # being verified, as they could if only failures were counted, afterwards.
         for bucket, limit in buckets:
-            verdict = await self._limiter.peek(bucket, limit, window)
+            verdict = await self._limiter.hit(bucket, limit, window)
             if not verdict.allowed:
                 raise verdict.refusal(f"Too many failed sign-ins; retry in {verdict.reset_s} s.")
         user = await user_by_email(db, credential.email)
@@ -217,9 +220,9 @@ class SignIn:
         # Verified even for an unknown email (against a dummy hash): the same work either way.
         matches = await self._passwords.verify(stored, credential.password)
         if user is None or not matches:
-            for bucket, limit in buckets:
-                await self._limiter.hit(bucket, limit, window)
             raise unauthorized("Invalid email or password.")
+        for bucket, limit in buckets:
+            await self._limiter.hit(bucket, limit, window, amount=-1)
         if user.locked_at is not None:
             raise ApiError("account_locked", ACCOUNT_LOCKED)
         if self._passwords.needs_rehash(user.password_hash):
