@@ -58,11 +58,26 @@ def read_source(body: bytes) -> ImportSource:
     return ImportSource("csv", rows, [])
 
 
-def _lines(archive: zipfile.ZipFile, name: str) -> Iterator[tuple[int, Any]]:
+MAX_UNPACKED_BYTES = 256 << 20
+"""What one file of an archive may unpack to: a few kilobytes of zip can claim gigabytes."""
+
+
+def _read(archive: zipfile.ZipFile, name: str) -> bytes:
+    """The file `name`, refused (400) before unpacking when its size says it is too big (the
+    size in the archive also bounds what unpacking returns)."""
     try:
-        data = archive.read(name)
+        size = archive.getinfo(name).file_size
     except KeyError as exc:
         raise validation_failed([Issue((name,), "missing from the archive")]) from exc
+    if size > MAX_UNPACKED_BYTES:
+        raise validation_failed(
+            [Issue((name,), f"unpacks to more than {MAX_UNPACKED_BYTES >> 20} MiB")]
+        )
+    return archive.read(name)
+
+
+def _lines(archive: zipfile.ZipFile, name: str) -> Iterator[tuple[int, Any]]:
+    data = _read(archive, name)
     for number, line in enumerate(io.BytesIO(data), start=1):
         if line.strip():
             try:
@@ -78,8 +93,8 @@ def _export(body: bytes) -> ImportSource:
         raise validation_failed([Issue(("archive",), f"not a readable zip: {exc}")]) from exc
     with archive:
         try:
-            manifest = orjson.loads(archive.read("manifest.json"))
-        except (KeyError, orjson.JSONDecodeError) as exc:
+            manifest = orjson.loads(_read(archive, "manifest.json"))
+        except orjson.JSONDecodeError as exc:
             raise validation_failed([Issue(("manifest.json",), "missing or not JSON")]) from exc
         if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
             raise validation_failed([Issue(("manifest.json", "format"), f"not a {FORMAT} archive")])
