@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import re
 import secrets
+import time
 from collections import Counter
 from collections.abc import AsyncIterator
 
@@ -25,6 +26,7 @@ from support.waiting import eventually
 pytestmark = pytest.mark.infra
 
 PER_EMAIL = 10  # API_LOGIN_FAILURES_PER_EMAIL's default
+WINDOW_S = 900  # API_LOGIN_FAILURE_WINDOW's default
 GATE_ATTEMPTS = 5  # GATE_ATTEMPTS's default
 BURST = 30
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
@@ -72,27 +74,47 @@ async def sign_in(
         return answer.status
 
 
+def window() -> int:
+    """The sign-in limits' current window (fixed 15-minute windows: counts start again at
+    each boundary, so a test that straddles one is run again)."""
+    return int(time.time() // WINDOW_S)
+
+
 async def test_console_sign_in_is_throttled_per_email(
     platform: Platform, guesser: aiohttp.ClientSession
 ) -> None:
     base = platform.url("api")
-    email, password = await account(platform)
-    for n in range(PER_EMAIL):
-        assert await sign_in(guesser, base, email, f"wrong-{n}", forwarded=f"203.0.113.{n}") == 401
-    assert await sign_in(guesser, base, email, password, forwarded="198.51.100.7") == 429
-    assert await sign_in(guesser, base, email, password) == 429
+    for _ in range(2):
+        email, password = await account(platform)
+        started = window()
+        wrong = [
+            await sign_in(guesser, base, email, f"wrong-{n}", forwarded=f"203.0.113.{n}")
+            for n in range(PER_EMAIL)
+        ]
+        right = [
+            await sign_in(guesser, base, email, password, forwarded="198.51.100.7"),
+            await sign_in(guesser, base, email, password),
+        ]
+        if window() == started:
+            break
+    assert wrong == [401] * PER_EMAIL
+    assert right == [429, 429]
 
 
 async def test_a_burst_of_sign_ins_gets_no_more_guesses(
     platform: Platform, guesser: aiohttp.ClientSession
 ) -> None:
     base = platform.url("api")
-    email, password = await account(platform)
-    answers = Counter(
-        await asyncio.gather(*(sign_in(guesser, base, email, f"wrong-{n}") for n in range(BURST)))
-    )
+    for _ in range(2):
+        email, password = await account(platform)
+        started = window()
+        burst = [sign_in(guesser, base, email, f"wrong-{n}") for n in range(BURST)]
+        answers = Counter(await asyncio.gather(*burst))
+        right = await sign_in(guesser, base, email, password)
+        if window() == started:
+            break
     assert answers == {401: PER_EMAIL, 429: BURST - PER_EMAIL}
-    assert await sign_in(guesser, base, email, password) == 429
+    assert right == 429
 
 
 async def protected_code(platform: Platform, workspace: Workspace) -> tuple[str, str]:
