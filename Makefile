@@ -113,7 +113,8 @@ faketime:
 	    echo "faketime could not be installed: the clock-skew scenario will skip"; \
 	  else echo "faketime is not installed (needs root and apt-get): the clock-skew scenario will skip"; fi; }
 
-## The security suite alone (tests/security: SSRF, open redirects, CSV injection, ...; docs/security.md).
+## The security suite alone (tests/security: SSRF, open redirects, CSV injection, scopes and
+## isolation walked from the OpenAPI document, credentials, brute force, uploads; docs/security.md).
 security: $(STAMP) browser
 	$(BIN)/pytest -q tests/security $(PYTEST_ARGS)
 
