@@ -56,8 +56,8 @@ def style_in(value: Any) -> Any:
 
 def style_out(stored: dict[str, Any] | None) -> dict[str, Any] | None:
     """A stored style in the /v1 shape (the inverse of `style_in`)."""
-    if stored is None:
-        return None
+    if stored is None or "gradient" not in stored:
+        return stored  # no copy: the row's decoded style is the view's own
     style = dict(stored)
     gradient = style.get("gradient")
     if isinstance(gradient, dict):

@@ -42,11 +42,13 @@ def image_data(settings: ApiSettings, row: Any) -> str:
 
 def shown_payload(type_name: str, stored: dict[str, Any] | None) -> dict[str, Any]:
     """The payload as /v1 shows it: a pdf page's document key also under TurtleQR's name
-    `r2Key` (stored as `fileKey`, the name the file routes and the redirect service use)."""
-    payload = dict(stored or {})
-    if type_name == "pdf" and "fileKey" in payload:
-        payload["r2Key"] = payload["fileKey"]
-    return payload
+    `r2Key` (stored as `fileKey`, the name the file routes and the redirect service use).
+    Not a copy unless it adds that key: the row's decoded payload is the view's own."""
+    if stored is None:
+        return {}
+    if type_name == "pdf" and "fileKey" in stored:
+        return {**stored, "r2Key": stored["fileKey"]}
+    return stored
 
 
 def _instant(value: datetime | None) -> str | None:
