@@ -3,9 +3,12 @@
 Starts PostgreSQL and Kafka with the project launcher (throwaway directory), the API service as
 its own process, and a baseline process: a bare aiohttp handler doing one asyncpg query
 (`SELECT $1::int`) against the same PostgreSQL. A load generator (this process, aiohttp client)
-then drives each operation for a fixed time and prints req/s and p50/p95/p99.
+then drives each operation for a fixed time and prints req/s and p50/p95/p99. Each operation
+runs in four slices, each right after a slice of the baseline, and its ratio is to those
+baseline slices. With `--runs N` it is all driven N times over (same stack) and each ratio is
+printed per run, with the median.
 
-    python bench/api.py [--concurrency 32] [--seconds 8]
+    python bench/api.py [--concurrency 32] [--seconds 8] [--runs 1]
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ async def main():
 uvloop.run(main())
 """
 
+SLICES = 4
 EXTRA_ENV = dict(item.split("=", 1) for item in os.environ.get("BENCH_API_ENV", "").split() if item)
 
 Request = Callable[[aiohttp.ClientSession, int], Awaitable[int]]
@@ -82,7 +86,7 @@ def row(name: str, rate: float, latencies: list[float]) -> str:
     return f"| {name:<28} | {rate:>8.0f} | {p50:>7.2f} | {p95:>7.2f} | {p99:>7.2f} |"
 
 
-async def main(concurrency: int, seconds: float) -> None:
+async def main(concurrency: int, seconds: float, runs: int) -> None:
     root = Path(tempfile.mkdtemp(prefix="qrstack-bench-api-"))
     os.chmod(root, 0o755)  # noqa: S103 (PostgreSQL runs as its own user and must reach it)
     infra = Infrastructure(root, durable=True)
@@ -138,22 +142,50 @@ async def main(concurrency: int, seconds: float) -> None:
                 await r.read()
                 return r.status
 
-        rows = [
-            ("baseline: aiohttp + asyncpg", await drive(baseline_get, concurrency, seconds)),
-            ("POST /v1/codes", await drive(create, concurrency, seconds)),
-            ("GET /v1/codes/{id}", await drive(get, concurrency, seconds)),
-            ("GET /v1/codes?limit=50", await drive(list_page, concurrency, seconds)),
+        operations: list[tuple[str, Request]] = [
+            ("baseline: aiohttp + asyncpg", baseline_get),
+            ("POST /v1/codes", create),
+            ("GET /v1/codes/{id}", get),
+            ("GET /v1/codes?limit=50", list_page),
         ]
-        print(
-            f"\nAPI, {concurrency} concurrent connections, {seconds:.0f} s per row, "
-            f"{os.cpu_count()} cores (load generator on the same machine); analytics not "
-            "running, so totalScans is null (one refused connection per read)\n"
-        )
-        print("| operation                    |    req/s | p50 ms  | p95 ms  | p99 ms  |")
-        print("|------------------------------|---------:|--------:|--------:|--------:|")
-        for name, (rate, latencies) in rows:
-            print(row(name, rate, latencies))
+        ratios: dict[str, list[float]] = {name: [] for name, _ in operations[1:]}
+        for run in range(1, runs + 1):
+            # Each operation is driven in SLICES slices, each right after a slice of the
+            # baseline, and compared with those baseline slices: on a shared machine the load
+            # drifts within seconds, and a baseline measured once, first, drifts with it.
+            rows: list[tuple[str, float, list[float]]] = []
+            base_count, base_time = 0.0, 0.0
+            base_latencies: list[float] = []
+            for name, op in operations[1:]:
+                paired = [0.0, 0.0, 0.0, 0.0]  # baseline requests, seconds; ours, seconds
+                latencies: list[float] = []
+                for _ in range(SLICES):
+                    for at, request in ((0, operations[0][1]), (2, op)):
+                        rate, found = await drive(request, concurrency, seconds / SLICES)
+                        paired[at] += len(found)
+                        paired[at + 1] += len(found) / rate
+                        (base_latencies if at == 0 else latencies).extend(found)
+                base_count, base_time = base_count + paired[0], base_time + paired[1]
+                rows.append((name, paired[2] / paired[3], latencies))
+                ratios[name].append((paired[2] / paired[3]) / (paired[0] / paired[1]))
+            rows.insert(0, (operations[0][0], base_count / base_time, base_latencies))
+            print(
+                f"\nAPI{f' run {run} of {runs}' if runs > 1 else ''}, {concurrency} concurrent "
+                f"connections, {seconds:.0f} s per row in {SLICES} slices each after a baseline "
+                f"slice, {os.cpu_count()} cores (load generator on the same machine); analytics "
+                "not running, so totalScans is null (one refused connection per read)\n"
+            )
+            print("| operation                    |    req/s | p50 ms  | p95 ms  | p99 ms  |")
+            print("|------------------------------|---------:|--------:|--------:|--------:|")
+            for name, rate, latencies in rows:
+                print(row(name, rate, latencies))
         print(f"\ncodes created: {len(created)}; every request answered 2xx unless noted above")
+        plural = "s" if runs > 1 else ""
+        print(f"\n| operation | ratio to the baseline ({runs} run{plural}) | median |")
+        print("|---|---:|---:|")
+        for name, found in ratios.items():
+            each = " / ".join(f"{r:.2f}" for r in found)
+            print(f"| {name} | {each} | **{statistics.median(found):.2f}** |")
     finally:
         await baseline.stop()
         await platform.stop()
@@ -179,5 +211,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=8.0)
+    parser.add_argument("--runs", type=int, default=1)
     args = parser.parse_args()
-    asyncio.run(main(args.concurrency, args.seconds))
+    asyncio.run(main(args.concurrency, args.seconds, args.runs))
