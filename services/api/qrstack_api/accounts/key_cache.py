@@ -6,7 +6,7 @@ per secret hash, in this process; concurrent requests presenting the same key wh
 lookup runs wait for that one lookup. Unknown secrets are never kept (a caller spraying
 guesses cannot fill the cache), and the cache holds at most `max_keys` keys.
 
-How fast a change reaches a request (docs/api.md, "API keys"):
+How fast a change reaches a request (docs/authentication.md, "API keys"):
 - Revoking or changing a key, a member, a workspace or a plan through this process's own
   routes (`auth.AUTHORITY_PREFIXES`): at once here, the cache is cleared when the write succeeds.
 - Any change made elsewhere (another replica, the admin command, the database itself): within
