@@ -7,7 +7,8 @@ when it stops, in reverse order):
 - the scan emitter: batches scan events to `qr.scans.v1`, spooling them while Kafka is away;
   stopping it sends (or spools) every event still buffered;
 - the scan-cap leases (`caps.leases`): renewed in the background, handed back at the stop;
-- the database pool, opened on first use by a capped scan or a form post.
+- the database pool, warmed in the background at start (one connection), used by capped scans
+  and form posts.
 """
 
 from __future__ import annotations
@@ -133,7 +134,9 @@ def create_app(settings: RedirectSettings) -> web.Application:
         answers.emitter = None
 
     async def database_pool(app: web.Application) -> AsyncIterator[None]:
+        warming = asyncio.create_task(database.warm(), name="database-warm")
         yield
+        await stop_tasks(warming)
         await database.close()
 
     async def cap_leases(app: web.Application) -> AsyncIterator[None]:

@@ -1,9 +1,13 @@
 """The redirect service's PostgreSQL, used for scan-cap leases and form posts only.
 
-Nothing here runs at start-up: the pool opens connections on first use, so the service starts
-and serves every other scan while PostgreSQL is down. Each call has a deadline; a call that
-fails (unreachable, timed out, refused) raises `DatabaseUnavailable`, and for `retry_s` after
-an outage every call fails at once instead of queueing behind a dead server.
+Nothing at start-up waits for PostgreSQL: the service starts and serves every other scan while
+it is down. `warm` opens one connection in the background at start, and connections stay open
+once opened, so the first scan of a capped code after a start or a quiet spell does not pay for
+a connection within its few tens of milliseconds (it used to, and was refused under load).
+
+Each call has a deadline; a call that fails (unreachable, timed out, refused) raises
+`DatabaseUnavailable`, and for `retry_s` after an outage every call fails at once instead of
+queueing behind a dead server.
 
 A deadline holds whatever state the server is in, frozen included (processes stopped,
 connections open): the statement runs in a task of its own that the caller waits for, never
@@ -98,10 +102,20 @@ class RedirectDatabase:
             self._dsn,
             min_size=0,
             max_size=self._pool_size,
-            max_inactive_connection_lifetime=60,
+            max_inactive_connection_lifetime=0,  # kept open: see the module docstring
             reset=_no_session_state,
             timeout=self._timeout_s,  # connecting, e.g. to a frozen server
         )
+
+    async def warm(self) -> None:
+        """Open a connection now (in the background at start); a failure is only logged, and
+        the pause after it applies as after any failed call."""
+        if self._dsn is None:
+            return
+        try:
+            await self._call("fetchval", "SELECT 1", (), None)
+        except DatabaseUnavailable:
+            log.info("PostgreSQL not reachable at start; capped scans will connect when it is")
 
     async def fetchval(self, query: str, *args: Any, timeout_s: float | None = None) -> Any:
         """The first column of the first row (None without rows). Raises `DatabaseUnavailable`."""

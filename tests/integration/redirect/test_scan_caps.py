@@ -4,11 +4,13 @@ untouched by bots and HEAD, closed when the counter cannot be reached."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sys
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 import asyncpg
@@ -164,3 +166,48 @@ def _answers(session: aiohttp.ClientSession, url: str) -> Callable[[], Awaitable
 
 async def _held(client: Client, *slugs: str) -> bool:
     return all(held(client, slug) for slug in slugs)
+
+
+async def _slow_to_connect(database_url: str, delay_s: float) -> tuple[asyncio.Server, str]:
+    """A TCP relay to the database that takes `delay_s` to accept each connection (a slow
+    network or a busy server), then passes bytes both ways unchanged; its URL."""
+    target = urlsplit(database_url)
+
+    async def relay(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await asyncio.sleep(delay_s)
+        up_reader, up_writer = await asyncio.open_connection(target.hostname, target.port)
+
+        async def pipe(src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
+            with contextlib.suppress(ConnectionError):
+                while data := await src.read(65536):
+                    dst.write(data)
+                    await dst.drain()
+            dst.close()
+
+        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+
+    server = await asyncio.start_server(relay, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    user = target.netloc.rpartition("@")[0]
+    netloc = f"{user}@127.0.0.1:{port}" if user else f"127.0.0.1:{port}"
+    return server, target._replace(netloc=netloc).geturl()
+
+
+async def test_the_first_capped_scan_does_not_wait_for_a_connection(
+    infra: Infrastructure, api_client: Client
+) -> None:
+    """Connections are opened at start and kept: the first scan of a capped code, long after
+    the start, is granted within the 50 ms a scan may wait although connecting takes 300 ms
+    (before, it connected then and was refused with the code's fallback). The calls' own
+    deadline is generous here: the slow part under test is connecting, not the machine."""
+    server, url = await _slow_to_connect(infra.database_url, 0.3)
+    redirect = await start_redirect(infra, database_url=url, cap_wait_ms=50, db_timeout_ms=5000)
+    try:
+        code = await capped_code(infra, api_client, cap=5)
+        await eventually(lambda: _held(redirect, code["slug"]))
+        await asyncio.sleep(2.0)  # a while after the start: the warm connection is open
+        first = await redirect.get(f"/{code['slug']}", allow_redirects=False, headers=PERSON)
+        assert first.headers["Location"] == TARGET
+    finally:
+        await redirect.close()
+        server.close()
