@@ -113,9 +113,10 @@ async def test_a_burst_of_sign_ins_gets_no_more_guesses(
         right = await sign_in(guesser, base, email, password)
         if window() == started:
             break
-    # Exactly the limit when PostgreSQL answers the counting in time; when it does not (the
-    # limiter waits a bounded time, then decides from this process's own counts, which miss
-    # a hit whose answer came too late), one or two more. Before the fix: all 30.
+    # Exactly the limit when PostgreSQL answers the counting within the sign-in budget (2 s;
+    # past it the limiter decides from this process's own counts, which miss a hit whose
+    # answer came too late: one or two more). Before the fix: all 30; with the API's 25 ms
+    # request budget on a loaded machine, 13.
     assert PER_EMAIL <= answers[401] <= PER_EMAIL + 2, answers
     assert answers[401] + answers[429] == BURST, answers
     assert right == 429

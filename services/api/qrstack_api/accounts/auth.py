@@ -113,7 +113,7 @@ async def _authenticate(
         keys = request.app[KEY_CACHE]
         return await key_caller(pool, keys, credential.secret, address, workspace_id)
     if isinstance(credential, PasswordCredential):
-        sign_in = SignIn(settings, request.app[PASSWORDS], request.app[RATE_LIMITS].limiter)
+        sign_in = SignIn(settings, request.app[PASSWORDS], request.app[RATE_LIMITS].sign_ins)
         return await sign_in(pool, credential, address, workspace_id)
     return await session_caller(pool, credential.token, workspace_id)
 

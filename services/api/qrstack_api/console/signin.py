@@ -66,7 +66,7 @@ async def login(request: web.Request) -> web.Response:
     address = client_address(
         request.remote, request.headers.getall("X-Forwarded-For", []), settings.trusted_proxies
     )
-    sign_in = SignIn(settings, request.app[PASSWORDS], request.app[RATE_LIMITS].limiter)
+    sign_in = SignIn(settings, request.app[PASSWORDS], request.app[RATE_LIMITS].sign_ins)
     try:
         credential = PasswordCredential(email, password)
         caller = await sign_in(request.app[POOL], credential, address, None)

@@ -26,6 +26,10 @@ from qrstack_common.serve import stop_tasks
 log = logging.getLogger(__name__)
 
 PURGE_INTERVAL_S = 60.0
+# Password guesses are counted with a wait long enough for a loaded PostgreSQL to answer: a
+# sign-in costs an Argon2 verification (tens of ms) anyway, and a count decided locally after a
+# timed-out shared one misses hits, which for guesses means more guesses than the limit.
+SIGN_IN_BUDGET_S = 2.0
 VERDICT = web.RequestKey("rate_limit_verdict", Verdict)
 # The public file streams count themselves, once they know the file (its workspace's limit,
 # its share of the page): files/budget.py. Their quota and subject wait on the request.
@@ -42,8 +46,15 @@ PENDING = web.RequestKey("rate_limit_pending", PendingCount)
 
 
 class RateLimits:
-    def __init__(self, limiter: RateLimiter, policy: RatePolicy, metrics: ApiMetrics) -> None:
+    def __init__(
+        self,
+        limiter: RateLimiter,
+        policy: RatePolicy,
+        metrics: ApiMetrics,
+        sign_ins: RateLimiter | None = None,
+    ) -> None:
         self.limiter = limiter
+        self.sign_ins = sign_ins if sign_ins is not None else limiter
         self.policy = policy
         self._metrics = metrics
 
@@ -95,7 +106,10 @@ def rate_limits_context(
             budget_s=settings.rate_limit_budget_ms / 1000,
             cooldown_s=settings.rate_limit_cooldown_s,
         )
-        app[RATE_LIMITS] = RateLimits(limiter, RatePolicy(settings), metrics)
+        sign_ins = RateLimiter(
+            shared, metrics, budget_s=SIGN_IN_BUDGET_S, cooldown_s=settings.rate_limit_cooldown_s
+        )
+        app[RATE_LIMITS] = RateLimits(limiter, RatePolicy(settings), metrics, sign_ins)
         purge = (
             asyncio.create_task(_purge_forever(shared), name="rate-limit-purge") if shared else None
         )
