@@ -69,7 +69,16 @@ class WebhookUpdate(_Body):
 
     @model_validator(mode="after")
     def _not_cleared(self) -> WebhookUpdate:
-        refuse_cleared(self, ("url", "events", "include_bots", "batch_size", "enabled"))
+        refuse_cleared(
+            self,
+            (
+                "url",
+                "events",
+                ("include_bots", "includeBots"),
+                ("batch_size", "batchSize"),
+                "enabled",
+            ),
+        )
         return self
 
 
