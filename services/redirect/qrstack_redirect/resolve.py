@@ -21,10 +21,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from typing import NamedTuple
-from urllib.parse import urlsplit, urlunsplit
 from uuid import UUID
 
 from qrstack_common.events import DomainSnapshot, ScanOutcome
+from qrstack_common.forwarding import with_forwarded_query
 from qrstack_common.payloads import Payload, redirect_target
 from qrstack_redirect.scanner import ClientFacts
 from qrstack_redirect.table.records import (
@@ -69,15 +69,6 @@ GATE_PAGE = "gate.html"
 def hosted_page_template(code_type: str) -> str:
     """The template of a hosted page type (`list-of-links` → `hosted/list_of_links.html`)."""
     return f"hosted/{code_type.replace('-', '_')}.html"
-
-
-def with_forwarded_query(target: str, query_string: str) -> str:
-    """Append the scan's query string to the target's (the target's own parameters first)."""
-    if not query_string:
-        return target
-    parts = urlsplit(target)
-    query = f"{parts.query}&{query_string}" if parts.query else query_string
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
 
 
 def _elsewhere(outcome: ScanOutcome, url: str | None, status: int, page: str) -> Resolution:

@@ -18,10 +18,11 @@ from aiohttp import web
 from jinja2 import Environment
 
 from qrstack_common.events import ScanOutcome, scan_key
+from qrstack_common.forwarding import with_forwarded_query
 from qrstack_common.metrics import RedirectMetrics
 from qrstack_redirect.pages import PAGE_HEADERS, hosted_context, render_page
 from qrstack_redirect.prebuilt import REDIRECT_STATUSES, PrebuiltRedirect, redirect_headers
-from qrstack_redirect.resolve import GATE_PAGE, Resolution, with_forwarded_query
+from qrstack_redirect.resolve import GATE_PAGE, Resolution
 from qrstack_redirect.scanner import ClientFacts, ip_prefix
 from qrstack_redirect.scans.emitter import ScanEmitter
 from qrstack_redirect.scans.encoding import ScanIds, encode_scan

@@ -180,3 +180,43 @@ async def test_an_app_codes_store_is_the_scans(
         f"/v1/codes/{code['id']}/rules/test", json={"country": "DE", "os": "iOS"}, headers=auth
     )
     assert (await tested.json())["targetUrl"] == "https://example.com/de"
+
+
+async def test_a_forwarded_query_is_on_the_testers_target(
+    infra: Infrastructure, api_client: Client, proxied_redirect: Client
+) -> None:
+    """A code that forwards the scanned URL's query: the tester's target carries the query it
+    was given, as the redirect's Location does, for a rule's target and the code's own."""
+    ws = await new_workspace(infra.database_url)
+    auth = {"Authorization": f"Bearer {ws.api_key}"}
+    slug = f"fwd-{uuid.uuid4().hex[:8]}"
+    body = {"targetUrl": "https://example.com/menu?lang=en", "slug": slug, "forwardQuery": True}
+    made = await api_client.post("/v1/codes", json=body, headers=auth)
+    code = await made.json()
+    assert made.status == 201, code
+    rule = {
+        "type": "query",
+        "targetUrl": "https://example.com/spring",
+        "condition": {"queryParam": "campaign", "queryValues": ["spring"]},
+    }
+    added = await api_client.post(f"/v1/codes/{code['id']}/routing-rules", json=rule, headers=auth)
+    assert added.status == 201, await added.text()
+    await eventually(lambda: _async(_rules_applied(proxied_redirect, slug, 1)))
+
+    expected = {
+        "campaign=spring&utm_source=poster": "https://example.com/spring?campaign=spring&utm_source=poster",
+        "utm_source=poster": "https://example.com/menu?lang=en&utm_source=poster",
+    }
+    for query, location in expected.items():
+        params = dict(pair.split("=") for pair in query.split("&"))
+        tested = await api_client.post(
+            f"/v1/codes/{code['id']}/rules/test", json={"query": params}, headers=auth
+        )
+        answer = await tested.json()
+        assert tested.status == 200, answer
+        assert answer["targetUrl"] == location, answer
+        async with proxied_redirect.get(
+            f"/{slug}?{query}", headers={"User-Agent": IPHONE}, allow_redirects=False
+        ) as scanned:
+            assert scanned.status == 302
+            assert scanned.headers["Location"] == location

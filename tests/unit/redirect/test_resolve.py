@@ -10,13 +10,9 @@ from typing import Any
 import pytest
 
 from qrstack_common.events import CodeSnapshot, DomainSnapshot, RuleConditions, RuleSnapshot
+from qrstack_common.forwarding import with_forwarded_query
 from qrstack_common.payloads.pages import ListOfLinksPage
-from qrstack_redirect.resolve import (
-    ScanContext,
-    cap_refused,
-    resolve_scan,
-    with_forwarded_query,
-)
+from qrstack_redirect.resolve import ScanContext, cap_refused, resolve_scan
 from qrstack_redirect.scanner import ClientFacts
 from qrstack_redirect.table.records import CodeEntry, CodeRecord, WorkspaceNames, compact_record
 

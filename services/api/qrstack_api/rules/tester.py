@@ -10,8 +10,10 @@ the rules on a real scan (status, schedule, scan cap, password; the hosted page)
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
@@ -27,6 +29,7 @@ from qrstack_api.openapi import operation
 from qrstack_api.rules.outcome import after_rules, before_rules
 from qrstack_api.rules.store import list_rules
 from qrstack_api.rules.tester_model import RuleTestBody, RuleTestResult, RuleTrial
+from qrstack_common.forwarding import with_forwarded_query
 from qrstack_common.http import json_response, read_model
 from qrstack_common.payloads import find_type, redirect_target
 from qrstack_common.payloads.web import AppPayload
@@ -114,7 +117,8 @@ def _why(trials: list[RuleTrial], decision: RuleDecision | None, rejected: list[
     "code's current rules), and what a real scan at that time gets: `outcome`, `status`, "
     "`targetUrl` and `reason`, after the steps before the rules (paused, schedule, a used-up "
     "scan cap, the password gate unless `unlocked`) and after them (the hosted page at the "
-    "short URL). Changes nothing; any plan.",
+    "short URL). A code that forwards the query (`forwardQuery`) has `query` appended to "
+    "the `targetUrl` of a redirect, as a scan's own. Changes nothing; any plan.",
 )
 async def test_rules(request: web.Request) -> web.Response:
     principal = principal_of(request)
@@ -135,6 +139,10 @@ async def test_rules(request: web.Request) -> web.Response:
     scan = before_rules(
         code, at, (await cap_usage(pool, [code])).get(code["id"]), unlocked=body.unlocked
     ) or after_rules(code, target, default_target(code, body.os), hosted)
+    if scan.outcome == "redirect" and scan.target_url and code["forward_query"] and body.query:
+        # As the redirect does: the scanned URL's query carried on to where the scan goes.
+        forwarded = with_forwarded_query(scan.target_url, urlencode(body.query))
+        scan = replace(scan, target_url=forwarded)
     return json_response(
         RuleTestResult(
             matched_rule_id=decision.rule_id if decision is not None else None,
