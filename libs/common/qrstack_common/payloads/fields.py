@@ -154,7 +154,8 @@ def web_url(value: str) -> str:
     """The URL without surrounding whitespace, if it is an absolute http(s) URL with a valid
     host a browser can be sent to. Raises ValueError with the reason otherwise: javascript:,
     data:, file: and relative URLs are refused because a scan would run or open them, and
-    user:password@ hosts because they disguise the real one."""
+    user:password@ hosts because they disguise the real one. A non-ASCII host is given back in
+    its punycode (xn--) form."""
     value = value.strip()
     if not value:
         raise ValueError("must not be empty")
@@ -181,6 +182,13 @@ def web_url(value: str) -> str:
     host = parts.netloc.rsplit(":", 1)[0] if not parts.netloc.endswith("]") else parts.netloc
     if not host or not _host_is_valid(host):
         raise ValueError(f"has an invalid host name {host!r}")
+    if not host.isascii():
+        # Stored, shown and sent in the Location header as the punycode (xn--) form a browser
+        # would use, so a look-alike host (a Cyrillic "е" for the Latin "e") is visible as such
+        # and the redirect's header stays ASCII.
+        start = len(parts.scheme) + 3
+        ascii_host = host.encode("idna").decode("ascii").lower()
+        value = value[:start] + ascii_host + value[start + len(host) :]
     return value
 
 

@@ -528,7 +528,6 @@ def test_a_payload_that_is_not_an_object_is_refused() -> None:
         "https://example.com",
         "http://example.com:8080/path?q=1#frag",
         "HTTPS://EXAMPLE.COM/A",
-        "https://bücher.example/straße",
         "https://[2001:db8::1]:8443/",
         "https://127.0.0.1/",
         "https://my_host.example.com/",
@@ -538,6 +537,20 @@ def test_a_payload_that_is_not_an_object_is_refused() -> None:
 def test_web_urls_that_are_accepted(url: str) -> None:
     assert web_url(url) == url
     assert validate_payload("url", {"targetUrl": url}).as_json() == {"targetUrl": url}
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [
+        ("https://bücher.example/straße", "https://xn--bcher-kva.example/straße"),
+        # A Cyrillic "е" in place of the Latin "e": the look-alike shows as what it is.
+        ("https://\u0435xample.com/login", "https://xn--xample-2of.com/login"),
+        ("http://BÜCHER.example:8080/a", "http://xn--bcher-kva.example:8080/a"),
+    ],
+)
+def test_non_ascii_hosts_are_stored_in_their_punycode_form(given: str, stored: str) -> None:
+    assert web_url(given) == stored
+    assert validate_payload("url", {"targetUrl": given}).as_json() == {"targetUrl": stored}
 
 
 @pytest.mark.parametrize(
