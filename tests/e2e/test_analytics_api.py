@@ -149,6 +149,10 @@ async def test_seed_shaped_answers_and_workspace_analytics(platform: Platform) -
                 ]
                 _assert_sum(whole, parts, tz, query)
                 assert {c["codeId"] for c in whole["topCodes"]} == {c["id"] for c in included}
+                # Each top code named as the code's own answer names it.
+                assert {
+                    (c["codeId"], c["label"], c["slug"], c["deleted"]) for c in whole["topCodes"]
+                } == {(c["id"], c["label"], c["slug"], False) for c in included}
 
         theirs_body = await _get(session, f"{api}/v1/analytics", their_auth, range="90d")
         assert theirs_body["totals"]["scans"] == 20

@@ -325,3 +325,67 @@ async def test_a_codes_own_pages_have_no_serious_violations_and_fit_a_phone(
             assert await serious_violations(page) == [], (path, viewport)
             assert await fits_the_phone(page), (path, viewport)
         await context.close()
+
+
+async def test_workspace_analytics_equal_the_apis_with_top_codes_and_filters(
+    browser: Any, page: Any, platform: Platform, account: Account
+) -> None:
+    api = platform.url("api")
+    folder = await api_json("POST", f"{api}/v1/folders", account, json={"name": "Posters"})
+    poster = await api_json(
+        "POST", f"{api}/v1/codes", account,
+        json={"targetUrl": "https://example.com/p", "name": "Poster <b>A</b>",
+              "folderId": folder["id"]},
+    )  # fmt: skip
+    menu = await api_json(
+        "POST",
+        f"{api}/v1/codes",
+        account,
+        json={"targetUrl": "https://example.com/m", "name": "Menu"},
+    )
+    async with aiohttp.ClientSession() as session:
+        for code, scans in ((poster, 1), (menu, 2)):
+            for _ in range(scans):
+                async with asyncio.timeout(10):
+                    while True:
+                        async with session.get(
+                            code["shortUrl"], allow_redirects=False, headers={"User-Agent": IPHONE}
+                        ) as scan:
+                            if scan.status == 302:
+                                break
+                        await asyncio.sleep(0.1)
+    async with asyncio.timeout(30):
+        while True:
+            whole = await api_json("GET", f"{api}/v1/analytics?range=7d", account)
+            if whole["totals"]["scans"] >= 3:
+                break
+            await asyncio.sleep(0.5)
+    await page.goto("/console/analytics?range=7d")
+    assert await page.inner_text("#total-scans") == f"{whole['totals']['scans']:,}" == "3"
+    rows = await page.locator("#top-codes tbody tr").all_inner_texts()
+    assert rows[0].startswith("Menu") and "Poster <b>A</b>" in rows[1], rows
+    await page.click("#top-codes a:text('Menu')")
+    await page.wait_for_url(f"**/console/codes/{menu['id']}")
+
+    await page.goto("/console/analytics?range=7d")
+    await page.select_option("#folderId", folder["id"])
+    await page.click("form.filters button[type=submit]")
+    await page.wait_for_url("**folderId=*")
+    filtered = await api_json(
+        "GET", f"{api}/v1/analytics?range=7d&folderId={folder['id']}", account
+    )
+    assert await page.inner_text("#total-scans") == f"{filtered['totals']['scans']:,}" == "1"
+    rows = await page.locator("#top-codes tbody tr").all_inner_texts()
+    assert len(rows) == 1 and rows[0].startswith("Poster <b>A</b>"), rows
+    assert page.dialogs == []
+
+    for viewport in ({"width": 1280, "height": 860}, {"width": 390, "height": 844}):
+        context = await browser.new_context(
+            base_url=platform.url("api"), bypass_csp=True, viewport=viewport
+        )
+        checked = await context.new_page()
+        await sign_in(checked, account)
+        await checked.goto("/console/analytics?range=7d")
+        assert await serious_violations(checked) == [], viewport
+        assert await fits_the_phone(checked), viewport
+        await context.close()

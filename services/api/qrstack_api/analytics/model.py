@@ -102,6 +102,9 @@ class TopCode(BaseModel):
     scans: int
     uniqueIpHashes: int
     share: float = Field(description="Part of the scans in scope, 0–1.")
+    label: str | None = Field(None, description="The code's label (null when it has none).")
+    slug: str | None = Field(None, description="The code's short-URL slug.")
+    deleted: bool = Field(False, description="The code was deleted since (its scans count).")
 
 
 class WorkspaceAnalytics(_Answer):

@@ -155,7 +155,33 @@ async def _workspace(request: web.Request, tail: str) -> web.Response:
         json=body,
         params=_forwarded(request, FILTERS),
     )
+    if tail == "analytics":
+        await _name_top_codes(request.app[POOL], principal.workspace_id, response)
     return _with_public_ids(response)
+
+
+async def _name_top_codes(pool: Any, workspace_id: UUID, response: web.Response) -> None:
+    """Each of `topCodes` with the code's `label` and `slug` (one query for all of them) and
+    `deleted` (a deleted code's scans still count in its range)."""
+    if response.status != 200 or response.content_type != "application/json":
+        return
+    answer = orjson.loads(response.body)  # type: ignore[arg-type]
+    top = answer.get("topCodes") if isinstance(answer, dict) else None
+    if not top:
+        return
+    rows = await pool.fetch(
+        "SELECT id, name, slug, deleted_at IS NOT NULL AS deleted FROM codes"
+        " WHERE workspace_id = $1 AND id = ANY($2::uuid[])",
+        workspace_id,
+        [UUID(t["codeId"]) for t in top],
+    )
+    known = {str(row["id"]): row for row in rows}
+    for entry in top:
+        row = known.get(entry["codeId"])
+        entry["label"] = row["name"] if row is not None else None
+        entry["slug"] = row["slug"] if row is not None else None
+        entry["deleted"] = row["deleted"] if row is not None else True
+    response.body = orjson.dumps(answer)
 
 
 @routes.get("/v1/analytics")

@@ -97,6 +97,7 @@ def analytics_context(body: dict[str, Any]) -> dict[str, Any]:
         "by_hour": [Row(f"{h:02d}:00", int(n), 0, _pct(n, total)) for h, n in enumerate(by_hour)],
         "by_day": [Row(WEEKDAYS[d], int(n), 0, _pct(n, total)) for d, n in enumerate(by_day[:7])],
         "top_codes": list(body.get("topCodes") or []),
+        "codes": int(totals.get("codes", 0) or 0),  # a workspace answer's codes scanned
     }
 
 

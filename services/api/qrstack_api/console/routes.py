@@ -421,3 +421,31 @@ async def revoke_key(request: web.Request) -> web.Response:
     if answer.status != 204:
         need(answer)
     return see_other("/console/keys?notice=revoked")
+
+
+_WORKSPACE_FILTERS = ("folderId", "tag", "type")
+
+
+@routes.get("/console/analytics")
+@signed_in
+async def workspace_analytics(request: web.Request) -> web.Response:
+    """All of the workspace's codes at once (`GET /v1/analytics`): the same chart, breakdowns
+    and CSV as a code's page, filtered by folder, tag and type, with the top codes."""
+    params = {"range": request.query.get("range", "30d"), "tz": request.query.get("tz", "UTC")}
+    filters = {k: request.query[k] for k in _WORKSPACE_FILTERS if request.query.get(k)}
+    shell, folders, answer = await asyncio.gather(
+        context_of(request),
+        _folders(request),
+        call(request, "GET", "/v1/analytics", params={**params, **filters}),
+    )
+    context = {
+        **shell, "code": None, "params": params, "filters": filters, "folders": folders,
+        "types": [t.name for t in creatable_types()],
+    }  # fmt: skip
+    if answer.status == 400:
+        return page(
+            request, "analytics.html", status=400, **context, error=answer.detail, view=None
+        )
+    view = analytics_context(need(answer))
+    csv_url = f"/v1/analytics.csv?{urlencode({**params, **filters})}&{shell['wsq']}"
+    return page(request, "analytics.html", **context, error="", view=view, csv_url=csv_url)
